@@ -1,0 +1,15 @@
+/**
+ * nohop core: verify signed JWTs in-process against cached public keys.
+ *
+ * <p>Only {@code io.nohop.core} (and the optional Micrometer binder) is exported; everything else
+ * is implementation that users need not see and that may change between releases.
+ */
+module io.nohop.core {
+    requires com.nimbusds.jose.jwt;
+    requires com.github.benmanes.caffeine;
+    requires org.slf4j;
+    requires java.net.http;
+    requires static micrometer.core;
+
+    exports io.nohop.core;
+}
