@@ -1,0 +1,115 @@
+package io.nohop.core;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * Receives what a {@link TokenVerifier} does, for metrics and logs. Every method has a no-op default,
+ * so an implementation overrides only what it needs.
+ *
+ * <p>Implementations must be fast and thread-safe: verification callbacks run on the request thread,
+ * key-set callbacks on the verifier's refresh thread. An exception thrown by a listener is caught
+ * and logged at most once per minute; it never changes a verification's outcome.
+ *
+ * <p>Kids passed here come from the key endpoint, never from tokens.
+ */
+public interface VerifierListener {
+    /** A listener that does nothing; the default. */
+    VerifierListener NONE = new VerifierListener() { };
+
+    /**
+     * A token was accepted.
+     *
+     * @param kid the kid of the key that verified it, or the empty string when the key has none
+     * @param nanos how long {@code verify} took, in nanoseconds
+     */
+    default void tokenAccepted(String kid, long nanos) { }
+
+    /**
+     * A token was rejected.
+     *
+     * @param reason why
+     * @param nanos how long {@code verify} took, in nanoseconds
+     */
+    default void tokenRejected(RejectionReason reason, long nanos) { }
+
+    /**
+     * A fetch of a key set succeeded and the set was accepted.
+     *
+     * @param jwksUri where the keys came from
+     * @param keyCount how many usable keys the set holds
+     * @param took how long the fetch took
+     */
+    default void refreshSucceeded(URI jwksUri, int keyCount, Duration took) { }
+
+    /**
+     * The endpoint answered 304 Not Modified: the keys held are confirmed and their freshness renewed.
+     *
+     * @param jwksUri the endpoint
+     */
+    default void refreshNotModified(URI jwksUri) { }
+
+    /**
+     * A fetch failed or its answer was refused; the last good keys stay in use.
+     *
+     * @param jwksUri the endpoint
+     * @param cause a short, fixed description of what went wrong (no response body text)
+     * @param consecutiveFailures failures since the last success, including this one
+     * @param nextAttempt when the next attempt is scheduled
+     */
+    default void refreshFailed(URI jwksUri, String cause, int consecutiveFailures, Instant nextAttempt) { }
+
+    /**
+     * Keys appeared in the set.
+     *
+     * @param jwksUri the endpoint
+     * @param kids the new kids
+     */
+    default void keysAdded(URI jwksUri, Set<String> kids) { }
+
+    /**
+     * Keys left the set; tokens they signed are rejected from now on.
+     *
+     * @param jwksUri the endpoint
+     * @param kids the removed kids
+     */
+    default void keysRemoved(URI jwksUri, Set<String> kids) { }
+
+    /**
+     * A kid was reused with different key material. The endpoint is the trust root, so the new
+     * material is used, but tokens in flight signed with the old key now fail: this usually means a
+     * broken issuer.
+     *
+     * @param jwksUri the endpoint
+     * @param kid the reused kid
+     */
+    default void keyMaterialChanged(URI jwksUri, String kid) { }
+
+    /**
+     * A key in the set was refused (too short, wrong use, not on its curve, duplicate kid, ...).
+     *
+     * @param jwksUri the endpoint
+     * @param kid the refused key's kid as the set gave it (may be empty)
+     * @param why a fixed explanation
+     */
+    default void keyRefused(URI jwksUri, String kid, String why) { }
+
+    /**
+     * The key source's health status changed.
+     *
+     * @param jwksUri the endpoint
+     * @param from the previous status
+     * @param to the new status
+     */
+    default void statusChanged(URI jwksUri, VerifierHealth.Status from, VerifierHealth.Status to) { }
+
+    /**
+     * A token named an unknown kid but the refresh it would have triggered was refused by the rate
+     * limit (or the kid was recently looked for and not found).
+     *
+     * @param jwksUri the endpoint
+     */
+    default void unknownKidRefreshSuppressed(URI jwksUri) { }
+}

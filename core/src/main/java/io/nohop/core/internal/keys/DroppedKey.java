@@ -1,0 +1,10 @@
+package io.nohop.core.internal.keys;
+
+/**
+ * A key that a JWKS document contained but that nohop will not use, and why.
+ *
+ * @param kid the key's id as the document gave it (attacker-influenced text: escape before logging), or null
+ * @param reason a fixed explanation, safe to log
+ */
+public record DroppedKey(String kid, String reason) {
+}

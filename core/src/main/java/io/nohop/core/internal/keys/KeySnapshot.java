@@ -1,0 +1,131 @@
+package io.nohop.core.internal.keys;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * An immutable set of usable verification keys, as one accepted JWKS document produced it. The
+ * verifier reads the current snapshot through one volatile reference, so a request never takes a lock.
+ *
+ * <p>{@link #usableUntil()} is the staleness bound: after it, the verifier fails closed with
+ * {@code keys_unavailable} instead of trusting keys it has not been able to confirm for too long.
+ */
+public final class KeySnapshot {
+    /** No keys at all: every token is answered with {@code keys_unavailable}. */
+    public static final KeySnapshot EMPTY = new KeySnapshot(List.of(), Instant.EPOCH, Instant.EPOCH);
+
+    private final List<VerificationKey> keys;
+    private final Map<String, VerificationKey> byKid;
+    private final Instant loadedAt;
+    private final Instant usableUntil;
+
+    private KeySnapshot(List<VerificationKey> keys, Instant loadedAt, Instant usableUntil) {
+        this.keys = List.copyOf(keys);
+        Map<String, VerificationKey> map = new HashMap<>();
+        for (VerificationKey key : this.keys) {
+            if (key.kid() != null && map.put(key.kid(), key) != null) {
+                throw new IllegalArgumentException("duplicate kid in a snapshot");
+            }
+        }
+        this.byKid = Collections.unmodifiableMap(map);
+        this.loadedAt = Objects.requireNonNull(loadedAt, "loadedAt");
+        this.usableUntil = Objects.requireNonNull(usableUntil, "usableUntil");
+    }
+
+    private KeySnapshot(KeySnapshot base, Instant loadedAt, Instant usableUntil) {
+        this.keys = base.keys;
+        this.byKid = base.byKid;
+        this.loadedAt = loadedAt;
+        this.usableUntil = usableUntil;
+    }
+
+    /**
+     * @param keys usable keys with distinct kids (the loader has already refused duplicates)
+     * @param loadedAt when the document was obtained (fetched, or written to the cache file)
+     * @param usableUntil the instant after which these keys must no longer be trusted
+     * @return a snapshot
+     */
+    public static KeySnapshot of(List<VerificationKey> keys, Instant loadedAt, Instant usableUntil) {
+        return new KeySnapshot(keys, loadedAt, usableUntil);
+    }
+
+    /**
+     * The same keys with new timestamps, for a conditional GET answered 304 (nothing to re-parse).
+     *
+     * @param loadedAt when the endpoint confirmed the keys
+     * @param usableUntil the new staleness bound
+     * @return a snapshot sharing this one's keys
+     */
+    public KeySnapshot renewed(Instant loadedAt, Instant usableUntil) {
+        return new KeySnapshot(this, loadedAt, usableUntil);
+    }
+
+    /** @return every usable key, in document order */
+    public List<VerificationKey> keys() {
+        return keys;
+    }
+
+    /** @return the kids of the keys that have one, in document order */
+    public Set<String> kids() {
+        Set<String> kids = new LinkedHashSet<>();
+        for (VerificationKey key : keys) {
+            if (key.kid() != null) {
+                kids.add(key.kid());
+            }
+        }
+        return Collections.unmodifiableSet(kids);
+    }
+
+    /**
+     * @param kid a key id
+     * @return the key with that id, or null
+     */
+    public VerificationKey byKid(String kid) {
+        return byKid.get(kid);
+    }
+
+    /**
+     * The key to use for a token that names no kid: defined only when exactly one key fits.
+     *
+     * @param algorithm the header's algorithm
+     * @return the only fitting key, or null when none or several fit
+     */
+    public VerificationKey onlyKeyFitting(JwsAlgorithm algorithm) {
+        VerificationKey found = null;
+        for (VerificationKey key : keys) {
+            if (key.fits(algorithm)) {
+                if (found != null) {
+                    return null;
+                }
+                found = key;
+            }
+        }
+        return found;
+    }
+
+    /** @return true when there are no keys */
+    public boolean isEmpty() {
+        return keys.isEmpty();
+    }
+
+    /** @return when the keys were obtained */
+    public Instant loadedAt() {
+        return loadedAt;
+    }
+
+    /** @return the staleness bound: after it the keys must not be used */
+    public Instant usableUntil() {
+        return usableUntil;
+    }
+
+    @Override
+    public String toString() {
+        return "KeySnapshot[kids=" + kids() + ", loadedAt=" + loadedAt + ", usableUntil=" + usableUntil + "]";
+    }
+}

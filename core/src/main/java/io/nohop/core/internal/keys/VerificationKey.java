@@ -1,0 +1,158 @@
+package io.nohop.core.internal.keys;
+
+import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One usable public key from a key set, converted to a JDK {@link PublicKey} once, when the set was
+ * loaded, so that the per-token path never parses a JWK or builds a key.
+ *
+ * <p>Initialised {@link Signature} objects are kept per thread and per algorithm: after
+ * {@code verify} a JDK {@code Signature} returns to its initialised state, so reusing it avoids a
+ * provider lookup and a key check per token.
+ */
+public final class VerificationKey {
+    private final String kid;
+    private final JwsAlgorithm.KeyType keyType;
+    private final String curve;
+    private final JwsAlgorithm pinnedAlgorithm;
+    private final PublicKey publicKey;
+    private final byte[] fingerprint;
+    private final int rsaSignatureLength;
+    private final ThreadLocal<Signature[]> signatures;
+
+    /**
+     * @param kid the key id, or null when the JWK has none
+     * @param keyType the key family
+     * @param curve the JWK curve name, null for RSA
+     * @param pinnedAlgorithm the JWK's {@code alg}, or null when it names none
+     * @param publicKey the converted key
+     * @param fingerprint bytes that identify the key material (to detect a kid reused with new material)
+     */
+    public VerificationKey(String kid, JwsAlgorithm.KeyType keyType, String curve, JwsAlgorithm pinnedAlgorithm,
+                           PublicKey publicKey, byte[] fingerprint) {
+        this.kid = kid;
+        this.keyType = Objects.requireNonNull(keyType, "keyType");
+        this.curve = curve;
+        this.pinnedAlgorithm = pinnedAlgorithm;
+        this.publicKey = Objects.requireNonNull(publicKey, "publicKey");
+        this.fingerprint = fingerprint.clone();
+        this.rsaSignatureLength = publicKey instanceof RSAPublicKey
+                ? (((RSAPublicKey) publicKey).getModulus().bitLength() + 7) / 8 : 0;
+        this.signatures = ThreadLocal.withInitial(() -> new Signature[JwsAlgorithm.values().length]);
+    }
+
+    /** @return the key id, or null when the JWK named none */
+    public String kid() {
+        return kid;
+    }
+
+    /** @return the JWK's {@code alg}, or null */
+    public JwsAlgorithm pinnedAlgorithm() {
+        return pinnedAlgorithm;
+    }
+
+    /** @return the key family */
+    public JwsAlgorithm.KeyType keyType() {
+        return keyType;
+    }
+
+    /** @return the converted JDK key */
+    public PublicKey publicKey() {
+        return publicKey;
+    }
+
+    /**
+     * Whether this key may verify a signature made with {@code algorithm}: the key family and curve
+     * must match, and a key that names an {@code alg} is pinned to it.
+     *
+     * @param algorithm the header's algorithm
+     * @return true when the key fits
+     */
+    public boolean fits(JwsAlgorithm algorithm) {
+        if (pinnedAlgorithm != null && pinnedAlgorithm != algorithm) {
+            return false;
+        }
+        return algorithm.keyType() == keyType && Objects.equals(algorithm.curve(), curve);
+    }
+
+    /**
+     * Whether this key holds the same material as {@code other} (ignoring kid and metadata).
+     *
+     * @param other another key
+     * @return true when the key bytes are identical
+     */
+    public boolean sameMaterialAs(VerificationKey other) {
+        return Arrays.equals(fingerprint, other.fingerprint);
+    }
+
+    /**
+     * Checks a signature. The caller has already established that this key {@link #fits} the algorithm.
+     *
+     * @param algorithm the header's algorithm
+     * @param signingInput the ASCII bytes {@code header.payload}
+     * @param signature the decoded signature bytes
+     * @return true only when the signature is valid
+     */
+    public boolean verify(JwsAlgorithm algorithm, byte[] signingInput, byte[] signature) {
+        int expected = algorithm.signatureLength() != 0 ? algorithm.signatureLength() : rsaSignatureLength;
+        if (signature.length != expected) {
+            return false;
+        }
+        if (algorithm.keyType() == JwsAlgorithm.KeyType.EC && hasZeroHalf(signature)) {
+            // r = 0 or s = 0 can never be valid (CVE-2022-21449 "psychic signatures"); refuse before the JDK.
+            return false;
+        }
+        Signature[] perAlgorithm = signatures.get();
+        Signature sig = perAlgorithm[algorithm.ordinal()];
+        try {
+            if (sig == null) {
+                sig = newSignature(algorithm);
+                perAlgorithm[algorithm.ordinal()] = sig;
+            }
+            sig.update(signingInput);
+            return sig.verify(signature);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            // A malformed signature makes some providers throw; the Signature's state is then unknown.
+            perAlgorithm[algorithm.ordinal()] = null;
+            return false;
+        }
+    }
+
+    private Signature newSignature(JwsAlgorithm algorithm)
+            throws NoSuchAlgorithmException, InvalidKeyException, InvalidAlgorithmParameterException {
+        Signature sig = Signature.getInstance(algorithm.jcaName());
+        if (algorithm.parameters() != null) {
+            sig.setParameter(algorithm.parameters());
+        }
+        sig.initVerify(publicKey);
+        return sig;
+    }
+
+    private static boolean hasZeroHalf(byte[] signature) {
+        int half = signature.length / 2;
+        return isZero(signature, 0, half) || isZero(signature, half, signature.length);
+    }
+
+    private static boolean isZero(byte[] b, int from, int to) {
+        int acc = 0;
+        for (int i = from; i < to; i++) {
+            acc |= b[i];
+        }
+        return acc == 0;
+    }
+
+    @Override
+    public String toString() {
+        // Never key material: only what identifies the key.
+        return "VerificationKey[kid=" + kid + ", kty=" + keyType + (curve != null ? ", crv=" + curve : "")
+                + (pinnedAlgorithm != null ? ", alg=" + pinnedAlgorithm : "") + "]";
+    }
+}
