@@ -45,6 +45,8 @@ public final class StrictJson {
      * @return compact JSON
      */
     public static String writeCompact(Object value) {
-        return com.nimbusds.jose.shaded.gson.JsonParser.parseString(String.valueOf(value)).toString();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = (Map<String, Object>) value;
+        return JSONObjectUtils.toJSONString(map);
     }
 }
