@@ -38,7 +38,17 @@ public record VerifierHealth(Status status, List<Source> sources) {
      */
     public record Source(Optional<URI> jwksUri, Status status, int keyCount, Optional<Instant> lastSuccess,
                          int consecutiveFailures, Optional<String> lastError, Optional<Instant> nextRefresh) {
-        /** Checks that nothing is null and counts are not negative. */
+        /**
+         * Checks that nothing is null and counts are not negative.
+         *
+         * @param jwksUri where the keys come from
+         * @param status this source's status
+         * @param keyCount usable keys held
+         * @param lastSuccess last confirmation
+         * @param consecutiveFailures failures since the last success
+         * @param lastError last failure
+         * @param nextRefresh next scheduled fetch
+         */
         public Source {
             Objects.requireNonNull(jwksUri, "jwksUri");
             Objects.requireNonNull(status, "status");
@@ -62,7 +72,12 @@ public record VerifierHealth(Status status, List<Source> sources) {
         }
     }
 
-    /** Checks that nothing is null. */
+    /**
+     * Checks that nothing is null.
+     *
+     * @param status the worst status
+     * @param sources one entry per key source
+     */
     public VerifierHealth {
         Objects.requireNonNull(status, "status");
         sources = List.copyOf(sources);
