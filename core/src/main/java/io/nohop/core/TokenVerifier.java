@@ -2,7 +2,7 @@ package io.nohop.core;
 
 import io.nohop.core.internal.json.JsonParseException;
 import io.nohop.core.internal.json.StrictJson;
-import io.nohop.core.internal.jws.Base64Url;
+import io.nohop.core.internal.jws.CompactJws;
 import io.nohop.core.internal.keys.DroppedKey;
 import io.nohop.core.internal.keys.FixedKeySource;
 import io.nohop.core.internal.keys.InvalidKeySetException;
@@ -148,12 +148,8 @@ public final class TokenVerifier implements AutoCloseable {
     }
 
     private VerifiedToken verifyToken(String token) throws TokenRejectedException {
-        // 1. Size, before anything is parsed.
-        int length = token.length();
-        if (length > maxTokenBytes) {
-            throw reject(RejectionReason.TOO_LARGE, "the token is larger than the size cap");
-        }
-        if (resultCache != null) {
+        if (resultCache != null && token.length() <= maxTokenBytes) {
+            // Step 2 of the path: an exact-string hit skips parsing and the signature, never the time checks.
             CachedVerification hit = resultCache.getIfPresent(token);
             if (hit != null) {
                 if (stillAcceptable(hit)) {
@@ -163,59 +159,14 @@ public final class TokenVerifier implements AutoCloseable {
                 resultCache.invalidate(token);
             }
         }
-        // 2. Strict form: three base64url segments, nothing else.
-        int firstDot = -1;
-        int secondDot = -1;
-        for (int i = 0; i < length; i++) {
-            char c = token.charAt(i);
-            if (c == '.') {
-                if (firstDot < 0) {
-                    firstDot = i;
-                } else if (secondDot < 0) {
-                    secondDot = i;
-                } else {
-                    throw reject(RejectionReason.MALFORMED, "the token has more than three segments (JWE is not accepted)");
-                }
-            } else if (!Base64Url.isAlphabet(c)) {
-                throw reject(RejectionReason.MALFORMED, "the token contains a character outside base64url");
-            }
-        }
-        if (secondDot < 0) {
-            throw reject(RejectionReason.MALFORMED, "the token is not three dot-separated segments");
-        }
-        byte[] headerBytes = Base64Url.decode(token, 0, firstDot);
-        byte[] payloadBytes = Base64Url.decode(token, firstDot + 1, secondDot);
-        byte[] signature = Base64Url.decode(token, secondDot + 1, length);
-        if (headerBytes == null || payloadBytes == null || signature == null) {
-            throw reject(RejectionReason.MALFORMED, "a segment is not strict base64url");
-        }
-        // 3. Header and payload.
-        Map<String, Object> header = parseJson(headerBytes, "the header is not a JSON object");
-        Object algName = header.get("alg");
-        if (!(algName instanceof String)) {
-            throw reject(RejectionReason.MALFORMED, "the header has no alg string");
-        }
-        if (header.containsKey("enc")) {
-            throw reject(RejectionReason.MALFORMED, "the token is a JWE");
-        }
-        if (header.containsKey("crit")) {
-            throw reject(RejectionReason.MALFORMED, "the header has crit, and no extension is understood");
-        }
-        if (header.containsKey("b64") && header.get("b64") != Boolean.TRUE) {
-            throw reject(RejectionReason.MALFORMED, "unencoded payloads (b64) are not accepted");
-        }
-        Object kidValue = header.get("kid");
-        if (kidValue != null && !(kidValue instanceof String)) {
-            throw reject(RejectionReason.MALFORMED, "the header's kid is not a string");
-        }
-        Map<String, Object> claims = parseJson(payloadBytes, "the payload is not a JSON object");
-        JwsAlgorithm algorithm = JwsAlgorithm.byName((String) algName);
-        if (algorithm == null || !policy.algorithms.contains(algorithm)) {
-            throw reject(RejectionReason.UNSUPPORTED_ALGORITHM, "the algorithm is not allowed");
-        }
+        // 1-3. Size, strict form, header rules.
+        CompactJws jws = CompactJws.parse(token, maxTokenBytes, policy.algorithms);
+        Map<String, Object> header = jws.header();
+        JwsAlgorithm algorithm = jws.algorithm();
+        Map<String, Object> claims = parseJson(jws.payload(), "the payload is not a JSON object");
         // 4. Key selection: from the key set only, never from the token.
         long now = clock.millis();
-        String kid = (String) kidValue;
+        String kid = jws.kid();
         Object unverifiedIssuer = claims.get("iss");
         VerificationKey key = null;
         SourceEntry keyEntry = null;
@@ -259,7 +210,7 @@ public final class TokenVerifier implements AutoCloseable {
         }
         // 5. Signature.
         byte[] signingInput = token.getBytes(StandardCharsets.US_ASCII);
-        if (!key.verify(algorithm, signingInput, secondDot, signature)) {
+        if (!key.verify(algorithm, signingInput, jws.signingInputLength(), jws.signature())) {
             throw reject(RejectionReason.BAD_SIGNATURE, "the signature does not verify");
         }
         // 6. Claims.
