@@ -112,7 +112,9 @@ public final class StrictJson {
      * {@link BigDecimal}, {@link #NULL}, and {@link List}s and {@link Map}s with {@link String}
      * keys of these, not cyclic. A {@link BigDecimal} is written with {@link BigDecimal#toString()},
      * except that a scale-0 value in {@code long} range gets an {@code E0} suffix so that it reads
-     * back as a {@link BigDecimal} rather than a {@link Long}.
+     * back as a {@link BigDecimal} rather than a {@link Long}. Values the parser cannot have
+     * produced may be written as text it rejects, such as a {@link BigDecimal} with more
+     * significant digits than it accepts.
      *
      * @param value what to write
      * @return the JSON text
@@ -237,6 +239,14 @@ public final class StrictJson {
         private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
         private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
         private static final byte[] NULL_BYTES = {'n', 'u', 'l', 'l'};
+        /** Bytes that stand for themselves inside a string: printable ASCII but quote and backslash. */
+        private static final boolean[] PLAIN = new boolean[256];
+
+        static {
+            for (int b = 0x20; b < 0x80; b++) {
+                PLAIN[b] = b != '"' && b != '\\';
+            }
+        }
 
         private final byte[] in;
         private final int start;
@@ -466,16 +476,12 @@ public final class StrictJson {
         private String string() throws JsonParseException {
             int from = ++pos;
             int i = from;
-            while (i < end) {
-                byte b = in[i];
-                if (b == '"') {
-                    pos = i + 1;
-                    return new String(in, from, i - from, StandardCharsets.ISO_8859_1);
-                }
-                if (b < 0x20 || b == '\\') {
-                    break;
-                }
+            while (i < end && PLAIN[in[i] & 0xFF]) {
                 i++;
+            }
+            if (i < end && in[i] == '"') {
+                pos = i + 1;
+                return new String(in, from, i - from, StandardCharsets.ISO_8859_1);
             }
             return decodeString(from, i);
         }
