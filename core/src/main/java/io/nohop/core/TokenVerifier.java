@@ -674,11 +674,11 @@ public final class TokenVerifier implements AutoCloseable {
          * The floor of the refresh interval, and the minimum gap between refreshes triggered by
          * unknown kids. Default 30 s.
          *
-         * @param interval at least 1 s
+         * @param interval positive, at most 1 day; below a few seconds only for tests and demos
          * @return this builder
          */
         public Builder minRefreshInterval(Duration interval) {
-            minRefresh = checkRange(interval, Duration.ofSeconds(1), Duration.ofDays(1), "minRefreshInterval");
+            minRefresh = checkRange(interval, Duration.ofMillis(1), Duration.ofDays(1), "minRefreshInterval");
             return this;
         }
 

@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
             ExportCommand.class,
             IssueCommand.class,
             AuditCommand.class,
+            ServeCommand.class,
+            VerifyCommand.class,
         })
 final class NohopCommand {
 
