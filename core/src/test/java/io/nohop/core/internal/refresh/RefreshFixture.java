@@ -27,7 +27,17 @@ final class RefreshFixture implements AutoCloseable {
     static {
         // The fault tests provoke warnings by the hundred; keep the build output readable.
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.nohop.core.internal.refresh"))
-                .setLevel(Level.ERROR);
+                .setLevel(Level.valueOf(System.getProperty("nohop.test.log", "OFF")));
+        warmUpHttp();
+    }
+
+    // The first fetch in a JVM loads and compiles the whole HTTP stack; tests with short deadlines
+    // must not pay that cost inside their deadline.
+    private static void warmUpHttp() {
+        try (RefreshFixture warmUp = new RefreshFixture()) {
+            warmUp.endpoint.answerKeys(FaultyEndpoint.document(TestKeys.jwks("warm-up")));
+            warmUp.started();
+        }
     }
 
     final MutableClock clock = new MutableClock(START);
