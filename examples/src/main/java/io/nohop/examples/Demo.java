@@ -537,7 +537,13 @@ public final class Demo {
         };
     }
 
-    static void deleteRecursively(Path dir) {
+    /**
+     * Deletes a folder and everything in it; nothing when it does not exist.
+     *
+     * @param dir the folder
+     * @throws UncheckedIOException when something cannot be deleted
+     */
+    public static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
