@@ -25,7 +25,7 @@ final class ReplayChart {
     static String svg(ReplayParameters p, LoadRun.Result a, LoadRun.Result b) {
         LoadRun.Window ia = a.window(p.incidentStart(), p.incidentEnd());
         LoadRun.Window ib = b.window(p.incidentStart(), p.incidentEnd());
-        int height = TOP + 3 * PANEL_HEIGHT + 2 * PANEL_GAP + 84;
+        int height = TOP + 3 * PANEL_HEIGHT + 2 * PANEL_GAP + 104;
         StringBuilder s = new StringBuilder(32_000);
         s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"").append(height)
                 .append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height)
