@@ -292,7 +292,9 @@ public final class Demo {
         Instant fetched = events.added.get(nextKid);
         if (fetched != null) {
             step("rotate", "the service fetched " + shortKid(nextKid) + " " + between(rotatedAt, fetched)
-                    + " after it was published, before it signed anything");
+                    + " after it was published, " + (fetched.isBefore(next.activateAt())
+                    ? between(fetched, next.activateAt()) + " before it signed anything"
+                    : "AFTER it began signing"));
         }
         step("rotate", rotationSent + " requests across the switch, one every 100 ms: " + (rotationSent - rotationRejected)
                 + " accepted, " + rotationRejected + " rejected; tokens signed by " + shortKid(nextKid) + " from "
