@@ -9,7 +9,8 @@ module io.nohop.core {
     requires com.github.benmanes.caffeine;
     requires org.slf4j;
     requires java.net.http;
-    requires static micrometer.core;
+    requires static transitive micrometer.core;
 
     exports io.nohop.core;
+    exports io.nohop.core.micrometer;
 }

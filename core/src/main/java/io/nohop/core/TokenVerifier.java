@@ -14,6 +14,9 @@ import io.nohop.core.internal.keys.LoadedKeySet;
 import io.nohop.core.internal.keys.VerificationKey;
 import io.nohop.core.internal.refresh.RefreshSettings;
 import io.nohop.core.internal.refresh.RefreshingKeySource;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,9 +79,14 @@ public final class TokenVerifier implements AutoCloseable {
     private final boolean listening;
     private final Duration unknownKidWait;
     private final List<ExecutorService> ownedExecutors;
+    private final Cache<String, CachedVerification> resultCache;
 
     /** A key source and the issuer its keys vouch for (null: any trusted issuer). */
     private record SourceEntry(KeySource source, String issuer) { }
+
+    /** An accepted token, with the key that verified it, so a hit can check the key is still trusted. */
+    private record CachedVerification(VerifiedToken token, VerificationKey key, SourceEntry entry,
+                                      JwsAlgorithm algorithm, boolean namedKid) { }
 
     private TokenVerifier(Builder b, List<SourceEntry> sources, VerifierListener listener,
                           List<ExecutorService> ownedExecutors) {
@@ -90,6 +98,18 @@ public final class TokenVerifier implements AutoCloseable {
         this.listening = b.listener != VerifierListener.NONE;
         this.unknownKidWait = b.unknownKidWait;
         this.ownedExecutors = List.copyOf(ownedExecutors);
+        this.resultCache = b.resultCacheSize == 0 ? null : newResultCache(b.resultCacheSize, b.clock, policy.skewMillis);
+    }
+
+    private static Cache<String, CachedVerification> newResultCache(int size, Clock clock, long skewMillis) {
+        // Caffeine's clock is ours, so expiry follows the same time as the claim checks (and tests).
+        return Caffeine.newBuilder()
+                .maximumSize(size)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .expireAfter(Expiry.creating((String token, CachedVerification v) -> Duration.ofMillis(
+                        Math.max(0, v.token().expiresAtMillis() + skewMillis - clock.millis()))))
+                .executor(Runnable::run)
+                .build();
     }
 
     /**
@@ -128,7 +148,22 @@ public final class TokenVerifier implements AutoCloseable {
     }
 
     private VerifiedToken verifyToken(String token) throws TokenRejectedException {
-        // 1-3. Size, strict form, header rules.
+        // 1. Size, before anything is parsed.
+        int length = token.length();
+        if (length > maxTokenBytes) {
+            throw reject(RejectionReason.TOO_LARGE, "the token is larger than the size cap");
+        }
+        if (resultCache != null) {
+            CachedVerification hit = resultCache.getIfPresent(token);
+            if (hit != null) {
+                if (stillAcceptable(hit)) {
+                    return hit.token();
+                }
+                // The full path below gives the precise reason (expired, key gone, keys unavailable...).
+                resultCache.invalidate(token);
+            }
+        }
+        // 2-3. Strict form and header rules (CompactJws repeats the size check: it is the JWS layer on its own).
         CompactJws jws = CompactJws.parse(token, maxTokenBytes, policy.algorithms);
         Map<String, Object> header = jws.header();
         JwsAlgorithm algorithm = jws.algorithm();
@@ -138,7 +173,7 @@ public final class TokenVerifier implements AutoCloseable {
         String kid = jws.kid();
         Object unverifiedIssuer = claims.get("iss");
         VerificationKey key = null;
-        String boundIssuer = null;
+        SourceEntry keyEntry = null;
         boolean anyCandidateUsable = false;
         int fitting = 0;
         for (SourceEntry entry : sources) {
@@ -154,12 +189,12 @@ public final class TokenVerifier implements AutoCloseable {
             if (found != null) {
                 if (kid != null) {
                     key = found;
-                    boundIssuer = entry.issuer;
+                    keyEntry = entry;
                     break;
                 }
                 fitting++;
                 key = found;
-                boundIssuer = entry.issuer;
+                keyEntry = entry;
             } else if (kid == null && hasSeveralFitting(snapshot, algorithm)) {
                 fitting += 2;
             }
@@ -172,7 +207,7 @@ public final class TokenVerifier implements AutoCloseable {
         }
         if (key == null) {
             key = unknownKid(kid, unverifiedIssuer, algorithm);
-            boundIssuer = keyIssuer(key);
+            keyEntry = entryHolding(key);
         }
         if (!key.fits(algorithm)) {
             throw reject(RejectionReason.UNSUPPORTED_ALGORITHM, "the key does not fit the token's algorithm");
@@ -183,7 +218,24 @@ public final class TokenVerifier implements AutoCloseable {
             throw reject(RejectionReason.BAD_SIGNATURE, "the signature does not verify");
         }
         // 6. Claims.
-        return policy.check(header, claims, algorithm, key.kid(), boundIssuer, now);
+        VerifiedToken verified = policy.check(header, claims, algorithm, key.kid(), keyEntry.issuer, now);
+        if (resultCache != null) {
+            resultCache.put(token, new CachedVerification(verified, key, keyEntry, algorithm, kid != null));
+        }
+        return verified;
+    }
+
+    private boolean stillAcceptable(CachedVerification hit) {
+        long now = clock.millis();
+        KeySnapshot snapshot = hit.entry().source.snapshot();
+        if (!snapshot.isUsableAt(now)) {
+            return false;
+        }
+        // The key must still be the one the set selects: a key that left the set (or was replaced)
+        // invalidates every result it produced, from the refresh that removed it on.
+        VerificationKey current = hit.namedKid() ? snapshot.byKid(hit.key().kid())
+                : snapshot.onlyKeyFitting(hit.algorithm());
+        return current == hit.key() && policy.stillValid(hit.token(), now);
     }
 
     private VerificationKey unknownKid(String kid, Object unverifiedIssuer, JwsAlgorithm algorithm)
@@ -213,13 +265,13 @@ public final class TokenVerifier implements AutoCloseable {
         throw reject(RejectionReason.UNKNOWN_KEY, "no key with the token's kid");
     }
 
-    private String keyIssuer(VerificationKey key) {
+    private SourceEntry entryHolding(VerificationKey key) {
         for (SourceEntry entry : sources) {
             if (entry.source.snapshot().keys().contains(key)) {
-                return entry.issuer;
+                return entry;
             }
         }
-        return null;
+        throw new IllegalStateException("a key was selected from no source");
     }
 
     private static boolean couldHold(SourceEntry entry, Object unverifiedIssuer) {
@@ -370,6 +422,7 @@ public final class TokenVerifier implements AutoCloseable {
         private ScheduledExecutorService scheduler;
         private Executor executor;
         private RandomGenerator random;
+        private int resultCacheSize;
 
         private Builder() {
         }
@@ -787,6 +840,24 @@ public final class TokenVerifier implements AutoCloseable {
          */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * Keeps up to {@code maxEntries} accepted tokens, keyed by the exact token string, so a client
+         * that reuses one access token for many requests pays for one signature check. A hit still
+         * re-checks {@code exp}, {@code nbf}, {@code iat} and the user predicates against the clock,
+         * and that the verifying key is still in the current key set; an entry never outlives the
+         * token's {@code exp}. Rejections are never cached. Default: off (0).
+         *
+         * @param maxEntries 0 (off) to 10,000,000
+         * @return this builder
+         */
+        public Builder resultCache(int maxEntries) {
+            if (maxEntries < 0 || maxEntries > 10_000_000) {
+                throw new IllegalArgumentException("resultCache size must be between 0 and 10000000: " + maxEntries);
+            }
+            resultCacheSize = maxEntries;
             return this;
         }
 

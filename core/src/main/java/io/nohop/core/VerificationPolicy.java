@@ -140,6 +140,39 @@ final class VerificationPolicy {
         return token;
     }
 
+    /**
+     * Re-checks a token accepted earlier against a later clock: the time rules and the user
+     * predicates (which may depend on state that changed, such as a deny-list). The signature,
+     * issuer, audience and type cannot have changed for the same token string and the same key.
+     *
+     * @return true when the token is still acceptable at {@code now}
+     */
+    boolean stillValid(VerifiedToken token, long now) {
+        if (now >= token.expiresAtMillis() + skewMillis) {
+            return false;
+        }
+        if (token.notBeforeMillis() != Long.MIN_VALUE && now + skewMillis < token.notBeforeMillis()) {
+            return false;
+        }
+        if (token.issuedAtMillis() != Long.MIN_VALUE) {
+            if (token.issuedAtMillis() > now + skewMillis) {
+                return false;
+            }
+        } else if (token.expiresAtMillis() - now > maxLifetimeMillis) {
+            return false;
+        }
+        for (NamedPredicate p : predicates) {
+            try {
+                if (!p.predicate().test(token)) {
+                    return false;
+                }
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static long optionalDate(Map<String, Object> claims, String name) throws TokenRejectedException {
         Object v = claims.get(name);
         if (v == null) {

@@ -192,6 +192,18 @@ public final class VerifiedToken {
         return StrictJson.writeCompact(claims);
     }
 
+    long expiresAtMillis() {
+        return expiresAtMillis;
+    }
+
+    long issuedAtMillis() {
+        return issuedAtMillis;
+    }
+
+    long notBeforeMillis() {
+        return notBeforeMillis;
+    }
+
     private String requiredString(String name) {
         Object v = claims.get(name);
         if (v instanceof String) {
