@@ -33,6 +33,15 @@ final class Vectors {
         }
     }
 
+    /** Any JSON object text, parsed by Nimbus (an independent parser: a reference, not the code under test). */
+    static Map<String, Object> parseLeniently(String json) {
+        try {
+            return JSONObjectUtils.parse(json);
+        } catch (java.text.ParseException e) {
+            throw new AssertionError("not JSON: " + e.getMessage(), e);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> list(Object value) {
         return (List<Map<String, Object>>) value;
