@@ -9,7 +9,7 @@ module io.nohop.core {
     requires com.github.benmanes.caffeine;
     requires org.slf4j;
     requires java.net.http;
-    requires static transitive micrometer.core;
+    requires static micrometer.core;
 
     exports io.nohop.core;
     exports io.nohop.core.micrometer;

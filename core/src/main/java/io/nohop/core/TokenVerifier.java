@@ -148,12 +148,8 @@ public final class TokenVerifier implements AutoCloseable {
     }
 
     private VerifiedToken verifyToken(String token) throws TokenRejectedException {
-        // 1. Size, before anything is parsed.
-        int length = token.length();
-        if (length > maxTokenBytes) {
-            throw reject(RejectionReason.TOO_LARGE, "the token is larger than the size cap");
-        }
-        if (resultCache != null) {
+        if (resultCache != null && token.length() <= maxTokenBytes) {
+            // Step 2 of the path: an exact-string hit skips parsing and the signature, never the time checks.
             CachedVerification hit = resultCache.getIfPresent(token);
             if (hit != null) {
                 if (stillAcceptable(hit)) {
@@ -163,7 +159,7 @@ public final class TokenVerifier implements AutoCloseable {
                 resultCache.invalidate(token);
             }
         }
-        // 2-3. Strict form and header rules (CompactJws repeats the size check: it is the JWS layer on its own).
+        // 1-3. Size, strict form, header rules.
         CompactJws jws = CompactJws.parse(token, maxTokenBytes, policy.algorithms);
         Map<String, Object> header = jws.header();
         JwsAlgorithm algorithm = jws.algorithm();
@@ -678,11 +674,11 @@ public final class TokenVerifier implements AutoCloseable {
          * The floor of the refresh interval, and the minimum gap between refreshes triggered by
          * unknown kids. Default 30 s.
          *
-         * @param interval at least 1 s
+         * @param interval positive, at most 1 day; below a few seconds only for tests and demos
          * @return this builder
          */
         public Builder minRefreshInterval(Duration interval) {
-            minRefresh = checkRange(interval, Duration.ofSeconds(1), Duration.ofDays(1), "minRefreshInterval");
+            minRefresh = checkRange(interval, Duration.ofMillis(1), Duration.ofDays(1), "minRefreshInterval");
             return this;
         }
 

@@ -42,6 +42,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Meters are created up front, so the per-request cost is one timer record and no lookup.
  */
+// Micrometer types appear in this API although nohop-core reads Micrometer only statically: users of this
+// class bring Micrometer themselves, and a transitive requirement would force it on every other user.
+@SuppressWarnings("exports")
 public final class VerifierMetrics implements VerifierListener {
     private final MeterRegistry registry;
     private final Timer accepted;

@@ -1,0 +1,117 @@
+package io.nohop.core.internal.refresh;
+
+import ch.qos.logback.classic.Level;
+import io.nohop.core.VerifierHealth;
+import io.nohop.core.VerifierListener;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
+
+/**
+ * One test's world: a fake clock and scheduler, a direct fetch executor, a real loopback endpoint,
+ * a recording listener, and settings a test may change before creating a source.
+ */
+final class RefreshFixture implements AutoCloseable {
+    static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
+
+    static {
+        // The fault tests provoke warnings by the hundred; keep the build output readable.
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.nohop.core.internal.refresh"))
+                .setLevel(Level.valueOf(System.getProperty("nohop.test.log", "OFF")));
+        warmUpHttp();
+    }
+
+    // The first fetch in a JVM loads and compiles the whole HTTP stack; tests with short deadlines
+    // must not pay that cost inside their deadline.
+    private static void warmUpHttp() {
+        try (RefreshFixture warmUp = new RefreshFixture()) {
+            warmUp.endpoint.answerKeys(FaultyEndpoint.document(TestKeys.jwks("warm-up")));
+            warmUp.started();
+        }
+    }
+
+    final MutableClock clock = new MutableClock(START);
+    final FakeScheduler scheduler = new FakeScheduler(clock);
+    final RecordingListener listener = new RecordingListener(clock);
+    final FaultyEndpoint endpoint;
+
+    Duration minRefresh = Duration.ofSeconds(30);
+    Duration defaultRefresh = Duration.ofMinutes(5);
+    Duration maxRefresh = Duration.ofHours(1);
+    Duration maxStaleness = Duration.ofHours(24);
+    Duration initialBackoff = Duration.ofSeconds(10);
+    Duration negativeKidTtl = Duration.ofMinutes(5);
+    Duration connectTimeout = Duration.ofSeconds(2);
+    Duration fetchTimeout = Duration.ofSeconds(5);
+    int maxBodyBytes = 256 * 1024;
+    boolean allowInsecureHttp;
+    Optional<Path> cacheFile = Optional.empty();
+    long seed = 42;
+    Executor fetchExecutor = Runnable::run;
+    VerifierListener listenerInUse = listener;
+
+    private final List<RefreshingKeySource> sources = new ArrayList<>();
+
+    RefreshFixture() {
+        try {
+            endpoint = new FaultyEndpoint(clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    RefreshSettings settings() {
+        return new RefreshSettings(minRefresh, defaultRefresh, maxRefresh, maxStaleness, initialBackoff,
+                negativeKidTtl, connectTimeout, fetchTimeout, maxBodyBytes, allowInsecureHttp, cacheFile, clock,
+                scheduler, fetchExecutor, new SplittableRandom(seed), listenerInUse);
+    }
+
+    RefreshingKeySource source() {
+        return track(RefreshingKeySource.forJwksUri(endpoint.jwksUri(), settings()));
+    }
+
+    RefreshingKeySource discovering(String issuer) {
+        return track(RefreshingKeySource.discovering(issuer, settings()));
+    }
+
+    /** @return a source that has started and run its first fetch */
+    RefreshingKeySource started() {
+        RefreshingKeySource source = source();
+        source.start();
+        scheduler.runDue();
+        return source;
+    }
+
+    private RefreshingKeySource track(RefreshingKeySource source) {
+        sources.add(source);
+        return source;
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    static VerifierHealth.Status status(RefreshingKeySource source) {
+        return source.health().status();
+    }
+
+    static URI uri(String text) {
+        return URI.create(text);
+    }
+
+    @Override
+    public void close() {
+        sources.forEach(RefreshingKeySource::close);
+        endpoint.close();
+    }
+}
