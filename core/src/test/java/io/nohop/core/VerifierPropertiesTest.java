@@ -26,7 +26,7 @@ class VerifierPropertiesTest {
 
     // ---- any single-byte change of a valid token is rejected ----
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void anyFlippedCharacter_isRejected(@ForAll @IntRange(min = 0, max = 3) int which, @ForAll @IntRange(min = 0, max = 100_000) int at,
                                         @ForAll @IntRange(min = 0, max = ALPHABET_LENGTH - 1) int replacement) {
         String token = VALID[which];
@@ -39,7 +39,7 @@ class VerifierPropertiesTest {
         assertRejected(changed);
     }
 
-    @Property(tries = 200)
+    @Property(tries = 120)
     void anyInsertedCharacter_isRejected(@ForAll @IntRange(min = 0, max = 3) int which, @ForAll @IntRange(min = 0, max = 100_000) int at,
                                          @ForAll @IntRange(min = 0, max = ALPHABET_LENGTH - 1) int inserted) {
         String token = VALID[which];
@@ -47,7 +47,7 @@ class VerifierPropertiesTest {
         assertRejected(token.substring(0, i) + ALPHABET.charAt(inserted) + token.substring(i));
     }
 
-    @Property(tries = 200)
+    @Property(tries = 120)
     void anyDeletedCharacter_isRejected(@ForAll @IntRange(min = 0, max = 3) int which, @ForAll @IntRange(min = 0, max = 100_000) int at) {
         String token = VALID[which];
         int i = at % token.length();
@@ -73,8 +73,11 @@ class VerifierPropertiesTest {
 
     private static Arbitrary<Object> value(int depth) {
         Arbitrary<Object> scalars = Arbitraries.oneOf(List.of(
-                Arbitraries.strings().ofMaxLength(12).map(s -> (Object) s),
-                Arbitraries.strings().withChars("\"\\/\n\t\u0000\u2028\u00e9\ud83d\ude00").ofMaxLength(6).map(s -> (Object) s),
+                // A lone surrogate is not a string a token can carry (it has no UTF-8 form): excluded.
+                Arbitraries.strings().ofMaxLength(12).filter(s -> s.chars().noneMatch(c -> Character.isSurrogate((char) c)))
+                        .map(s -> (Object) s),
+                Arbitraries.of("\"", "\\", "/", "\n", "\t", "\u0000", "\u2028", "\u00e9", "\ud83d\ude00").list().ofMaxSize(4)
+                        .map(l -> (Object) String.join("", l)),
                 Arbitraries.longs().map(l -> (Object) l),
                 Arbitraries.of(Boolean.TRUE, Boolean.FALSE).map(b -> (Object) b)));
         if (depth == 0) {
@@ -93,18 +96,26 @@ class VerifierPropertiesTest {
                 .ofMaxSize(5);
     }
 
-    @Property(tries = 150)
+    @Property(tries = 100)
     void randomClaims_roundTripThroughClaimAndClaimsJson(@ForAll("claimSets") Map<String, Object> custom) {
         Tokens.Obj claims = Tokens.claims();
         custom.forEach((k, v) -> claims.raw(k, json(v)));
         VerifiedToken token = Tokens.accepted(VERIFIER, Tokens.rs256(claims));
         // Same JSON value: the writer may escape characters differently from the fixture.
-        assertEquals(Vectors.parseLeniently(claims.json()), Vectors.parseLeniently(token.claimsJson()));
+        assertEquals(Vectors.parseLeniently(claims.json()), Vectors.parseLeniently(token.claimsJson()),
+                () -> "sent " + visible(claims.json()) + " got " + visible(token.claimsJson()));
         for (Map.Entry<String, Object> e : custom.entrySet()) {
             Object expected = e.getValue();
             Class<?> type = expected instanceof Map ? Map.class : expected instanceof List ? List.class : expected.getClass();
             assertEquals(expected, token.claim(e.getKey(), type).orElseThrow());
         }
+    }
+
+    /** Control and non-ASCII characters as \\uXXXX, so that a failure message shows them. */
+    private static String visible(String s) {
+        StringBuilder b = new StringBuilder();
+        s.chars().forEach(c -> b.append(c < 0x20 || c > 0x7e ? String.format("<%04x>", c) : String.valueOf((char) c)));
+        return b.toString();
     }
 
     /** Compact JSON of a generated value (the same form the verifier's writer uses). */
@@ -160,7 +171,7 @@ class VerifierPropertiesTest {
         return Arbitraries.maps(names, values).ofMaxSize(5).map(m -> new LinkedHashMap<>(m));
     }
 
-    @Property(tries = 300)
+    @Property(tries = 150)
     void randomJsonHeaders_onlyEverRejectedOrSignatureChecked(@ForAll("headers") Map<String, Object> header,
                                                                @ForAll @IntRange(min = 0, max = 3) int which) {
         // Signed with a real key, so that headers which happen to be valid reach the signature and claims.
