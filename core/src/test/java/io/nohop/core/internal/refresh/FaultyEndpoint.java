@@ -31,6 +31,12 @@ final class FaultyEndpoint implements AutoCloseable {
     static final String METADATA_PATH = "/.well-known/openid-configuration";
     private static final String ARRIVED = "arrived";
 
+    static {
+        // Headers and body go out in separate writes; without TCP_NODELAY each answer with a body
+        // waits ~40 ms for a delayed ACK (Nagle), which would make the property tests crawl.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     /** One scripted way to answer. */
     @FunctionalInterface
     interface Answer {
