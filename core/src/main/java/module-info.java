@@ -12,4 +12,5 @@ module io.nohop.core {
     requires static micrometer.core;
 
     exports io.nohop.core;
+    exports io.nohop.core.micrometer;
 }

@@ -1,52 +1,668 @@
 package io.nohop.core.internal.json;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
+import io.nohop.core.internal.json.JsonParseException.Kind;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
-/** TEMPORARY STUB (lenient, via Nimbus): the strict parser from branch {@code json} replaces this file. */
+/**
+ * A strict RFC 8259 JSON parser for token segments, and the compact writer that mirrors it.
+ *
+ * <p>The parser reads UTF-8 bytes in one pass and accepts only what RFC 8259 allows, plus the
+ * I-JSON (RFC 7493) rules that matter for security: no duplicate member names (compared after
+ * unescaping), no lone surrogates, bounded nesting. Everything else a lenient parser tolerates is
+ * rejected: a byte order mark, comments, trailing commas, single quotes, {@code NaN}, leading zeros,
+ * unescaped control characters, invalid or overlong UTF-8, trailing data.
+ *
+ * <p>Values come back as:
+ * <ul>
+ *   <li>{@link String}</li>
+ *   <li>{@link Boolean}</li>
+ *   <li>{@link Long} for an integer literal (no fraction, no exponent) that fits in a {@code long}</li>
+ *   <li>{@link BigDecimal} for every other number, exactly as written (so {@code 1.0} keeps its
+ *       scale and {@code 1e999999999} stays cheap: callers must compare it with
+ *       {@link BigDecimal#compareTo} against bounds, never expand it)</li>
+ *   <li>an unmodifiable {@link List} for an array</li>
+ *   <li>an unmodifiable, insertion-ordered {@link Map} for an object</li>
+ *   <li>{@link #NULL} for JSON {@code null}; Java {@code null} never appears</li>
+ * </ul>
+ *
+ * <p>Choices beyond RFC 8259, all made to keep attacker-controlled input cheap and unambiguous:
+ * <ul>
+ *   <li>A {@code \}{@code u} escape of a surrogate must be a high surrogate immediately followed by
+ *       an escaped low surrogate; a lone surrogate is rejected, the same as a surrogate encoded
+ *       directly in UTF-8, because it has no UTF-8 form and would compare differently once
+ *       re-encoded by another system.</li>
+ *   <li>A number may have at most {@value #MAX_SIGNIFICANT_DIGITS} significant digits (leading
+ *       zeros not counted) and an exponent that keeps a {@link BigDecimal} scale within
+ *       {@code int} range: converting longer digit strings costs time quadratic in their length.</li>
+ *   <li>{@code maxDepth} may be at most {@value #MAX_SUPPORTED_DEPTH}, which bounds the parser's
+ *       recursion and so its stack use.</li>
+ * </ul>
+ */
 public final class StrictJson {
-    /** JSON null. */
-    public static final Object NULL = new Object();
+
+    /**
+     * JSON {@code null}, as returned by the parser and accepted by the writer. Compare with
+     * {@code ==}. Its {@code toString()} is {@code "null"}.
+     */
+    public static final Object NULL = new JsonNull();
+
+    private static final int MAX_SIGNIFICANT_DIGITS = 1000;
+    private static final int MAX_SUPPORTED_DEPTH = 256;
 
     private StrictJson() {
     }
 
     /**
-     * @param utf8 bytes
-     * @param maxDepth ignored by the stub
-     * @return the object
-     * @throws JsonParseException on bad JSON
+     * Parses a complete JSON text whose top-level value must be an object.
+     *
+     * @param utf8 the JSON text in UTF-8
+     * @param maxDepth how many containers may be nested, counting the top-level object as 1;
+     *        between 1 and 256
+     * @return the members of the top-level object, unmodifiable and in input order
+     * @throws JsonParseException if the text is not strict JSON, repeats a member name, nests
+     *         deeper than {@code maxDepth}, or its top-level value is not an object
+     * @throws NullPointerException if {@code utf8} is null
+     * @throws IllegalArgumentException if {@code maxDepth} is out of range
      */
     public static Map<String, Object> parseObject(byte[] utf8, int maxDepth) throws JsonParseException {
         return parseObject(utf8, 0, utf8.length, maxDepth);
     }
 
     /**
-     * @param utf8 bytes
-     * @param off offset
-     * @param len length
-     * @param maxDepth ignored by the stub
-     * @return the object
-     * @throws JsonParseException on bad JSON
+     * Parses a complete JSON text, held in part of an array, whose top-level value must be an
+     * object. Offsets reported in a {@link JsonParseException} count from {@code offset}.
+     *
+     * @param utf8 the array holding the JSON text in UTF-8
+     * @param offset where the text starts in {@code utf8}
+     * @param length how many bytes the text has
+     * @param maxDepth how many containers may be nested, counting the top-level object as 1;
+     *        between 1 and 256
+     * @return the members of the top-level object, unmodifiable and in input order
+     * @throws JsonParseException if the text is not strict JSON, repeats a member name, nests
+     *         deeper than {@code maxDepth}, or its top-level value is not an object
+     * @throws NullPointerException if {@code utf8} is null
+     * @throws IndexOutOfBoundsException if {@code offset} and {@code length} do not lie in {@code utf8}
+     * @throws IllegalArgumentException if {@code maxDepth} is out of range
      */
-    public static Map<String, Object> parseObject(byte[] utf8, int off, int len, int maxDepth)
+    public static Map<String, Object> parseObject(byte[] utf8, int offset, int length, int maxDepth)
             throws JsonParseException {
-        try {
-            return JSONObjectUtils.parse(new String(utf8, off, len, StandardCharsets.UTF_8));
-        } catch (java.text.ParseException | RuntimeException e) {
-            throw new JsonParseException();
+        Objects.requireNonNull(utf8, "utf8");
+        Objects.checkFromIndexSize(offset, length, utf8.length);
+        if (maxDepth < 1 || maxDepth > MAX_SUPPORTED_DEPTH) {
+            throw new IllegalArgumentException("maxDepth must be between 1 and " + MAX_SUPPORTED_DEPTH);
         }
+        return new Parser(utf8, offset, offset + length, maxDepth).top();
     }
 
     /**
-     * @param value a value
-     * @return compact JSON
+     * Writes a value as compact JSON on a single line: no insignificant whitespace, and every
+     * control character, U+2028 and U+2029 escaped, so the result never contains a line break.
+     * For every object {@code m} returned by {@link #parseObject}, parsing the UTF-8 encoding of
+     * {@code writeCompact(m)} yields an object equal to {@code m}.
+     *
+     * <p>Accepted values: {@link String}, {@link Boolean}, {@link Long}, {@link Integer},
+     * {@link BigDecimal}, {@link #NULL}, and {@link List}s and {@link Map}s with {@link String}
+     * keys of these, not cyclic. A {@link BigDecimal} is written with {@link BigDecimal#toString()},
+     * except that a scale-0 value in {@code long} range gets an {@code E0} suffix so that it reads
+     * back as a {@link BigDecimal} rather than a {@link Long}. Values the parser cannot have
+     * produced may be written as text it rejects, such as a {@link BigDecimal} with more
+     * significant digits than it accepts.
+     *
+     * @param value what to write
+     * @return the JSON text
+     * @throws IllegalArgumentException if {@code value} is or contains Java {@code null}, a value of
+     *         another type, a map key that is not a string, or a string with a lone surrogate
+     *         (which has no UTF-8 form)
      */
     public static String writeCompact(Object value) {
+        StringBuilder out = new StringBuilder(128);
+        write(out, value);
+        return out.toString();
+    }
+
+    private static void write(StringBuilder out, Object value) {
+        if (value instanceof String s) {
+            writeString(out, s);
+        } else if (value instanceof Map<?, ?> map) {
+            out.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!(e.getKey() instanceof String key)) {
+                    throw new IllegalArgumentException("JSON member names must be strings");
+                }
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                writeString(out, key);
+                out.append(':');
+                write(out, e.getValue());
+            }
+            out.append('}');
+        } else if (value instanceof List<?> list) {
+            out.append('[');
+            boolean first = true;
+            for (Object element : list) {
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                write(out, element);
+            }
+            out.append(']');
+        } else if (value instanceof Long || value instanceof Integer || value instanceof Boolean) {
+            out.append(value);
+        } else if (value instanceof BigDecimal d) {
+            out.append(d.toString());
+            // Without this, the literal would read back as a Long and break the round trip.
+            if (d.scale() == 0 && d.unscaledValue().bitLength() < 64) {
+                out.append("E0");
+            }
+        } else if (value == NULL) {
+            out.append("null");
+        } else if (value == null) {
+            throw new IllegalArgumentException("Java null is not a JSON value; use StrictJson.NULL");
+        } else {
+            throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON");
+        }
+    }
+
+    private static void writeString(StringBuilder out, String s) {
+        int n = s.length();
+        int i = 0;
+        while (i < n) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || (c >= 0x2028 && needsCare(c))) {
+                break;
+            }
+            i++;
+        }
+        out.append('"');
+        if (i == n) {
+            out.append(s).append('"');
+            return;
+        }
+        out.append(s, 0, i);
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                case 0x2028 -> out.append("\\u2028");
+                case 0x2029 -> out.append("\\u2029");
+                default -> {
+                    if (c < 0x20) {
+                        out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+                    } else if (Character.isHighSurrogate(c) && i + 1 < n
+                            && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        out.append(c).append(s.charAt(++i));
+                    } else if (Character.isSurrogate(c)) {
+                        throw new IllegalArgumentException("string contains a lone surrogate");
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    private static boolean needsCare(char c) {
+        return c == 0x2028 || c == 0x2029 || Character.isSurrogate(c);
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** The type of {@link #NULL}; one instance. */
+    private static final class JsonNull {
+        @Override
+        public String toString() {
+            return "null";
+        }
+    }
+
+    /** One parse: the input, a cursor, and scratch space for strings that need decoding. */
+    private static final class Parser {
+        private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
+        private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
+        private static final byte[] NULL_BYTES = {'n', 'u', 'l', 'l'};
+        /** Bytes that stand for themselves inside a string: printable ASCII but quote and backslash. */
+        private static final boolean[] PLAIN = new boolean[256];
+
+        static {
+            for (int b = 0x20; b < 0x80; b++) {
+                PLAIN[b] = b != '"' && b != '\\';
+            }
+        }
+
+        private final byte[] in;
+        private final int start;
+        private final int end;
+        private final int maxDepth;
+        private int pos;
+        private char[] scratch;
+
+        Parser(byte[] in, int start, int end, int maxDepth) {
+            this.in = in;
+            this.start = start;
+            this.end = end;
+            this.maxDepth = maxDepth;
+            this.pos = start;
+        }
+
         @SuppressWarnings("unchecked")
-        Map<String, Object> map = (Map<String, Object>) value;
-        return JSONObjectUtils.toJSONString(map);
+        Map<String, Object> top() throws JsonParseException {
+            if (end - start >= 3 && in[start] == (byte) 0xEF && in[start + 1] == (byte) 0xBB
+                    && in[start + 2] == (byte) 0xBF) {
+                throw syntax("byte order mark is not allowed", start);
+            }
+            skipWhitespace();
+            if (pos == end) {
+                throw syntax("no JSON value", pos);
+            }
+            int valueAt = pos;
+            Object value = value(1);
+            skipWhitespace();
+            if (pos != end) {
+                throw syntax("unexpected data after the JSON value", pos);
+            }
+            if (!(value instanceof Map)) {
+                throw new JsonParseException(Kind.NOT_AN_OBJECT, "top-level value is not an object",
+                        valueAt - start);
+            }
+            return (Map<String, Object>) value;
+        }
+
+        private Object value(int depth) throws JsonParseException {
+            if (pos == end) {
+                throw syntax("unexpected end of input", pos);
+            }
+            byte c = in[pos];
+            switch (c) {
+                case '{':
+                    return object(depth);
+                case '[':
+                    return array(depth);
+                case '"':
+                    return string();
+                case 't':
+                    literal(TRUE);
+                    return Boolean.TRUE;
+                case 'f':
+                    literal(FALSE);
+                    return Boolean.FALSE;
+                case 'n':
+                    literal(NULL_BYTES);
+                    return NULL;
+                default:
+                    if (c == '-' || (c >= '0' && c <= '9')) {
+                        return number();
+                    }
+                    throw syntax("unexpected byte", pos);
+            }
+        }
+
+        private Map<String, Object> object(int depth) throws JsonParseException {
+            if (depth > maxDepth) {
+                throw new JsonParseException(Kind.TOO_DEEP, "nesting too deep", pos - start);
+            }
+            pos++;
+            LinkedHashMap<String, Object> members = new LinkedHashMap<>();
+            skipWhitespace();
+            if (pos < end && in[pos] == '}') {
+                pos++;
+                return Collections.unmodifiableMap(members);
+            }
+            while (true) {
+                if (pos == end || in[pos] != '"') {
+                    throw syntax("expected a member name", pos);
+                }
+                int nameAt = pos;
+                String name = string();
+                skipWhitespace();
+                if (pos == end || in[pos] != ':') {
+                    throw syntax("expected ':'", pos);
+                }
+                pos++;
+                skipWhitespace();
+                if (members.put(name, value(depth + 1)) != null) {
+                    throw new JsonParseException(Kind.DUPLICATE_MEMBER, "duplicate member name",
+                            nameAt - start);
+                }
+                skipWhitespace();
+                if (pos == end) {
+                    throw syntax("unexpected end of input", pos);
+                }
+                byte c = in[pos++];
+                if (c == '}') {
+                    return Collections.unmodifiableMap(members);
+                }
+                if (c != ',') {
+                    throw syntax("expected ',' or '}'", pos - 1);
+                }
+                skipWhitespace();
+            }
+        }
+
+        private List<Object> array(int depth) throws JsonParseException {
+            if (depth > maxDepth) {
+                throw new JsonParseException(Kind.TOO_DEEP, "nesting too deep", pos - start);
+            }
+            pos++;
+            ArrayList<Object> elements = new ArrayList<>();
+            skipWhitespace();
+            if (pos < end && in[pos] == ']') {
+                pos++;
+                return Collections.unmodifiableList(elements);
+            }
+            while (true) {
+                elements.add(value(depth + 1));
+                skipWhitespace();
+                if (pos == end) {
+                    throw syntax("unexpected end of input", pos);
+                }
+                byte c = in[pos++];
+                if (c == ']') {
+                    return Collections.unmodifiableList(elements);
+                }
+                if (c != ',') {
+                    throw syntax("expected ',' or ']'", pos - 1);
+                }
+                skipWhitespace();
+            }
+        }
+
+        private void literal(byte[] expected) throws JsonParseException {
+            if (end - pos < expected.length) {
+                throw syntax("invalid literal", pos);
+            }
+            for (int i = 0; i < expected.length; i++) {
+                if (in[pos + i] != expected[i]) {
+                    throw syntax("invalid literal", pos);
+                }
+            }
+            pos += expected.length;
+        }
+
+        private Object number() throws JsonParseException {
+            int from = pos;
+            boolean negative = in[pos] == '-';
+            if (negative) {
+                pos++;
+            }
+            if (pos == end || !isDigit(in[pos])) {
+                throw syntax("invalid number", from);
+            }
+            // Accumulated negatively, as Long.parseLong does, so Long.MIN_VALUE fits.
+            long limit = negative ? Long.MIN_VALUE : -Long.MAX_VALUE;
+            long multiplyLimit = limit / 10;
+            long acc = 0;
+            boolean fitsLong = true;
+            int significant = 0;
+            if (in[pos] == '0') {
+                pos++;
+            } else {
+                while (pos < end && isDigit(in[pos])) {
+                    int digit = in[pos++] - '0';
+                    significant++;
+                    if (fitsLong) {
+                        if (acc < multiplyLimit || acc * 10 < limit + digit) {
+                            fitsLong = false;
+                        } else {
+                            acc = acc * 10 - digit;
+                        }
+                    }
+                }
+            }
+            boolean integer = true;
+            if (pos < end && in[pos] == '.') {
+                integer = false;
+                pos++;
+                if (pos == end || !isDigit(in[pos])) {
+                    throw syntax("invalid number", from);
+                }
+                while (pos < end && isDigit(in[pos])) {
+                    if (significant > 0 || in[pos] != '0') {
+                        significant++;
+                    }
+                    pos++;
+                }
+            }
+            if (pos < end && (in[pos] == 'e' || in[pos] == 'E')) {
+                integer = false;
+                pos++;
+                if (pos < end && (in[pos] == '+' || in[pos] == '-')) {
+                    pos++;
+                }
+                if (pos == end || !isDigit(in[pos])) {
+                    throw syntax("invalid number", from);
+                }
+                while (pos < end && isDigit(in[pos])) {
+                    pos++;
+                }
+            }
+            if (significant > MAX_SIGNIFICANT_DIGITS) {
+                throw syntax("number has too many digits", from);
+            }
+            if (integer && fitsLong) {
+                return negative ? acc : -acc;
+            }
+            int length = pos - from;
+            char[] chars = scratch(length);
+            for (int i = 0; i < length; i++) {
+                chars[i] = (char) in[from + i];
+            }
+            try {
+                return new BigDecimal(chars, 0, length);
+            } catch (NumberFormatException | ArithmeticException e) {
+                // Only an exponent that pushes the scale outside int range gets here.
+                throw syntax("number out of range", from);
+            }
+        }
+
+        private String string() throws JsonParseException {
+            int from = ++pos;
+            int i = from;
+            while (i < end && PLAIN[in[i] & 0xFF]) {
+                i++;
+            }
+            if (i < end && in[i] == '"') {
+                pos = i + 1;
+                return new String(in, from, i - from, StandardCharsets.ISO_8859_1);
+            }
+            return decodeString(from, i);
+        }
+
+        /** The slow path: escapes or non-ASCII from {@code i} on; {@code [from, i)} is plain ASCII. */
+        private String decodeString(int from, int i) throws JsonParseException {
+            char[] out = scratch(Math.max(16, 2 * (i - from)));
+            int n = 0;
+            for (int k = from; k < i; k++) {
+                out[n++] = (char) in[k];
+            }
+            while (true) {
+                if (i == end) {
+                    throw syntax("unterminated string", i);
+                }
+                if (n + 2 > out.length) {
+                    out = growScratch(n + 2);
+                }
+                int b = in[i] & 0xFF;
+                if (b == '"') {
+                    pos = i + 1;
+                    return new String(out, 0, n);
+                }
+                if (b == '\\') {
+                    i = escape(i, out, n);
+                    // A surrogate pair escape produces two chars; everything else one.
+                    n += Character.isHighSurrogate(out[n]) ? 2 : 1;
+                } else if (b < 0x20) {
+                    throw syntax("control character in string", i);
+                } else if (b < 0x80) {
+                    out[n++] = (char) b;
+                    i++;
+                } else {
+                    int cp = utf8(i);
+                    i += cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+                    if (cp < 0x10000) {
+                        out[n++] = (char) cp;
+                    } else {
+                        out[n++] = Character.highSurrogate(cp);
+                        out[n++] = Character.lowSurrogate(cp);
+                    }
+                }
+            }
+        }
+
+        /** Decodes the escape at {@code i} into {@code out[n]} (and {@code out[n+1]}); returns the next index. */
+        private int escape(int i, char[] out, int n) throws JsonParseException {
+            if (i + 1 == end) {
+                throw syntax("unterminated string", end);
+            }
+            byte e = in[i + 1];
+            char c;
+            switch (e) {
+                case '"' -> c = '"';
+                case '\\' -> c = '\\';
+                case '/' -> c = '/';
+                case 'b' -> c = '\b';
+                case 'f' -> c = '\f';
+                case 'n' -> c = '\n';
+                case 'r' -> c = '\r';
+                case 't' -> c = '\t';
+                case 'u' -> {
+                    char u = hex4(i + 2, i);
+                    if (!Character.isSurrogate(u)) {
+                        out[n] = u;
+                        return i + 6;
+                    }
+                    if (Character.isHighSurrogate(u) && end - i >= 12 && in[i + 6] == '\\'
+                            && in[i + 7] == 'u') {
+                        char low = hex4(i + 8, i + 6);
+                        if (Character.isLowSurrogate(low)) {
+                            out[n] = u;
+                            out[n + 1] = low;
+                            return i + 12;
+                        }
+                    }
+                    throw syntax("unpaired surrogate escape", i);
+                }
+                default -> throw syntax("invalid escape", i);
+            }
+            out[n] = c;
+            return i + 2;
+        }
+
+        private char hex4(int at, int escapeAt) throws JsonParseException {
+            if (end - at < 4) {
+                throw syntax("invalid escape", escapeAt);
+            }
+            int v = 0;
+            for (int k = at; k < at + 4; k++) {
+                int h = hexValue(in[k]);
+                if (h < 0) {
+                    throw syntax("invalid escape", escapeAt);
+                }
+                v = (v << 4) | h;
+            }
+            return (char) v;
+        }
+
+        private static int hexValue(byte b) {
+            if (b >= '0' && b <= '9') {
+                return b - '0';
+            }
+            if (b >= 'a' && b <= 'f') {
+                return b - 'a' + 10;
+            }
+            if (b >= 'A' && b <= 'F') {
+                return b - 'A' + 10;
+            }
+            return -1;
+        }
+
+        /**
+         * Decodes the multi-byte UTF-8 sequence at {@code i} (RFC 3629 Table 3-7: no overlong
+         * forms, no surrogates, nothing above U+10FFFF).
+         */
+        private int utf8(int i) throws JsonParseException {
+            int b0 = in[i] & 0xFF;
+            if (b0 >= 0xC2 && b0 <= 0xDF) {
+                return ((b0 & 0x1F) << 6) | continuation(i + 1, 0x80, 0xBF, i);
+            }
+            if (b0 >= 0xE0 && b0 <= 0xEF) {
+                int lo = b0 == 0xE0 ? 0xA0 : 0x80;
+                int hi = b0 == 0xED ? 0x9F : 0xBF;
+                int b1 = continuation(i + 1, lo, hi, i);
+                int b2 = continuation(i + 2, 0x80, 0xBF, i);
+                return ((b0 & 0x0F) << 12) | (b1 << 6) | b2;
+            }
+            if (b0 >= 0xF0 && b0 <= 0xF4) {
+                int lo = b0 == 0xF0 ? 0x90 : 0x80;
+                int hi = b0 == 0xF4 ? 0x8F : 0xBF;
+                int b1 = continuation(i + 1, lo, hi, i);
+                int b2 = continuation(i + 2, 0x80, 0xBF, i);
+                int b3 = continuation(i + 3, 0x80, 0xBF, i);
+                return ((b0 & 0x07) << 18) | (b1 << 12) | (b2 << 6) | b3;
+            }
+            throw syntax("invalid UTF-8", i);
+        }
+
+        /** The low six bits of the continuation byte at {@code at}, which must lie in {@code [lo, hi]}. */
+        private int continuation(int at, int lo, int hi, int sequenceAt) throws JsonParseException {
+            if (at >= end) {
+                throw syntax("invalid UTF-8", sequenceAt);
+            }
+            int b = in[at] & 0xFF;
+            if (b < lo || b > hi) {
+                throw syntax("invalid UTF-8", sequenceAt);
+            }
+            return b & 0x3F;
+        }
+
+        private char[] scratch(int capacity) {
+            if (scratch == null || scratch.length < capacity) {
+                scratch = new char[capacity];
+            }
+            return scratch;
+        }
+
+        private char[] growScratch(int needed) {
+            char[] bigger = new char[Math.max(needed, scratch.length * 2)];
+            System.arraycopy(scratch, 0, bigger, 0, scratch.length);
+            scratch = bigger;
+            return bigger;
+        }
+
+        private void skipWhitespace() {
+            while (pos < end) {
+                byte b = in[pos];
+                if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                    return;
+                }
+                pos++;
+            }
+        }
+
+        private static boolean isDigit(byte b) {
+            return b >= '0' && b <= '9';
+        }
+
+        private JsonParseException syntax(String reason, int at) {
+            return new JsonParseException(Kind.SYNTAX, reason, at - start);
+        }
     }
 }

@@ -24,6 +24,7 @@ public final class KeySnapshot {
     private final Map<String, VerificationKey> byKid;
     private final Instant loadedAt;
     private final Instant usableUntil;
+    private final long usableUntilMillis;
 
     private KeySnapshot(List<VerificationKey> keys, Instant loadedAt, Instant usableUntil) {
         this.keys = List.copyOf(keys);
@@ -36,13 +37,23 @@ public final class KeySnapshot {
         this.byKid = Collections.unmodifiableMap(map);
         this.loadedAt = Objects.requireNonNull(loadedAt, "loadedAt");
         this.usableUntil = Objects.requireNonNull(usableUntil, "usableUntil");
+        this.usableUntilMillis = saturatedMillis(usableUntil);
     }
 
     private KeySnapshot(KeySnapshot base, Instant loadedAt, Instant usableUntil) {
         this.keys = base.keys;
         this.byKid = base.byKid;
         this.loadedAt = loadedAt;
-        this.usableUntil = usableUntil;
+        this.usableUntil = Objects.requireNonNull(usableUntil, "usableUntil");
+        this.usableUntilMillis = saturatedMillis(usableUntil);
+    }
+
+    private static long saturatedMillis(Instant instant) {
+        try {
+            return instant.toEpochMilli();
+        } catch (ArithmeticException beyondLong) {
+            return instant.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
     }
 
     /**
@@ -117,6 +128,14 @@ public final class KeySnapshot {
     /** @return when the keys were obtained */
     public Instant loadedAt() {
         return loadedAt;
+    }
+
+    /**
+     * @param epochMillis an instant in milliseconds since the epoch
+     * @return true when there are keys and {@code epochMillis} is before the staleness bound
+     */
+    public boolean isUsableAt(long epochMillis) {
+        return !keys.isEmpty() && epochMillis < usableUntilMillis;
     }
 
     /** @return the staleness bound: after it the keys must not be used */

@@ -97,11 +97,12 @@ public final class VerificationKey {
      * Checks a signature. The caller has already established that this key {@link #fits} the algorithm.
      *
      * @param algorithm the header's algorithm
-     * @param signingInput the ASCII bytes {@code header.payload}
+     * @param signingInput a buffer whose first {@code signingInputLength} bytes are the ASCII {@code header.payload}
+     * @param signingInputLength how many bytes of {@code signingInput} are signed
      * @param signature the decoded signature bytes
      * @return true only when the signature is valid
      */
-    public boolean verify(JwsAlgorithm algorithm, byte[] signingInput, byte[] signature) {
+    public boolean verify(JwsAlgorithm algorithm, byte[] signingInput, int signingInputLength, byte[] signature) {
         int expected = algorithm.signatureLength() != 0 ? algorithm.signatureLength() : rsaSignatureLength;
         if (signature.length != expected) {
             return false;
@@ -117,7 +118,7 @@ public final class VerificationKey {
                 sig = newSignature(algorithm);
                 perAlgorithm[algorithm.ordinal()] = sig;
             }
-            sig.update(signingInput);
+            sig.update(signingInput, 0, signingInputLength);
             return sig.verify(signature);
         } catch (GeneralSecurityException | RuntimeException e) {
             // A malformed signature makes some providers throw; the Signature's state is then unknown.

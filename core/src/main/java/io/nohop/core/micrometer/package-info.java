@@ -1,0 +1,6 @@
+/**
+ * Optional Micrometer metrics for a {@link io.nohop.core.TokenVerifier}. Micrometer is an optional
+ * dependency of nohop-core: only code that uses this package needs {@code io.micrometer:micrometer-core}
+ * on the class path.
+ */
+package io.nohop.core.micrometer;

@@ -1,0 +1,198 @@
+package io.nohop.core.internal.json;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import io.nohop.core.internal.json.JsonParseException.Kind;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+
+class StrictJsonPropertiesTest {
+
+    // ---- generators ----
+
+    private static Arbitrary<String> strings() {
+        Arbitrary<Integer> ascii = Arbitraries.integers().between(0, 0x7F);
+        Arbitrary<Integer> tricky = Arbitraries.of(0x22, 0x5C, 0x2F, 0x0A, 0x00, 0x7F, 0x2028, 0x2029, 0xFEFF,
+                0xFFFF, 0x10000, 0x10FFFF, 0x1F600);
+        Arbitrary<Integer> any = Arbitraries.integers().between(0, 0x10FFFF).filter(cp -> cp < 0xD800 || cp > 0xDFFF);
+        return Arbitraries.oneOf(List.of(ascii, ascii, tricky, any)).list().ofMaxSize(12).map(cps -> {
+            StringBuilder s = new StringBuilder();
+            cps.forEach(s::appendCodePoint);
+            return s.toString();
+        });
+    }
+
+    private static Arbitrary<BigDecimal> decimals() {
+        Arbitrary<BigInteger> unscaled = Arbitraries.oneOf(List.of(
+                Arbitraries.bigIntegers().between(BigInteger.valueOf(-1000), BigInteger.valueOf(1000)),
+                Arbitraries.bigIntegers().between(BigInteger.TEN.pow(40).negate(), BigInteger.TEN.pow(40))));
+        Arbitrary<Integer> scale = Arbitraries.oneOf(List.of(
+                Arbitraries.integers().between(-20, 20),
+                Arbitraries.integers().between(-1_000_000_000, 1_000_000_000)));
+        return Combinators.combine(unscaled, scale).as(BigDecimal::new);
+    }
+
+    private static Arbitrary<Object> scalars() {
+        return Arbitraries.oneOf(List.of(
+                strings(),
+                Arbitraries.longs(),
+                Arbitraries.longs().between(-1000, 1000),
+                decimals(),
+                Arbitraries.of(Boolean.TRUE, Boolean.FALSE, StrictJson.NULL)));
+    }
+
+    private static Arbitrary<Object> values(int depth) {
+        if (depth == 0) {
+            return scalars();
+        }
+        Arbitrary<Object> list = values(depth - 1).list().ofMaxSize(4).map(l -> (Object) l);
+        Arbitrary<Object> object = objects(depth - 1).map(m -> (Object) m);
+        return Arbitraries.oneOf(List.of(scalars(), scalars(), list, object));
+    }
+
+    private static Arbitrary<Map<String, Object>> objects(int depth) {
+        return Arbitraries.maps(strings(), values(depth)).ofMaxSize(5);
+    }
+
+    @Provide
+    Arbitrary<Map<String, Object>> documents() {
+        return objects(4);
+    }
+
+    /** A written document with one byte replaced, inserted or removed, or cut short. */
+    @Provide
+    Arbitrary<byte[]> mutatedDocuments() {
+        Arbitrary<byte[]> docs = objects(3).map(m -> StrictJson.writeCompact(m).getBytes(StandardCharsets.UTF_8));
+        return Combinators.combine(docs, Arbitraries.integers().between(0, 3), Arbitraries.integers().greaterOrEqual(0),
+                Arbitraries.bytes()).as((doc, op, where, b) -> {
+                    int i = where % doc.length;
+                    return switch (op) {
+                        case 0 -> {
+                            byte[] out = doc.clone();
+                            out[i] = b;
+                            yield out;
+                        }
+                        case 1 -> {
+                            byte[] out = new byte[doc.length + 1];
+                            System.arraycopy(doc, 0, out, 0, i);
+                            out[i] = b;
+                            System.arraycopy(doc, i, out, i + 1, doc.length - i);
+                            yield out;
+                        }
+                        case 2 -> {
+                            byte[] out = new byte[doc.length - 1];
+                            System.arraycopy(doc, 0, out, 0, i);
+                            System.arraycopy(doc, i + 1, out, i, doc.length - i - 1);
+                            yield out;
+                        }
+                        default -> java.util.Arrays.copyOf(doc, i);
+                    };
+                });
+    }
+
+    @Provide
+    Arbitrary<byte[]> randomBytes() {
+        return Arbitraries.bytes().array(byte[].class).ofMaxSize(64);
+    }
+
+    /** Strings over the characters JSON is made of, so random input gets past the first byte. */
+    @Provide
+    Arbitrary<String> jsonishStrings() {
+        return Arbitraries.strings().withChars("{}[]\":,.-+0123456789eEtrufalsn\\u/ \t\néa\u2028")
+                .ofMaxLength(60).map(s -> "{" + s);
+    }
+
+    /** Kinds of the containers nested inside the top object: true for an object, false for an array. */
+    @Provide
+    Arbitrary<List<Boolean>> nestings() {
+        return Arbitraries.of(true, false).list().ofMaxSize(60);
+    }
+
+    // ---- properties ----
+
+    @Property(tries = 300)
+    void writeThenParse_roundTrips(@ForAll("documents") Map<String, Object> document) throws Exception {
+        String json = StrictJson.writeCompact(document);
+        assertEquals(document, StrictJson.parseObject(json.getBytes(StandardCharsets.UTF_8), 32));
+    }
+
+    @Property(tries = 300)
+    void write_neverEmitsRawLineBreaksOrControls(@ForAll("documents") Map<String, Object> document) {
+        String json = StrictJson.writeCompact(document);
+        assertFalse(json.chars().anyMatch(c -> c < 0x20 || c == 0x2028 || c == 0x2029));
+    }
+
+    @Property(tries = 300)
+    void parseThenWrite_isStableAfterOneRoundTrip(@ForAll("documents") Map<String, Object> document)
+            throws Exception {
+        String once = StrictJson.writeCompact(document);
+        Map<String, Object> parsed = StrictJson.parseObject(once.getBytes(StandardCharsets.UTF_8), 32);
+        assertEquals(once, StrictJson.writeCompact(parsed));
+    }
+
+    @Property(tries = 500)
+    void randomBytes_onlyResultOrParseException(@ForAll("randomBytes") byte[] input,
+            @ForAll @IntRange(min = 1, max = 8) int maxDepth) {
+        parseExpectingOnlyParseException(input, maxDepth);
+    }
+
+    @Property(tries = 500)
+    void jsonishStrings_onlyResultOrParseException(@ForAll("jsonishStrings") String input,
+            @ForAll @IntRange(min = 1, max = 8) int maxDepth) {
+        parseExpectingOnlyParseException(input.getBytes(StandardCharsets.UTF_8), maxDepth);
+    }
+
+    @Property(tries = 300)
+    void arbitraryStrings_onlyResultOrParseException(@ForAll String input) {
+        parseExpectingOnlyParseException(input.getBytes(StandardCharsets.UTF_8), 32);
+    }
+
+    @Property(tries = 500)
+    void mutatedDocuments_onlyResultOrParseException(@ForAll("mutatedDocuments") byte[] input,
+            @ForAll @IntRange(min = 1, max = 6) int maxDepth) {
+        parseExpectingOnlyParseException(input, maxDepth);
+    }
+
+    @Property(tries = 500)
+    void nesting_acceptedIffWithinLimit(@ForAll("nestings") List<Boolean> inner,
+            @ForAll @IntRange(min = 1, max = 64) int maxDepth) {
+        StringBuilder json = new StringBuilder("{\"k\":");
+        for (boolean object : inner) {
+            json.append(object ? "{\"k\":" : "[");
+        }
+        json.append("1");
+        for (int i = inner.size() - 1; i >= 0; i--) {
+            json.append(inner.get(i) ? "}" : "]");
+        }
+        json.append('}');
+        int containers = 1 + inner.size();
+        byte[] bytes = json.toString().getBytes(StandardCharsets.US_ASCII);
+        try {
+            StrictJson.parseObject(bytes, maxDepth);
+            assertFalse(containers > maxDepth, "accepted " + containers + " containers with limit " + maxDepth);
+        } catch (JsonParseException e) {
+            assertEquals(Kind.TOO_DEEP, e.kind());
+            assertFalse(containers <= maxDepth, "rejected " + containers + " containers with limit " + maxDepth);
+        }
+    }
+
+    private static void parseExpectingOnlyParseException(byte[] input, int maxDepth) {
+        try {
+            assertInstanceOf(Map.class, StrictJson.parseObject(input, maxDepth));
+        } catch (JsonParseException expected) {
+            assertFalse(expected.getMessage().isEmpty());
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.nohop.keys.cli;
+
+import io.nohop.keys.KeyRecord;
+import io.nohop.keys.SigningAlgorithm;
+import io.nohop.keys.SigningKeyStore;
+import io.nohop.keys.StoreConfig;
+import io.nohop.keys.StoreException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "init", mixinStandardHelpOptions = true,
+        description = "Create a key store with its first key, active at once.")
+final class InitCommand implements Callable<Integer> {
+
+    @ParentCommand
+    NohopCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store folder (new or empty).")
+    Path store;
+
+    @Option(names = "--algorithm", paramLabel = "ALG", defaultValue = "RS256",
+            description = "RS256, PS256, ES256 or EdDSA (default: ${DEFAULT-VALUE}).")
+    SigningAlgorithm algorithm;
+
+    @Option(names = "--issuer", paramLabel = "URI", description = "The iss claim of issued tokens.")
+    String issuer;
+
+    @Option(names = "--max-token-lifetime", paramLabel = "DURATION", defaultValue = "1h",
+            description = "T: longest token lifetime (default: ${DEFAULT-VALUE}).")
+    Duration maxTokenLifetime;
+
+    @Option(names = "--clock-skew", paramLabel = "DURATION", defaultValue = "60s",
+            description = "S: clock skew verifiers allow (default: ${DEFAULT-VALUE}).")
+    Duration clockSkew;
+
+    @Option(names = "--refresh-bound", paramLabel = "DURATION", defaultValue = "1h",
+            description = "R: longest a verifier goes between key refreshes (default: ${DEFAULT-VALUE}).")
+    Duration refreshBound;
+
+    @Option(names = "--publish-lead", paramLabel = "DURATION", defaultValue = "24h",
+            description = "L: how long a new key is published before it signs; at least 2R (default: ${DEFAULT-VALUE}).")
+    Duration publishLead;
+
+    @Option(names = "--rotation-period", paramLabel = "DURATION", defaultValue = "30d",
+            description = "How often rotate --if-due rotates (default: ${DEFAULT-VALUE}).")
+    Duration rotationPeriod;
+
+    @Option(names = "--passphrase-file", paramLabel = "FILE",
+            description = "Read the passphrase from FILE instead of NOHOP_PASSPHRASE.")
+    Path passphraseFile;
+
+    @Override
+    public Integer call() throws StoreException {
+        StoreConfig config;
+        try {
+            StoreConfig.Builder builder = StoreConfig.builder()
+                    .algorithm(algorithm)
+                    .maxTokenLifetime(maxTokenLifetime)
+                    .clockSkew(clockSkew)
+                    .refreshBound(refreshBound)
+                    .publishLead(publishLead)
+                    .rotationPeriod(rotationPeriod);
+            if (issuer != null) {
+                builder.issuer(issuer);
+            }
+            config = builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        CliContext context = parent.context;
+        char[] passphrase = context.passphrase(passphraseFile);
+        try {
+            SigningKeyStore created = SigningKeyStore.create(store, config, passphrase, context.clock);
+            KeyRecord first = created.snapshot().records().get(0);
+            context.out.println("created store " + created.folder() + "; key " + first.kid() + " ("
+                    + first.algorithm().jwsName() + ") is active");
+            return 0;
+        } finally {
+            Arrays.fill(passphrase, '\0');
+        }
+    }
+}

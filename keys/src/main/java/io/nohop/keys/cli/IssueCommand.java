@@ -1,0 +1,114 @@
+package io.nohop.keys.cli;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import io.nohop.keys.SigningKeyStore;
+import io.nohop.keys.StoreException;
+import io.nohop.keys.TokenIssuer;
+import io.nohop.keys.TokenRequest;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "issue", mixinStandardHelpOptions = true,
+        description = "Print one access token (typ at+jwt) signed by the key active now.")
+final class IssueCommand implements Callable<Integer> {
+
+    @ParentCommand
+    NohopCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store folder.")
+    Path store;
+
+    @Option(names = "--subject", required = true, paramLabel = "SUB", description = "The sub claim.")
+    String subject;
+
+    @Option(names = "--audience", required = true, paramLabel = "AUD",
+            description = "The aud claim; repeat for several audiences.")
+    List<String> audiences = new ArrayList<>();
+
+    @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "5m",
+            description = "Token lifetime, at most the store's T (default: ${DEFAULT-VALUE}).")
+    Duration ttl;
+
+    @Option(names = "--claim", paramLabel = "NAME=VALUE", description = "A string claim; repeatable.")
+    List<String> claims = new ArrayList<>();
+
+    @Option(names = "--claim-json", paramLabel = "NAME=JSON", description = "A claim with any JSON value; repeatable.")
+    List<String> jsonClaims = new ArrayList<>();
+
+    @Option(names = "--passphrase-file", paramLabel = "FILE",
+            description = "Read the passphrase from FILE instead of NOHOP_PASSPHRASE.")
+    Path passphraseFile;
+
+    @Override
+    public Integer call() throws StoreException {
+        TokenRequest request = request();
+        CliContext context = parent.context;
+        SigningKeyStore opened = SigningKeyStore.open(store, context.clock);
+        char[] passphrase = context.passphrase(passphraseFile);
+        try (TokenIssuer issuer = TokenIssuer.create(opened, passphrase, context.clock, Duration.ZERO)) {
+            context.out.println(issuer.issue(request));
+            return 0;
+        } finally {
+            Arrays.fill(passphrase, '\0');
+        }
+    }
+
+    private TokenRequest request() {
+        try {
+            TokenRequest.Builder builder = TokenRequest.builder().subject(subject).ttl(ttl);
+            audiences.forEach(builder::audience);
+            for (String claim : claims) {
+                String[] pair = split("--claim", claim);
+                builder.claim(pair[0], pair[1]);
+            }
+            for (String claim : jsonClaims) {
+                String[] pair = split("--claim-json", claim);
+                builder.claim(pair[0], parseJsonValue(pair[0], pair[1]));
+            }
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private static String[] split(String option, String text) {
+        int eq = text.indexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException(option + " expects NAME=VALUE: '" + text + "'");
+        }
+        return new String[] {text.substring(0, eq), text.substring(eq + 1)};
+    }
+
+    private static Object parseJsonValue(String name, String json) {
+        try {
+            // Wrapped in an object because the JSON parser at hand reads objects; a value that
+            // escapes the wrapper shows up as extra or duplicate members and is refused.
+            Map<String, Object> wrapper = JSONObjectUtils.parse("{\"value\":" + json + "\n}");
+            if (wrapper.size() != 1 || !wrapper.containsKey("value")) {
+                throw new IllegalArgumentException("--claim-json " + name + ": not one JSON value: " + json);
+            }
+            Object value = wrapper.get("value");
+            if (value == null) {
+                throw new IllegalArgumentException("--claim-json " + name + ": null is not a claim value");
+            }
+            return value;
+        } catch (ParseException e) {
+            throw new IllegalArgumentException("--claim-json " + name + ": invalid JSON: " + json, e);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.nohop.keys.cli;
+
+import io.nohop.keys.KeyRecord;
+import io.nohop.keys.SigningKeyStore;
+import io.nohop.keys.StoreException;
+import io.nohop.keys.StoreSnapshot;
+import io.nohop.keys.internal.JsonText;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = {"List the keys: kid, algorithm, state now, and the next transition.",
+            "--json prints an array of {kid, alg, state, createdAt, activateAt, deactivateAt, removeAt, revokedAt}."})
+final class ListCommand implements Callable<Integer> {
+
+    @ParentCommand
+    NohopCommand parent;
+
+    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store folder.")
+    Path store;
+
+    @Option(names = "--json", description = "Print JSON for scripts.")
+    boolean json;
+
+    @Override
+    public Integer call() throws StoreException {
+        CliContext context = parent.context;
+        StoreSnapshot snapshot = SigningKeyStore.open(store, context.clock).snapshot();
+        Instant now = context.clock.instant();
+        if (json) {
+            StringBuilder out = new StringBuilder("[");
+            for (int i = 0; i < snapshot.records().size(); i++) {
+                KeyRecord r = snapshot.records().get(i);
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("kid", r.kid());
+                entry.put("alg", r.algorithm().jwsName());
+                entry.put("state", r.stateAt(now).name());
+                entry.put("createdAt", r.createdAt().toString());
+                entry.put("activateAt", r.activateAt().toString());
+                entry.put("deactivateAt", text(r.deactivateAt()));
+                entry.put("removeAt", text(r.removeAt()));
+                entry.put("revokedAt", text(r.revokedAt()));
+                out.append(i == 0 ? "\n  " : ",\n  ").append(JsonText.write(entry));
+            }
+            out.append(snapshot.records().isEmpty() ? "]" : "\n]");
+            context.out.println(out);
+            return 0;
+        }
+        String format = "%-43s  %-5s  %-8s  %s%n";
+        context.out.printf(format, "KID", "ALG", "STATE", "NEXT TRANSITION");
+        for (KeyRecord r : snapshot.records()) {
+            Optional<Instant> next = r.nextTransitionAfter(now);
+            String transition = next.map(t -> r.stateAt(t).name() + " at " + t.truncatedTo(ChronoUnit.SECONDS)
+                    + " (in " + HumanDuration.of(now, t) + ")").orElse("-");
+            context.out.printf(format, r.kid(), r.algorithm().jwsName(), r.stateAt(now).name(), transition);
+        }
+        return 0;
+    }
+
+    private static String text(Optional<Instant> instant) {
+        return instant.map(Instant::toString).orElse(null);
+    }
+}

@@ -1,0 +1,60 @@
+package io.nohop.keys.cli;
+
+import io.nohop.keys.KeyRecord;
+import io.nohop.keys.SigningKeyStore;
+import io.nohop.keys.StoreException;
+import io.nohop.keys.StoreSnapshot;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "revoke", mixinStandardHelpOptions = true,
+        description = {"Revoke a key at once: unpublished, private part destroyed, reason recorded.",
+            "Refused (exit 1) for the last key that can sign, unless --force (signing then stops)."})
+final class RevokeCommand implements Callable<Integer> {
+
+    @ParentCommand
+    NohopCommand parent;
+
+    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store folder.")
+    Path store;
+
+    @Option(names = "--kid", required = true, paramLabel = "KID", description = "The key to revoke.")
+    String kid;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the record and the audit log.")
+    String reason;
+
+    @Option(names = "--force", description = "Revoke even the last key that can sign.")
+    boolean force;
+
+    @Override
+    public Integer call() throws StoreException {
+        CliContext context = parent.context;
+        SigningKeyStore opened = SigningKeyStore.open(store, context.clock);
+        Optional<KeyRecord> before = opened.snapshot().record(kid);
+        if (before.isPresent() && before.get().revokedAt().isPresent()) {
+            context.err.println("nohop: key " + kid + " was already revoked at " + before.get().revokedAt().get());
+            return 0;
+        }
+        KeyRecord revoked = opened.revoke(kid, Optional.ofNullable(reason), force);
+        context.out.println("revoked key " + revoked.kid() + " at " + revoked.revokedAt().orElseThrow()
+                + "; it is unpublished and its private part destroyed");
+        StoreSnapshot after = opened.snapshot();
+        Instant now = context.clock.instant();
+        if (after.activeAt(now).isEmpty()) {
+            Optional<KeyRecord> next = after.records().stream()
+                    .filter(r -> r.revokedAt().isEmpty() && r.activateAt().isAfter(now)
+                            && r.deactivateAt().map(d -> r.activateAt().isBefore(d)).orElse(true))
+                    .findFirst();
+            context.err.println(next
+                    .map(r -> "nohop: warning: no key signs until " + r.activateAt() + ", when " + r.kid() + " activates")
+                    .orElse("nohop: warning: signing stops: no key can sign until you run rotate"));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,65 @@
+package io.nohop.keys.cli;
+
+import io.nohop.keys.KeyRecord;
+import io.nohop.keys.RotationRequest;
+import io.nohop.keys.SigningKeyStore;
+import io.nohop.keys.StoreException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "rotate", mixinStandardHelpOptions = true,
+        description = {"Schedule a new signing key: published now, signing after the publish lead L.",
+            "Its predecessor stops signing then and stays published for T + S more.",
+            "Refused (exit 1) when L < 2R or a pending key already exists, unless --force."})
+final class RotateCommand implements Callable<Integer> {
+
+    @ParentCommand
+    NohopCommand parent;
+
+    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store folder.")
+    Path store;
+
+    @Option(names = "--publish-lead", paramLabel = "DURATION",
+            description = "Override the store's publish lead L for this key.")
+    Duration publishLead;
+
+    @Option(names = "--force", description = "Rotate even when the schedule checks refuse.")
+    boolean force;
+
+    @Option(names = "--if-due", description = "Rotate only if the rotation period says a successor is due (for cron).")
+    boolean ifDue;
+
+    @Option(names = "--passphrase-file", paramLabel = "FILE",
+            description = "Read the passphrase from FILE instead of NOHOP_PASSPHRASE.")
+    Path passphraseFile;
+
+    @Override
+    public Integer call() throws StoreException {
+        CliContext context = parent.context;
+        SigningKeyStore opened = SigningKeyStore.open(store, context.clock);
+        RotationRequest request = RotationRequest.standard().withForce(force).withOnlyIfDue(ifDue);
+        if (publishLead != null) {
+            request = request.withPublishLead(publishLead);
+        }
+        char[] passphrase = context.passphrase(passphraseFile);
+        Optional<KeyRecord> created;
+        try {
+            created = opened.rotate(request, passphrase);
+        } finally {
+            Arrays.fill(passphrase, '\0');
+        }
+        if (created.isEmpty()) {
+            context.out.println("no rotation due");
+            return 0;
+        }
+        KeyRecord key = created.get();
+        context.out.println("scheduled key " + key.kid() + ": published now, signs from " + key.activateAt());
+        return 0;
+    }
+}

@@ -1,0 +1,141 @@
+package io.nohop.keys.cli;
+
+import io.nohop.keys.KeyRecord;
+import io.nohop.keys.SigningKeyStore;
+import io.nohop.keys.StoreException;
+import io.nohop.keys.StoreSnapshot;
+import io.nohop.keys.server.JwksServer;
+import io.nohop.keys.server.Publication;
+import io.nohop.keys.server.PublicationSource;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serve the store's public keys over HTTP: GET|HEAD /.well-known/jwks.json,",
+            "/.well-known/openid-configuration (when the store has an issuer) and /healthz.",
+            "The first stdout line is 'listening on http://HOST:PORT'. Changes other processes make to the",
+            "store, and scheduled transitions, are served within a second. Stops on SIGTERM."})
+final class ServeCommand implements Callable<Integer> {
+
+    @ParentCommand
+    NohopCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store folder.")
+    Path store;
+
+    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+    String bind;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "0",
+            description = "Port to listen on (default: 0, any free port; the first stdout line says which).")
+    int port;
+
+    @Option(names = "--public-url", paramLabel = "URL",
+            description = "The URL verifiers reach this server at, for jwks_uri (default: the bound address).")
+    String publicUrl;
+
+    @Option(names = "--max-age", paramLabel = "DURATION",
+            description = "Cache-Control max-age of the JWKS (default: the smaller of 5m and half the store's refresh bound R).")
+    Duration maxAge;
+
+    @Override
+    public Integer call() throws StoreException {
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535: " + port);
+        }
+        CliContext context = parent.context;
+        SigningKeyStore opened = SigningKeyStore.open(store, context.clock);
+        Duration r = opened.config().refreshBound();
+        Duration age = maxAge != null ? maxAge : min(Duration.ofMinutes(5), r.dividedBy(2));
+        JwksServer.Settings settings = new JwksServer.Settings().clock(context.clock);
+        try {
+            settings.maxAge(age);
+            if (publicUrl != null) {
+                settings.publicUrl(publicUrl);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw new ParameterException(spec.commandLine(), "--bind: unknown address '" + bind + "'");
+        }
+        // Bounds on what a client may make the JDK server hold (defaults are unbounded or generous).
+        setIfAbsent("sun.net.httpserver.maxReqHeaders", "64");
+        setIfAbsent("sun.net.httpserver.maxReqTime", "10");
+        setIfAbsent("sun.net.httpserver.maxRspTime", "10");
+        JwksServer server;
+        try {
+            server = JwksServer.start(new InetSocketAddress(address, port), source(store, context.clock), settings);
+        } catch (IOException e) {
+            throw new StoreException("cannot listen on " + bind + ":" + port + ": "
+                    + NohopCommand.oneLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+        } catch (StoreException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StoreException("cannot start: " + NohopCommand.oneLine(e.getMessage()), e);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close(Duration.ofSeconds(1));
+            stopped.countDown();
+        }, "nohop-shutdown"));
+        context.out.println("listening on " + server.boundUrl());
+        context.out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.close();
+        }
+        return 0;
+    }
+
+    /** Reads the store afresh each time: other processes may have rotated or revoked meanwhile. */
+    static PublicationSource source(Path store, Clock clock) {
+        return now -> publication(SigningKeyStore.open(store, clock).snapshot(), now);
+    }
+
+    static Publication publication(StoreSnapshot snapshot, Instant now) {
+        Optional<Instant> next = Optional.empty();
+        for (KeyRecord r : snapshot.records()) {
+            Optional<Instant> t = r.nextTransitionAfter(now);
+            if (t.isPresent() && (next.isEmpty() || t.get().isBefore(next.get()))) {
+                next = t;
+            }
+        }
+        return new Publication(snapshot.jwksJsonAt(now), snapshot.publishedAt(now).size(),
+                snapshot.activeAt(now).map(KeyRecord::kid), next, snapshot.config().issuer());
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
+    }
+}

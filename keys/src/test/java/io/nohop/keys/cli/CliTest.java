@@ -1,0 +1,227 @@
+package io.nohop.keys.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.util.JSONArrayUtils;
+import io.nohop.keys.MutableClock;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CliTest {
+
+    record Result(int status, String out, String err) {
+        List<String> errLines() {
+            return err.isEmpty() ? List.of() : List.of(err.split("\n"));
+        }
+    }
+
+    @TempDir
+    Path tmp;
+
+    final MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
+    Map<String, String> env = Map.of("NOHOP_PASSPHRASE", "pw");
+    String store;
+
+    Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), clock);
+        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @BeforeEach
+    void init() {
+        store = tmp.resolve("store").toString();
+        Result r = run("init", "--store", store, "--algorithm", "es256", "--issuer", "https://auth.example");
+        assertEquals(0, r.status(), r.err());
+    }
+
+    private void assertFails(Result r, int status, String start) {
+        assertEquals(status, r.status(), r.err());
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(r.err().startsWith("nohop: " + start), r.err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--bogus", "--json=maybe"})
+    void list_unknownOrMalformedFlag_usageError(String flag) {
+        assertEquals(2, run("list", "--store", store, flag).status());
+    }
+
+    @Test
+    void unknownCommand_usageError() {
+        assertFails(run("frobnicate"), 2, "Unmatched argument");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"5", "1.5h", "-5m", "5 m"})
+    void rotate_badDuration_usageError(String duration) {
+        assertFails(run("rotate", "--store", store, "--publish-lead", duration), 2, "Invalid value for option '--publish-lead'");
+    }
+
+    @Test
+    void issue_badTtl_usageError() {
+        assertFails(run("issue", "--store", store, "--subject", "a", "--audience", "b", "--ttl", "1.5h"), 2, "Invalid value");
+    }
+
+    @Test
+    void issue_claimWithoutEquals_usageError() {
+        assertFails(run("issue", "--store", store, "--subject", "a", "--audience", "b", "--claim", "novalue"), 2, "--claim");
+    }
+
+    @Test
+    void issue_claimJsonInvalid_usageError() {
+        assertFails(run("issue", "--store", store, "--subject", "a", "--audience", "b", "--claim-json", "x=1,\"value\":2"),
+                2, "--claim-json");
+    }
+
+    @Test
+    void issue_missingRequiredOption_usageError() {
+        assertFails(run("issue", "--store", store, "--subject", "a"), 2, "Missing required option");
+    }
+
+    @Test
+    void issue_printsExactlyOneTokenLine() {
+        Result r = run("issue", "--store", store, "--subject", "a", "--audience", "b", "--claim", "role=admin");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\n"), r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void issue_missingPassphrase_failsWithClearLine() {
+        env = Map.of();
+        assertFails(run("issue", "--store", store, "--subject", "a", "--audience", "b"), 1, "no passphrase");
+    }
+
+    @Test
+    void issue_passphraseFile_used() throws Exception {
+        Path file = tmp.resolve("pass");
+        Files.writeString(file, "pw\n");
+        env = Map.of();
+        assertEquals(0, run("issue", "--store", store, "--subject", "a", "--audience", "b", "--passphrase-file", file.toString()).status());
+    }
+
+    @Test
+    void issue_ttlOverMaxLifetime_refused() {
+        assertFails(run("issue", "--store", store, "--subject", "a", "--audience", "b", "--ttl", "2h"), 1, "refused");
+    }
+
+    @Test
+    void issue_noActiveKey_fails() {
+        String kid = kids().get(0);
+        assertEquals(0, run("revoke", "--store", store, "--kid", kid, "--force").status());
+        assertFails(run("issue", "--store", store, "--subject", "a", "--audience", "b"), 1, "no key is active");
+    }
+
+    @Test
+    void revoke_unknownKid_fails() {
+        assertFails(run("revoke", "--store", store, "--kid", "nope"), 1, "unknown kid nope");
+    }
+
+    @Test
+    void revoke_lastKey_refusedUnlessForced_thenSaysSigningStops() {
+        String kid = kids().get(0);
+        assertFails(run("revoke", "--store", store, "--kid", kid), 1, "refused");
+        Result forced = run("revoke", "--store", store, "--kid", kid, "--force", "--reason", "drill");
+        assertEquals(0, forced.status());
+        assertTrue(forced.err().contains("signing stops"), forced.err());
+    }
+
+    @Test
+    void list_missingStore_fails() {
+        assertFails(run("list", "--store", tmp.resolve("none").toString()), 1, "no store at");
+    }
+
+    @Test
+    void init_issuerNotAUri_usageError() {
+        assertEquals(2, run("init", "--store", tmp.resolve("x").toString(), "--issuer", "not a uri").status());
+    }
+
+    @Test
+    void init_leadShorterThanTwiceRefresh_refused() {
+        assertFails(run("init", "--store", tmp.resolve("x").toString(), "--publish-lead", "1h"), 1, "refused");
+    }
+
+    @Test
+    void listJson_exactShape() throws Exception {
+        assertEquals(0, run("rotate", "--store", store).status());
+        Result r = run("list", "--store", store, "--json");
+        assertEquals(0, r.status(), r.err());
+        List<Object> array = JSONArrayUtils.parse(r.out());
+        assertEquals(2, array.size());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> first = (Map<String, Object>) array.get(0);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> second = (Map<String, Object>) array.get(1);
+        Set<String> keys = Set.of("kid", "alg", "state", "createdAt", "activateAt", "deactivateAt", "removeAt", "revokedAt");
+        assertEquals(keys, first.keySet());
+        assertEquals(keys, second.keySet());
+        assertEquals("ES256", first.get("alg"));
+        assertEquals("ACTIVE", first.get("state"));
+        assertEquals("2030-01-01T00:00:00Z", first.get("createdAt"));
+        assertEquals("2030-01-02T00:00:00Z", first.get("deactivateAt"));
+        assertEquals("2030-01-02T01:01:00Z", first.get("removeAt"));
+        assertEquals(null, first.get("revokedAt"));
+        assertTrue(r.out().contains("\"revokedAt\":null"));
+        assertEquals("PENDING", second.get("state"));
+        assertEquals(null, second.get("deactivateAt"));
+    }
+
+    @Test
+    void list_table_showsNextTransition() {
+        assertEquals(0, run("rotate", "--store", store).status());
+        Result r = run("list", "--store", store);
+        assertTrue(r.out().contains("ACTIVE    RETIRING at 2030-01-02T00:00:00Z"), r.out());
+        assertTrue(r.out().contains("PENDING   ACTIVE at 2030-01-02T00:00:00Z"), r.out());
+    }
+
+    @Test
+    void rotateIfDue_fromCron_idempotent() {
+        clock.advance(Duration.ofDays(29));
+        assertEquals("scheduled", run("rotate", "--store", store, "--if-due").out().substring(0, 9));
+        assertEquals("no rotation due\n", run("rotate", "--store", store, "--if-due").out());
+        assertEquals(2, kids().size());
+    }
+
+    @Test
+    void auditVerify_intactThenBroken() throws Exception {
+        assertEquals(0, run("audit", "verify", "--store", store).status());
+        Path log = tmp.resolve("store").resolve("audit.log");
+        Files.writeString(log, Files.readString(log).replace("init", "tini"));
+        assertFails(run("audit", "verify", "--store", store), 1, "audit log broken: audit entry 1");
+    }
+
+    @Test
+    void export_writesPublicJwks() throws Exception {
+        Path out = tmp.resolve("jwks.json");
+        assertEquals(0, run("export", "--store", store, "--out", out.toString()).status());
+        String jwks = Files.readString(out);
+        assertTrue(jwks.contains("\"use\":\"sig\"") && jwks.contains(kids().get(0)) && !jwks.contains("\"d\""), jwks);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> kids() {
+        try {
+            return JSONArrayUtils.parse(run("list", "--store", store, "--json").out()).stream()
+                    .map(o -> (String) ((Map<String, Object>) o).get("kid")).toList();
+        } catch (java.text.ParseException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+}
