@@ -39,7 +39,10 @@ class CloseTest {
 
         source.close();
 
-        assertEquals(List.of(), liveNohopThreads());
+        assertEquals(List.of(), liveNohopThreads(), () -> Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getName().startsWith("nohop-"))
+                .map(e -> e.getKey().getName() + " " + e.getKey().getState() + " "
+                        + java.util.Arrays.toString(e.getValue())).toList().toString());
     }
 
     @Test

@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-class RefreshTimingProperties {
+class RefreshTimingPropertyTest {
     private static final Duration MIN = Duration.ofSeconds(30);
     private static final Duration DEFAULT = Duration.ofMinutes(5);
     private static final Duration MAX = Duration.ofHours(1);

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * endpoint last confirmed is what the snapshot holds, usable exactly until the staleness bound; and
  * fetches are never closer together than the schedule and the rate limit allow.
  */
-class RefreshModelProperties {
+class RefreshModelPropertyTest {
 
     enum Behaviour {
         SERVE_A(true, Set.of("a"), 3600),
