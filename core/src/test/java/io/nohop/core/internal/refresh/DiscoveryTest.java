@@ -3,7 +3,10 @@ package io.nohop.core.internal.refresh;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import org.junit.jupiter.api.io.TempDir;
+
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -105,6 +108,23 @@ class DiscoveryTest {
 
         world.allowInsecureHttp = true;
         RefreshingKeySource.forJwksUri(remote, world.settings()).close();
+    }
+
+    @Test
+    void aDiscoveringSourceRestartsFromItsCacheFileWhileTheIssuerIsDown(@TempDir Path dir) {
+        world.cacheFile = Optional.of(dir.resolve("keys.json"));
+        String issuer = world.endpoint.issuer();
+        publishMetadata(issuer, world.endpoint.jwksUri().toString());
+        startDiscovering(issuer).close();
+        world.endpoint.stop();
+
+        RefreshingKeySource restarted = world.discovering(issuer);
+        restarted.start();
+
+        assertEquals(List.of("a"), List.copyOf(restarted.snapshot().kids()));
+        world.scheduler.runDue();
+        assertEquals(List.of("a"), List.copyOf(restarted.snapshot().kids()));
+        assertTrue(restarted.health().lastError().orElseThrow().startsWith("discovery"));
     }
 
     @Test

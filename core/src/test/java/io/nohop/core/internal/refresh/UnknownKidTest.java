@@ -8,6 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static io.nohop.core.internal.refresh.FaultyEndpoint.documentWithMaxAge;
@@ -63,6 +66,41 @@ class UnknownKidTest {
         assertNotNull(learnedAt, "the genuine kid was never learned");
         Expect.between(Duration.between(publishedAt, learnedAt), Duration.ZERO, world.minRefresh);
         assertTrue(world.listener.suppressed.get() >= 10_000 - unknownKidFetches());
+    }
+
+    @Test
+    void triggersArrivingWhileAFetchIsInFlightCollapseIntoIt() throws InterruptedException {
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService fetchThread = Executors.newSingleThreadExecutor(DaemonThreads.named("test-fetch"));
+        world.fetchExecutor = fetchThread;
+        FaultyEndpoint.Answer keys = documentWithMaxAge(TestKeys.jwks("a"), MAX_AGE);
+        world.endpoint.answerKeys((exchange, endpoint) -> {
+            arrived.countDown();
+            try {
+                if (release.await(30, TimeUnit.SECONDS)) {
+                    keys.write(exchange, endpoint);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        RefreshingKeySource source = world.source();
+        source.start();
+        world.scheduler.runDue();
+        assertTrue(arrived.await(30, TimeUnit.SECONDS));
+
+        world.scheduler.advance(world.minRefresh);
+        for (int i = 0; i < 100; i++) {
+            source.unknownKid("k" + i);
+        }
+        world.scheduler.runDue();
+        release.countDown();
+        assertTrue(source.awaitFirstKeys(Duration.ofSeconds(30)));
+        fetchThread.shutdown();
+        assertTrue(fetchThread.awaitTermination(30, TimeUnit.SECONDS));
+
+        assertEquals(1, world.endpoint.requests().size());
     }
 
     @Test
