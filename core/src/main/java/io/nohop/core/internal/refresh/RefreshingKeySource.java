@@ -1,5 +1,7 @@
 package io.nohop.core.internal.refresh;
 
+import io.nohop.core.internal.LogText;
+
 import io.nohop.core.VerifierHealth;
 import io.nohop.core.VerifierListener;
 import io.nohop.core.internal.keys.DroppedKey;
