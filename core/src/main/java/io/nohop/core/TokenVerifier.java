@@ -355,6 +355,20 @@ public final class TokenVerifier implements AutoCloseable {
         for (ExecutorService executor : ownedExecutors) {
             executor.shutdownNow();
         }
+        // Wait (bounded) so that "closed" means the threads are gone, not merely asked to stop.
+        boolean interrupted = false;
+        for (ExecutorService executor : ownedExecutors) {
+            try {
+                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                    LOG.warn("a verifier thread did not stop within 5 s of close()");
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
