@@ -62,7 +62,7 @@ public final class OrdersService implements AutoCloseable {
      */
     public URI ordersUri() {
         InetSocketAddress a = server.getAddress();
-        return URI.create("http://" + a.getAddress().getHostAddress() + ":" + a.getPort() + "/orders");
+        return URI.create(httpUrl(a) + "/orders");
     }
 
     /**
@@ -106,6 +106,17 @@ public final class OrdersService implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
         }
+    }
+
+    /**
+     * The {@code http://HOST:PORT} of a bound address, with an IPv6 host in brackets.
+     *
+     * @param address a bound address
+     * @return the URL, without a trailing slash
+     */
+    public static String httpUrl(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     static String jsonText(String s) {

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.nohop.core.TokenRejectedException;
 import io.nohop.core.TokenVerifier;
 import io.nohop.examples.BearerAuth;
+import io.nohop.examples.OrdersService;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -50,7 +51,7 @@ final class CentralAuthService implements Architecture {
         server.createContext("/authenticate", this::handle);
         server.start();
         InetSocketAddress a = server.getAddress();
-        this.authenticateUri = URI.create("http://" + a.getAddress().getHostAddress() + ":" + a.getPort() + "/authenticate");
+        this.authenticateUri = URI.create(OrdersService.httpUrl(a) + "/authenticate");
         this.clientThreads = Executors.newCachedThreadPool(DaemonThreads.named("auth-client"));
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads)
                 .connectTimeout(p.callTimeout()).build();

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.nohop.core.TokenRejectedException;
 import io.nohop.core.TokenVerifier;
+import io.nohop.examples.OrdersService;
 import io.nohop.examples.StorePublication;
 import io.nohop.keys.SigningKeyStore;
 import io.nohop.keys.server.JwksServer;
@@ -51,8 +52,7 @@ final class LocalVerification implements Architecture {
                 .connectTimeout(Duration.ofSeconds(1)).build();
         startFront(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         this.frontAddress = front.getAddress();
-        URI jwksUri = URI.create("http://" + frontAddress.getAddress().getHostAddress() + ":" + frontAddress.getPort()
-                + JwksServer.JWKS_PATH);
+        URI jwksUri = URI.create(OrdersService.httpUrl(frontAddress) + JwksServer.JWKS_PATH);
         this.verifier = TokenVerifier.builder()
                 .jwksUri(jwksUri)
                 .issuer(issuer)
