@@ -19,6 +19,7 @@ import io.nohop.keys.StoreConfig;
 import io.nohop.keys.TokenIssuer;
 import io.nohop.keys.TokenRequest;
 import io.nohop.keys.server.JwksServer;
+import io.nohop.keys.server.StorePublication;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;

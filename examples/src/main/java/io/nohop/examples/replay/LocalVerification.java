@@ -5,7 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.nohop.core.TokenRejectedException;
 import io.nohop.core.TokenVerifier;
 import io.nohop.examples.OrdersService;
-import io.nohop.examples.StorePublication;
+import io.nohop.keys.server.StorePublication;
 import io.nohop.keys.SigningKeyStore;
 import io.nohop.keys.server.JwksServer;
 
