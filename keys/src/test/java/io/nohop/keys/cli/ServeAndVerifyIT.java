@@ -130,6 +130,48 @@ class ServeAndVerifyIT {
         }
     }
 
+    private HttpResponse<String> send(String method, String url, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).method(method, HttpRequest.BodyPublishers.noBody());
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void serve_httpContract_throughTheJar() throws Exception {
+        String base = serve(init(), "--public-url", "https://keys.example/");
+        HttpResponse<String> jwks = send("GET", base + "/.well-known/jwks.json");
+        assertEquals(200, jwks.statusCode());
+        assertEquals("application/json", jwks.headers().firstValue("Content-Type").orElseThrow());
+        String etag = jwks.headers().firstValue("ETag").orElseThrow();
+        assertTrue(etag.startsWith("\"") && etag.endsWith("\""), "strong ETag: " + etag);
+        assertTrue(jwks.headers().firstValue("Cache-Control").orElseThrow().matches("public, max-age=[0-9]+.*"));
+        assertEquals(304, send("GET", base + "/.well-known/jwks.json", "If-None-Match", etag).statusCode());
+        HttpResponse<String> head = send("HEAD", base + "/.well-known/jwks.json");
+        assertEquals(200, head.statusCode());
+        assertEquals("", head.body());
+        HttpResponse<String> openid = send("GET", base + "/.well-known/openid-configuration");
+        assertEquals(200, openid.statusCode());
+        assertEquals(ISSUER, JSONObjectUtils.parse(openid.body()).get("issuer"));
+        assertEquals("https://keys.example/.well-known/jwks.json", JSONObjectUtils.parse(openid.body()).get("jwks_uri"));
+        assertEquals(200, send("GET", base + "/healthz").statusCode());
+        assertEquals(404, send("GET", base + "/nope").statusCode());
+        assertEquals(404, send("DELETE", base + "/nope").statusCode());
+        assertEquals(405, send("POST", base + "/.well-known/jwks.json").statusCode());
+        assertEquals(405, send("PUT", base + "/healthz").statusCode());
+    }
+
+    @Test
+    void serve_sigterm_stopsGracefully() throws Exception {
+        String base = serve(init());
+        assertEquals(200, get(base + "/healthz").statusCode());
+        Process p = processes.get(0);
+        p.destroy();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "serve stops on SIGTERM");
+        assertEquals(143, p.exitValue(), "128 + SIGTERM: the JVM ran its shutdown hooks and exited");
+    }
+
     @Test
     void serve_rotateByAnotherProcess_newKeyPublishedWithinTwoSeconds() throws Exception {
         String store = init();
