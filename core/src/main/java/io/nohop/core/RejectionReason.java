@@ -5,7 +5,10 @@ package io.nohop.core;
  * {@link #code()}) that outside tools rely on; constants are only ever added, never renamed.
  *
  * <p>When several rules fail, the reason is that of the first failing step of the verification
- * path: size, form, header, key selection, signature, then claims in the order listed here.
+ * path: size; form; header (algorithm rules); key selection; signature; then the claims: the types
+ * and presence of {@code exp}, {@code nbf}, {@code iat}, {@code iss}, {@code sub}, {@code jti},
+ * {@code aud}; expiry; not-before; issued-at; lifetime; issuer; audience; {@code typ}; required
+ * claims; user predicates.
  */
 public enum RejectionReason {
     /** Not three strict base64url segments, bad or duplicate-member JSON, JWE, unknown {@code crit}, blank. */

@@ -170,12 +170,14 @@ public final class TokenVerifier implements AutoCloseable {
         Object unverifiedIssuer = claims.get("iss");
         VerificationKey key = null;
         SourceEntry keyEntry = null;
+        boolean anyCandidate = false;
         boolean anyCandidateUsable = false;
         int fitting = 0;
         for (SourceEntry entry : sources) {
             if (!couldHold(entry, unverifiedIssuer)) {
                 continue;
             }
+            anyCandidate = true;
             KeySnapshot snapshot = entry.source.snapshot();
             if (!snapshot.isUsableAt(now)) {
                 continue;
@@ -194,6 +196,10 @@ public final class TokenVerifier implements AutoCloseable {
             } else if (kid == null && hasSeveralFitting(snapshot, algorithm)) {
                 fitting += 2;
             }
+        }
+        if (!anyCandidate) {
+            // Every key source is bound to another issuer: no key here can vouch for this token.
+            throw reject(RejectionReason.UNKNOWN_KEY, "no key source serves the token's issuer");
         }
         if (!anyCandidateUsable) {
             throw reject(RejectionReason.KEYS_UNAVAILABLE, "no usable key set (not loaded yet, or past the staleness bound)");

@@ -39,6 +39,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class BoundedFetcher implements AutoCloseable {
     private static final Duration THREAD_STOP_WAIT = Duration.ofSeconds(2);
 
+    private final DaemonThreads threadFactory = DaemonThreads.named("http");
     private final ExecutorService httpThreads;
     private final HttpClient client;
     private final Duration deadline;
@@ -48,7 +49,7 @@ final class BoundedFetcher implements AutoCloseable {
     private volatile boolean closed;
 
     BoundedFetcher(RefreshSettings settings) {
-        this.httpThreads = Executors.newCachedThreadPool(DaemonThreads.named("http"));
+        this.httpThreads = Executors.newCachedThreadPool(threadFactory);
         this.client = HttpClient.newBuilder()
                 .executor(httpThreads)
                 .connectTimeout(settings.connectTimeout())
@@ -184,6 +185,7 @@ final class BoundedFetcher implements AutoCloseable {
         httpThreads.shutdownNow();
         try {
             httpThreads.awaitTermination(THREAD_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            threadFactory.joinAll(THREAD_STOP_WAIT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

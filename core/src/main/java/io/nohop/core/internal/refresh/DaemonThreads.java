@@ -1,5 +1,8 @@
 package io.nohop.core.internal.refresh;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -11,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class DaemonThreads implements ThreadFactory {
     private final String prefix;
     private final AtomicInteger counter = new AtomicInteger();
+    // Threads made so far and not yet seen dead: what joinAll waits for.
+    private final List<Thread> made = new ArrayList<>();
 
     private DaemonThreads(String role) {
         this.prefix = "nohop-" + role + "-";
@@ -28,6 +33,33 @@ public final class DaemonThreads implements ThreadFactory {
     public Thread newThread(Runnable task) {
         Thread thread = new Thread(task, prefix + counter.incrementAndGet());
         thread.setDaemon(true);
+        synchronized (made) {
+            made.removeIf(t -> !t.isAlive() && t.getState() == Thread.State.TERMINATED);
+            made.add(thread);
+        }
         return thread;
+    }
+
+    /**
+     * Waits until every thread this factory made has ended. An executor's {@code awaitTermination}
+     * is not enough: its last worker reports termination just before its thread actually ends.
+     *
+     * @param maxWait the longest to wait in total
+     * @return true when all have ended
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean joinAll(Duration maxWait) throws InterruptedException {
+        List<Thread> threads;
+        synchronized (made) {
+            threads = new ArrayList<>(made);
+        }
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        for (Thread t : threads) {
+            long left = deadline - System.nanoTime();
+            if (left > 0 && t.getState() != Thread.State.NEW) {
+                t.join(Math.max(1, left / 1_000_000));
+            }
+        }
+        return threads.stream().noneMatch(Thread::isAlive);
     }
 }

@@ -427,11 +427,13 @@ public final class RefreshingKeySource implements KeySource {
         Duration lifetime = timing.lifetime(body.freshness());
         Optional<CachedKeySet> document = file.map(f -> new CachedKeySet(configured, uri, at, lifetime,
                 body.validators(), body.body()));
+        // Written before the keys are installed: whoever waits for the first keys (and may exit right
+        // after) then also finds them on disk.
+        document.ifPresent(this::persist);
         install(KeySnapshot.of(loaded.keys(), at, at.plus(settings.maxStaleness())), loaded.dropped(), uri);
         Instant next = at.plus(timing.refreshDelay(lifetime));
         state = state.confirmed(uri, body.validators(), at, lifetime, next, document);
         scheduleRefresh(next);
-        document.ifPresent(this::persist);
         int count = loaded.keys().size();
         LOG.debug("key set from {} accepted: {} keys, fresh for {}, next refresh at {}", uri, count, lifetime, next);
         emit(l -> l.refreshSucceeded(uri, count, took));

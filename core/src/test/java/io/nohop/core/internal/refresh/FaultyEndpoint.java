@@ -29,6 +29,13 @@ import java.util.concurrent.TimeUnit;
 final class FaultyEndpoint implements AutoCloseable {
     static final String JWKS_PATH = "/jwks.json";
     static final String METADATA_PATH = "/.well-known/openid-configuration";
+    private static final String ARRIVED = "arrived";
+
+    static {
+        // Headers and body go out in separate writes; without TCP_NODELAY each answer with a body
+        // waits ~40 ms for a delayed ACK (Nagle), which would make the property tests crawl.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
 
     /** One scripted way to answer. */
     @FunctionalInterface
@@ -118,18 +125,31 @@ final class FaultyEndpoint implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         Answer answer = path.equals(JWKS_PATH) ? jwksAnswer : path.equals(METADATA_PATH) ? metadataAnswer : status(404);
-        Instant at = clock.instant();
+        exchange.setAttribute(ARRIVED, clock.instant());
         try {
             answer.write(exchange, this);
         } finally {
-            synchronized (this) {
-                requests.add(new Request(at, path,
-                        Optional.ofNullable(exchange.getRequestHeaders().getFirst("If-None-Match")),
-                        Optional.ofNullable(exchange.getRequestHeaders().getFirst("If-Modified-Since")),
-                        Optional.ofNullable(exchange.getRequestHeaders().getFirst("Accept")),
-                        exchange.getResponseCode() < 0 ? 0 : exchange.getResponseCode()));
-            }
             exchange.close();
+        }
+    }
+
+    /**
+     * Records the request, then sends the status line: recorded first, so a test that has seen the
+     * answer always sees the record too.
+     */
+    void respond(HttpExchange exchange, int status, long length) throws IOException {
+        record(exchange, status);
+        exchange.sendResponseHeaders(status, length);
+    }
+
+    /** Records a request that will never be answered. */
+    void record(HttpExchange exchange, int status) {
+        synchronized (this) {
+            requests.add(new Request((Instant) exchange.getAttribute(ARRIVED), exchange.getRequestURI().getPath(),
+                    Optional.ofNullable(exchange.getRequestHeaders().getFirst("If-None-Match")),
+                    Optional.ofNullable(exchange.getRequestHeaders().getFirst("If-Modified-Since")),
+                    Optional.ofNullable(exchange.getRequestHeaders().getFirst("Accept")),
+                    status));
         }
     }
 
@@ -142,10 +162,10 @@ final class FaultyEndpoint implements AutoCloseable {
             exchange.getResponseHeaders().set("ETag", etag);
             headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
             if (etag.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
-                exchange.sendResponseHeaders(304, -1);
+                endpoint.respond(exchange, 304, -1);
                 return;
             }
-            send(exchange, 200, body.getBytes(StandardCharsets.UTF_8));
+            send(exchange, endpoint, 200, body.getBytes(StandardCharsets.UTF_8));
         };
     }
 
@@ -159,7 +179,7 @@ final class FaultyEndpoint implements AutoCloseable {
 
     /** The same body every time, 200, no validators. */
     static Answer body(int status, String body) {
-        return (exchange, endpoint) -> send(exchange, status, body.getBytes(StandardCharsets.UTF_8));
+        return (exchange, endpoint) -> send(exchange, endpoint, status, body.getBytes(StandardCharsets.UTF_8));
     }
 
     static Answer status(int status) {
@@ -169,19 +189,22 @@ final class FaultyEndpoint implements AutoCloseable {
     static Answer status(int status, Map<String, String> headers) {
         return (exchange, endpoint) -> {
             headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-            exchange.sendResponseHeaders(status, -1);
+            endpoint.respond(exchange, status, -1);
         };
     }
 
     /** Accepts the request and never answers (until the endpoint is closed). */
     static Answer hang() {
-        return (exchange, endpoint) -> endpoint.awaitRelease(Long.MAX_VALUE);
+        return (exchange, endpoint) -> {
+            endpoint.record(exchange, 0);
+            endpoint.awaitRelease(Long.MAX_VALUE);
+        };
     }
 
     /** Sends headers announcing {@code length} bytes, then one byte every 20 ms of real time. */
     static Answer slowDrip(int length) {
         return (exchange, endpoint) -> {
-            exchange.sendResponseHeaders(200, length);
+            endpoint.respond(exchange, 200, length);
             OutputStream out = exchange.getResponseBody();
             for (int i = 0; i < length; i++) {
                 out.write(' ');
@@ -198,7 +221,7 @@ final class FaultyEndpoint implements AutoCloseable {
         return (exchange, endpoint) -> {
             byte[] chunk = new byte[8192];
             java.util.Arrays.fill(chunk, (byte) ' ');
-            exchange.sendResponseHeaders(200, declareLength ? length : 0);
+            endpoint.respond(exchange, 200, declareLength ? length : 0);
             OutputStream out = exchange.getResponseBody();
             try {
                 for (int left = length; left > 0; left -= chunk.length) {
@@ -220,9 +243,10 @@ final class FaultyEndpoint implements AutoCloseable {
         }
     }
 
-    private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+    private static void send(HttpExchange exchange, FaultyEndpoint endpoint, int status, byte[] body)
+            throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        endpoint.respond(exchange, status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);

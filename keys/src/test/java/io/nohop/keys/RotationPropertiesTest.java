@@ -27,7 +27,7 @@ import net.jqwik.api.lifecycle.BeforeTry;
  * instant: at most one key is ACTIVE, every key that signed a still-valid token is published (unless
  * it was revoked), and no PENDING key signs.
  */
-class RotationProperties {
+class RotationPropertiesTest {
 
     sealed interface Step permits Rotate, Revoke, Advance, Issue {
     }

@@ -1,0 +1,41 @@
+/**
+ * The key cache: keys learned from a JWKS endpoint in the background, never on the request path.
+ *
+ * <p>{@link io.nohop.core.internal.refresh.RefreshingKeySource} sequences small single-purpose parts:
+ * <ul>
+ * <li>{@code BoundedFetcher} + {@code CappedBodySubscriber}: one HTTP GET with a connect timeout, a
+ *     total deadline over headers and body, a streamed body cap, no redirects, 200 (or 304 to a
+ *     conditional request) only; threads are daemons named {@code nohop-http-N}, stopped by close;</li>
+ * <li>{@code ResponseDirectives}: {@code Cache-Control: max-age} (minus {@code Age}),
+ *     {@code no-cache}/{@code no-store}, {@code Retry-After} (seconds or HTTP-date);</li>
+ * <li>{@code RefreshTiming}: lifetime = max-age clamped to [minRefresh, maxRefresh] (defaultRefresh
+ *     without one); refresh at a random 75–95% of it (never before minRefresh); after failure n, a
+ *     delay drawn uniformly from [initialBackoff/2, min(maxRefresh, initialBackoff·2^(n−1))], at least
+ *     any Retry-After, at most maxRefresh;</li>
+ * <li>{@code UnknownKidGate}: at most one unknown-kid refresh per minRefresh since the last fetch of
+ *     any kind, plus negative entries (Caffeine, bounded, TTL negativeKidTtl) for kids a refresh did
+ *     not find; a rate-limited ask is deferred to the end of the interval, so a genuine new kid is
+ *     learned within one interval even during a flood of made-up kids;</li>
+ * <li>{@code KeySetFile}: the last-known-good envelope, written atomically (temp file, fsync, rename)
+ *     after every 200 and 304, read at start when younger than maxStaleness;</li>
+ * <li>{@code DiscoveryDocument}: OpenID metadata, trusted only when its {@code issuer} is exactly the
+ *     configured one.</li>
+ * </ul>
+ *
+ * <p>Health: FRESH within the lifetime granted by the last confirmation (200 or 304); STALE after it;
+ * DOWN before any keys and from {@code confirmation + maxStaleness} on (the snapshot's
+ * {@code usableUntil}). Failed fetches never replace the keys; a successful one replaces them whole,
+ * so a key removed from the set is gone from the snapshot that refresh installs.
+ *
+ * <p>Recommended defaults (the builder's): minRefresh 30 s (also the unknown-kid budget), default
+ * lifetime 5 min, maxRefresh 1 h (also the backoff cap, so an outage is probed at least hourly),
+ * maxStaleness 24 h (rides out a long outage; revocation is bounded by the refresh interval, not by
+ * this), initial backoff 1 s, negative-kid TTL 5 min, connect timeout 5 s, total fetch deadline 10 s,
+ * body cap 256 KiB (a JWKS of dozens of RSA-4096 keys fits in ~30 KiB).
+ *
+ * <p>Time comes from the settings' clock, timers from its scheduler, fetches run on its executor and
+ * jitter from its random generator — so tests drive everything with a fake clock and scheduler. Only
+ * the fetch deadline and caller waits ({@code awaitKid}, {@code awaitFirstKeys}) use real elapsed
+ * time: they bound real I/O and real threads.
+ */
+package io.nohop.core.internal.refresh;

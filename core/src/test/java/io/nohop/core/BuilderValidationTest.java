@@ -1,0 +1,160 @@
+package io.nohop.core;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** Every setter refuses a bad value at once, naming it; build() refuses incomplete or contradictory settings. */
+class BuilderValidationTest {
+
+    private static void refused(String expectedInMessage, Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e.getMessage().contains(expectedInMessage), "message should name the value: " + e.getMessage());
+    }
+
+    private static void buildRefused(String expectedInMessage, TokenVerifier.Builder b) {
+        IllegalStateException e = assertThrows(IllegalStateException.class, b::build);
+        assertTrue(e.getMessage().contains(expectedInMessage), e.getMessage());
+    }
+
+    @Test
+    void maxTokenBytes_zero_refusedNamingValue() {
+        refused("0", () -> TokenVerifier.builder().maxTokenBytes(0));
+    }
+
+    @Test
+    void maxTokenBytes_overOneMebibyte_refusedNamingValue() {
+        refused("1048577", () -> TokenVerifier.builder().maxTokenBytes(1024 * 1024 + 1));
+    }
+
+    @Test
+    void clockSkew_negative_refusedNamingValue() {
+        refused("PT-1S", () -> TokenVerifier.builder().clockSkew(Duration.ofSeconds(-1)));
+    }
+
+    @Test
+    void clockSkew_overTenMinutes_refusedNamingValue() {
+        refused("PT10M1S", () -> TokenVerifier.builder().clockSkew(Duration.ofSeconds(601)));
+    }
+
+    @Test
+    void clockSkew_null_refused() {
+        assertThrows(NullPointerException.class, () -> TokenVerifier.builder().clockSkew(null));
+    }
+
+    @Test
+    void maxLifetime_zero_refusedNamingValue() {
+        refused("PT0S", () -> TokenVerifier.builder().maxLifetime(Duration.ZERO));
+    }
+
+    @Test
+    void algorithms_none_refusedNamingValue() {
+        refused("'none'", () -> TokenVerifier.builder().algorithms("none"));
+    }
+
+    @Test
+    void algorithms_hs256_refusedNamingValue() {
+        refused("'HS256'", () -> TokenVerifier.builder().algorithms("RS256", "HS256"));
+    }
+
+    @Test
+    void algorithms_empty_refused() {
+        refused("at least one", () -> TokenVerifier.builder().algorithms());
+    }
+
+    @Test
+    void issuer_blank_refusedNamingValue() {
+        refused("' '", () -> TokenVerifier.builder().issuer(" "));
+    }
+
+    @Test
+    void audience_blank_refusedNamingValue() {
+        refused("''", () -> TokenVerifier.builder().audience("orders", ""));
+    }
+
+    @Test
+    void audience_noValues_refused() {
+        refused("at least one", () -> TokenVerifier.builder().audience());
+    }
+
+    @Test
+    void requiredType_blank_refused() {
+        refused("type", () -> TokenVerifier.builder().requiredType(""));
+    }
+
+    @Test
+    void requireClaims_blankName_refused() {
+        refused("claim name", () -> TokenVerifier.builder().requireClaims("sub", " "));
+    }
+
+    @Test
+    void jwks_notAKeySet_refused() {
+        refused("unusable key set", () -> TokenVerifier.builder().jwks("{\"kty\":\"RSA\"}"));
+    }
+
+    @Test
+    void jwksUri_relative_refusedNamingValue() {
+        refused("/jwks.json", () -> TokenVerifier.builder().jwksUri(URI.create("/jwks.json")));
+    }
+
+    @Test
+    void jwksUri_ftp_refusedNamingValue() {
+        refused("ftp://keys.example/jwks", () -> TokenVerifier.builder().jwksUri(URI.create("ftp://keys.example/jwks")));
+    }
+
+    @Test
+    void waitForUnknownKid_overTenSeconds_refusedNamingValue() {
+        refused("PT11S", () -> TokenVerifier.builder().waitForUnknownKid(Duration.ofSeconds(11)));
+    }
+
+    @Test
+    void maxJwksBytes_tooSmall_refusedNamingValue() {
+        refused("100", () -> TokenVerifier.builder().maxJwksBytes(100));
+    }
+
+    @Test
+    void build_noKeys_refused() {
+        buildRefused("no keys", TokenVerifier.builder().issuer(Tokens.ISSUER).audience(Tokens.AUDIENCE));
+    }
+
+    @Test
+    void build_noIssuer_refused() {
+        buildRefused("no issuer", TokenVerifier.builder().jwks(Tokens.JWKS).audience(Tokens.AUDIENCE));
+    }
+
+    @Test
+    void build_noAudience_refused() {
+        buildRefused("no audience", TokenVerifier.builder().jwks(Tokens.JWKS).issuer(Tokens.ISSUER));
+    }
+
+    @Test
+    void build_issuerAndAnyIssuer_refusedAsContradiction() {
+        buildRefused("contradict", Tokens.builder().allowAnyIssuer());
+    }
+
+    @Test
+    void build_audienceAndAnyAudience_refusedAsContradiction() {
+        buildRefused("contradict", Tokens.builder().allowAnyAudience());
+    }
+
+    @Test
+    void build_minRefreshAboveMaxRefresh_refused() {
+        buildRefused("minRefreshInterval", Tokens.builder().minRefreshInterval(Duration.ofHours(2)));
+    }
+
+    @Test
+    void build_maxStalenessBelowMaxRefresh_refused() {
+        buildRefused("maxStaleness", Tokens.builder().maxStaleness(Duration.ofMinutes(30)));
+    }
+
+    @Test
+    void build_defaults_succeeds() {
+        TokenVerifier v = Tokens.builder().build();
+        v.close();
+    }
+}

@@ -1,0 +1,165 @@
+package io.nohop.core.internal.refresh;
+
+import io.nohop.core.VerifierHealth.Status;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static io.nohop.core.internal.refresh.FaultyEndpoint.document;
+import static io.nohop.core.internal.refresh.FaultyEndpoint.status;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CacheFileTest {
+    @TempDir
+    Path dir;
+    private Path file;
+    private final RefreshFixture world = new RefreshFixture();
+
+    @BeforeEach
+    void persistToAFile() {
+        file = dir.resolve("keys.json");
+        world.cacheFile = Optional.of(file);
+        world.endpoint.answerKeys(document(TestKeys.jwks("a", "b")));
+    }
+
+    @AfterEach
+    void close() {
+        world.close();
+    }
+
+    private CachedKeySet readFile() throws Exception {
+        return new KeySetFile(file, world.maxBodyBytes).read().orElseThrow();
+    }
+
+    @Test
+    void everyAcceptedKeySetIsWrittenAtomicallyWithItsMetadata() throws Exception {
+        world.started();
+
+        CachedKeySet cached = readFile();
+        assertEquals(world.endpoint.jwksUri(), cached.source());
+        assertEquals(world.endpoint.jwksUri(), cached.jwksUri());
+        assertEquals(RefreshFixture.START, cached.confirmedAt());
+        assertTrue(cached.validators().etag().isPresent());
+        assertArrayEquals(TestKeys.jwks("a", "b").getBytes(StandardCharsets.UTF_8), cached.document());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList(), "no temporary file left behind");
+        }
+    }
+
+    @Test
+    void aRestartDuringAnOutageServesTheCachedKeysAtOnce() throws InterruptedException {
+        world.started().close();
+        world.clock.advance(Duration.ofHours(1));
+        world.endpoint.stop();
+
+        RefreshingKeySource restarted = world.source();
+        restarted.start();
+
+        assertEquals(List.of("a", "b"), List.copyOf(restarted.snapshot().kids()));
+        assertEquals(RefreshFixture.START.plus(world.maxStaleness), restarted.snapshot().usableUntil());
+        assertTrue(restarted.awaitFirstKeys(Duration.ZERO));
+        assertEquals(Status.STALE, restarted.health().status());
+
+        world.scheduler.runDue();
+        assertEquals(1, restarted.health().consecutiveFailures());
+        assertEquals(List.of("a", "b"), List.copyOf(restarted.snapshot().kids()));
+    }
+
+    @Test
+    void theRestartedSourceRevalidatesWithTheCachedValidators() throws Exception {
+        world.started().close();
+        world.clock.advance(Duration.ofMinutes(1));
+
+        RefreshingKeySource restarted = world.source();
+        restarted.start();
+        world.scheduler.runDue();
+
+        FaultyEndpoint.Request revalidation = world.endpoint.requests().get(1);
+        assertEquals(304, revalidation.status());
+        assertEquals(Status.FRESH, restarted.health().status());
+        assertEquals(world.now(), readFile().confirmedAt(), "a 304 is persisted as a new confirmation");
+    }
+
+    @Test
+    void aCorruptFileIsIgnored() throws IOException {
+        Files.writeString(file, "{\"format\":\"nohop-keyset-cache/1\",\"document\":");
+        assertIgnored();
+    }
+
+    @Test
+    void aFileThatIsNotAKeySetCacheIsIgnored() throws IOException {
+        Files.writeString(file, TestKeys.jwks("a"));
+        assertIgnored();
+    }
+
+    @Test
+    void aFileWrittenForAnotherSourceIsIgnored() throws IOException {
+        URI elsewhere = URI.create("https://elsewhere.example/jwks.json");
+        new KeySetFile(file, world.maxBodyBytes).write(new CachedKeySet(elsewhere, elsewhere, world.now(),
+                Duration.ofMinutes(5), Validators.NONE, TestKeys.jwks("x").getBytes(StandardCharsets.UTF_8)));
+        assertIgnored();
+    }
+
+    @Test
+    void aFileOlderThanTheStalenessBoundIsIgnored() throws IOException {
+        writeFile(world.now().minus(world.maxStaleness), TestKeys.jwks("x"));
+        assertIgnored();
+    }
+
+    @Test
+    void aFileConfirmedInTheFutureIsIgnored() throws IOException {
+        writeFile(world.now().plusSeconds(1), TestKeys.jwks("x"));
+        assertIgnored();
+    }
+
+    @Test
+    void aFileWhoseKeySetIsUnusableIsIgnored() throws IOException {
+        writeFile(world.now(), TestKeys.NO_USABLE_KEY);
+        assertIgnored();
+    }
+
+    @Test
+    void aFileThatCannotBeWrittenIsNotFatal() throws IOException {
+        Path notADirectory = dir.resolve("plain-file");
+        Files.writeString(notADirectory, "x");
+        world.cacheFile = Optional.of(notADirectory.resolve("keys.json"));
+
+        RefreshingKeySource source = world.started();
+
+        assertEquals(List.of("a", "b"), List.copyOf(source.snapshot().kids()));
+        assertEquals(Status.FRESH, source.health().status());
+    }
+
+    private void writeFile(Instant confirmedAt, String jwks) throws IOException {
+        URI uri = world.endpoint.jwksUri();
+        new KeySetFile(file, world.maxBodyBytes).write(new CachedKeySet(uri, uri, confirmedAt,
+                Duration.ofMinutes(5), Validators.NONE, jwks.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The file is not used, start() does not fail, and the endpoint's keys are fetched as usual. */
+    private void assertIgnored() {
+        RefreshingKeySource source = world.source();
+        source.start();
+        assertTrue(source.snapshot().isEmpty());
+        assertEquals(Status.DOWN, source.health().status());
+
+        world.scheduler.runDue();
+        assertEquals(List.of("a", "b"), List.copyOf(source.snapshot().kids()));
+        assertFalse(world.endpoint.requests().isEmpty());
+    }
+}
