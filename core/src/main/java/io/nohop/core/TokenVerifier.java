@@ -1,5 +1,6 @@
 package io.nohop.core;
 
+import io.nohop.core.internal.LogText;
 import io.nohop.core.internal.json.JsonParseException;
 import io.nohop.core.internal.json.StrictJson;
 import io.nohop.core.internal.jws.CompactJws;
@@ -353,6 +354,20 @@ public final class TokenVerifier implements AutoCloseable {
         }
         for (ExecutorService executor : ownedExecutors) {
             executor.shutdownNow();
+        }
+        // Wait (bounded) so that "closed" means the threads are gone, not merely asked to stop.
+        boolean interrupted = false;
+        for (ExecutorService executor : ownedExecutors) {
+            try {
+                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                    LOG.warn("a verifier thread did not stop within 5 s of close()");
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -957,7 +972,7 @@ public final class TokenVerifier implements AutoCloseable {
             try {
                 LoadedKeySet loaded = KeySetLoader.load(doc.getBytes(StandardCharsets.UTF_8));
                 for (DroppedKey dropped : loaded.dropped()) {
-                    LOG.warn("key set: dropped key {}: {}", LogText.quote(dropped.kid()), dropped.reason());
+                    LOG.warn("key set: dropped key {}: {}", LogText.escape(dropped.kid()), dropped.reason());
                 }
                 return loaded;
             } catch (InvalidKeySetException e) {
@@ -1034,6 +1049,16 @@ public final class TokenVerifier implements AutoCloseable {
             }
         }
 
+        /** Key-set events are rare, so a lambda per call costs nothing that matters. */
+        private void guard(java.util.function.Consumer<VerifierListener> event) {
+            try {
+                event.accept(delegate);
+            } catch (RuntimeException e) {
+                failed(e);
+            }
+        }
+
+        // The two per-request events avoid the lambda: they run on every verify when someone listens.
         @Override
         public void tokenAccepted(String kid, long nanos) {
             try {
@@ -1054,83 +1079,47 @@ public final class TokenVerifier implements AutoCloseable {
 
         @Override
         public void refreshSucceeded(URI jwksUri, int keyCount, Duration took) {
-            try {
-                delegate.refreshSucceeded(jwksUri, keyCount, took);
-            } catch (RuntimeException e) {
-                failed(e);
-            }
+            guard(l -> l.refreshSucceeded(jwksUri, keyCount, took));
         }
 
         @Override
         public void refreshNotModified(URI jwksUri) {
-            try {
-                delegate.refreshNotModified(jwksUri);
-            } catch (RuntimeException e) {
-                failed(e);
-            }
+            guard(l -> l.refreshNotModified(jwksUri));
         }
 
         @Override
         public void refreshFailed(URI jwksUri, String cause, int consecutiveFailures, Instant nextAttempt) {
-            try {
-                delegate.refreshFailed(jwksUri, cause, consecutiveFailures, nextAttempt);
-            } catch (RuntimeException e) {
-                failed(e);
-            }
+            guard(l -> l.refreshFailed(jwksUri, cause, consecutiveFailures, nextAttempt));
         }
 
         @Override
         public void keysAdded(URI jwksUri, Set<String> kids) {
-            try {
-                delegate.keysAdded(jwksUri, kids);
-            } catch (RuntimeException e) {
-                failed(e);
-            }
+            guard(l -> l.keysAdded(jwksUri, kids));
         }
 
         @Override
         public void keysRemoved(URI jwksUri, Set<String> kids) {
-            try {
-                delegate.keysRemoved(jwksUri, kids);
-            } catch (RuntimeException e) {
-                failed(e);
-            }
+            guard(l -> l.keysRemoved(jwksUri, kids));
         }
 
         @Override
         public void keyMaterialChanged(URI jwksUri, String kid) {
-            try {
-                delegate.keyMaterialChanged(jwksUri, kid);
-            } catch (RuntimeException e) {
-                failed(e);
-            }
+            guard(l -> l.keyMaterialChanged(jwksUri, kid));
         }
 
         @Override
         public void keyRefused(URI jwksUri, String kid, String why) {
-            try {
-                delegate.keyRefused(jwksUri, kid, why);
-            } catch (RuntimeException e) {
-                failed(e);
-            }
+            guard(l -> l.keyRefused(jwksUri, kid, why));
         }
 
         @Override
         public void statusChanged(URI jwksUri, VerifierHealth.Status from, VerifierHealth.Status to) {
-            try {
-                delegate.statusChanged(jwksUri, from, to);
-            } catch (RuntimeException e) {
-                failed(e);
-            }
+            guard(l -> l.statusChanged(jwksUri, from, to));
         }
 
         @Override
         public void unknownKidRefreshSuppressed(URI jwksUri) {
-            try {
-                delegate.unknownKidRefreshSuppressed(jwksUri);
-            } catch (RuntimeException e) {
-                failed(e);
-            }
+            guard(l -> l.unknownKidRefreshSuppressed(jwksUri));
         }
     }
 }

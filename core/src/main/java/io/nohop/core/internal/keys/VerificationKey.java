@@ -94,6 +94,19 @@ public final class VerificationKey {
     }
 
     /**
+     * Whether {@code other} is the same key in every respect that matters for verification: kid,
+     * pinned algorithm, type, curve and material. A refresh that returns an unchanged key keeps the
+     * old object, so its warm {@code Signature} objects and the verified results it produced stay valid.
+     *
+     * @param other another key
+     * @return true when interchangeable
+     */
+    public boolean sameKeyAs(VerificationKey other) {
+        return Objects.equals(kid, other.kid) && pinnedAlgorithm == other.pinnedAlgorithm
+                && keyType == other.keyType && Objects.equals(curve, other.curve) && sameMaterialAs(other);
+    }
+
+    /**
      * Checks a signature. The caller has already established that this key {@link #fits} the algorithm.
      *
      * @param algorithm the header's algorithm

@@ -1,5 +1,7 @@
 package io.nohop.core.internal.refresh;
 
+import io.nohop.core.internal.LogText;
+
 import io.nohop.core.VerifierHealth;
 import io.nohop.core.VerifierListener;
 import io.nohop.core.internal.keys.DroppedKey;
@@ -430,7 +432,8 @@ public final class RefreshingKeySource implements KeySource {
         // Written before the keys are installed: whoever waits for the first keys (and may exit right
         // after) then also finds them on disk.
         document.ifPresent(this::persist);
-        install(KeySnapshot.of(loaded.keys(), at, at.plus(settings.maxStaleness())), loaded.dropped(), uri);
+        install(KeySnapshot.of(KeySnapshot.reusingUnchanged(loaded.keys(), snapshot), at,
+                at.plus(settings.maxStaleness())), loaded.dropped(), uri);
         Instant next = at.plus(timing.refreshDelay(lifetime));
         state = state.confirmed(uri, body.validators(), at, lifetime, next, document);
         scheduleRefresh(next);

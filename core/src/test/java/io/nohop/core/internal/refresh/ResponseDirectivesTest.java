@@ -1,5 +1,7 @@
 package io.nohop.core.internal.refresh;
 
+import io.nohop.core.internal.LogText;
+
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpHeaders;

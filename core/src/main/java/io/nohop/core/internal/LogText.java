@@ -1,12 +1,13 @@
-package io.nohop.core.internal.refresh;
+package io.nohop.core.internal;
 
 /**
  * Makes endpoint-provided text (kids) safe to put in a log line: control and line-separator
  * characters cannot forge log entries, and the length is capped so a hostile key set cannot flood
  * the log.
  */
-final class LogText {
-    static final int MAX_LENGTH = 64;
+public final class LogText {
+    /** The longest text kept by {@link #escape(String)}. */
+    public static final int MAX_LENGTH = 64;
 
     private LogText() {
     }
@@ -15,7 +16,7 @@ final class LogText {
      * @param text untrusted text, may be null
      * @return printable text of at most {@value #MAX_LENGTH} characters plus an ellipsis
      */
-    static String escape(String text) {
+    public static String escape(String text) {
         return escape(text, MAX_LENGTH);
     }
 
@@ -24,7 +25,7 @@ final class LogText {
      * @param maxLength the longest text kept
      * @return printable text of at most {@code maxLength} characters plus an ellipsis
      */
-    static String escape(String text, int maxLength) {
+    public static String escape(String text, int maxLength) {
         if (text == null) {
             return "(none)";
         }

@@ -1,0 +1,63 @@
+package io.nohop.core;
+
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class VerifierCloseTest {
+
+    private static List<String> nohopThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("nohop-"))
+                .map(Thread::getName).collect(Collectors.toList());
+    }
+
+    @Test
+    void close_afterKeysFetched_leavesNoNohopThreadRunning() throws Exception {
+        byte[] jwks = new JWKSet(new ECKeyGenerator(Curve.P_256).keyID("k").generate().toPublicJWK()).toString()
+                .getBytes(StandardCharsets.UTF_8);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+        server.createContext("/jwks", exchange -> {
+            exchange.sendResponseHeaders(200, jwks.length);
+            exchange.getResponseBody().write(jwks);
+            exchange.close();
+        });
+        server.start();
+        try {
+            TokenVerifier verifier = TokenVerifier.builder()
+                    .jwksUri(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks"))
+                    .issuer("i").audience("a").build();
+            assertTrue(verifier.awaitKeys(Duration.ofSeconds(10)));
+            assertTrue(!nohopThreads().isEmpty(), "the verifier runs background threads while open");
+            verifier.close();
+            assertEquals(List.of(), nohopThreads());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void build_withUnreachableEndpoint_returnsAtOnceAndRejectsAsKeysUnavailable() throws Exception {
+        // Port 9 on loopback: nothing listens; the fetch fails in the background, never in build().
+        try (TokenVerifier verifier = TokenVerifier.builder().jwksUri(URI.create("http://127.0.0.1:9/jwks"))
+                .issuer("i").audience("a").build()) {
+            TokenRejectedException e = org.junit.jupiter.api.Assertions.assertThrows(TokenRejectedException.class,
+                    () -> verifier.verify("eyJhbGciOiJFUzI1NiIsImtpZCI6ImsifQ.e30.AAAA"));
+            assertEquals(RejectionReason.KEYS_UNAVAILABLE, e.reason());
+            assertEquals(VerifierHealth.Status.DOWN, verifier.health().status());
+        }
+    }
+}
