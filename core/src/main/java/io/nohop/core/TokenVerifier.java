@@ -398,8 +398,12 @@ public final class TokenVerifier implements AutoCloseable {
         public static final Duration DEFAULT_MAX_STALENESS = Duration.ofHours(24);
         /** Default first retry delay after a failed fetch: 1 s. */
         public static final Duration DEFAULT_INITIAL_RETRY_DELAY = Duration.ofSeconds(1);
-        /** Default time a kid that a refresh did not find is remembered as absent: 5 min. */
-        public static final Duration DEFAULT_NEGATIVE_KID_TTL = Duration.ofMinutes(5);
+        /**
+         * Default time a kid that a refresh did not find is remembered as absent: 1 min. Short, so
+         * that a key signing a moment before the endpoint published it (an emergency rotation) is
+         * looked for again soon; the unknown-kid rate limit, not this, is what bounds the load.
+         */
+        public static final Duration DEFAULT_NEGATIVE_KID_TTL = Duration.ofMinutes(1);
         /** Default connect timeout: 5 s. */
         public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
         /** Default total time for one fetch: 10 s. */
@@ -753,7 +757,7 @@ public final class TokenVerifier implements AutoCloseable {
 
         /**
          * How long a kid that a refresh did not find is remembered as absent, so repeated made-up kids
-         * trigger no refresh. Default 5 min.
+         * trigger no refresh. Default 1 min.
          *
          * @param ttl positive
          * @return this builder
