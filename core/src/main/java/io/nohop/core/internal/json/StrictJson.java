@@ -239,6 +239,12 @@ public final class StrictJson {
         private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
         private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
         private static final byte[] NULL_BYTES = {'n', 'u', 'l', 'l'};
+        /** JOSE header names (RFC 7515) and registered or common claim names (RFC 7519, 9068, 8693). */
+        private static final String[] KNOWN_NAMES = {
+            "alg", "kid", "typ", "cty", "crit", "b64", "enc",
+            "iss", "sub", "aud", "exp", "nbf", "iat", "jti",
+            "scope", "scp", "client_id", "azp", "roles", "groups", "email", "auth_time", "acr", "amr", "sid"
+        };
         /** Bytes that stand for themselves inside a string: printable ASCII but quote and backslash. */
         private static final boolean[] PLAIN = new boolean[256];
 
@@ -331,7 +337,7 @@ public final class StrictJson {
                     throw syntax("expected a member name", pos);
                 }
                 int nameAt = pos;
-                String name = string();
+                String name = memberName();
                 skipWhitespace();
                 if (pos == end || in[pos] != ':') {
                     throw syntax("expected ':'", pos);
@@ -471,6 +477,45 @@ public final class StrictJson {
                 // Only an exponent that pushes the scale outside int range gets here.
                 throw syntax("number out of range", from);
             }
+        }
+
+        /**
+         * A member name: as {@link #string()}, except that a plain name of the JOSE header or the
+         * registered and common JWT claims comes back as a shared constant. Every token has a dozen
+         * such names; sharing them saves an allocation each and their hash computation in the map.
+         */
+        private String memberName() throws JsonParseException {
+            int from = pos + 1;
+            int i = from;
+            while (i < end && PLAIN[in[i] & 0xFF]) {
+                i++;
+            }
+            if (i < end && in[i] == '"') {
+                String known = knownName(from, i - from);
+                if (known != null) {
+                    pos = i + 1;
+                    return known;
+                }
+            }
+            return string();
+        }
+
+        private String knownName(int from, int length) {
+            for (String name : KNOWN_NAMES) {
+                if (name.length() == length && in[from] == name.charAt(0) && sameAscii(name, from)) {
+                    return name;
+                }
+            }
+            return null;
+        }
+
+        private boolean sameAscii(String name, int from) {
+            for (int k = 1; k < name.length(); k++) {
+                if (in[from + k] != name.charAt(k)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private String string() throws JsonParseException {
