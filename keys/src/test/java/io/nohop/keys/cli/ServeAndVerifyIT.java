@@ -272,6 +272,18 @@ class ServeAndVerifyIT {
     }
 
     @Test
+    void endpointDownPastMaxStale_runningVerifyFailsClosedWithKeysUnavailable() throws Exception {
+        String store = init();
+        String base = serve(store);
+        RunningVerify v = verify(base, "--min-refresh", "100ms", "--max-refresh", "1s", "--max-stale", "2s");
+        String token = issue(store);
+        assertTrue(v.answer(token).startsWith("{\"valid\":true"));
+        processes.get(0).destroyForcibly().waitFor();
+        within(Duration.ofSeconds(6), unchecked(() -> v.answer(token).contains("\"error\":\"keys_unavailable\"")),
+                "tokens are refused once the keys are older than --max-stale");
+    }
+
+    @Test
     void revokeWhileServing_runningVerifyRejectsAfterItsNextRefresh() throws Exception {
         String store = init();
         String base = serve(store);
