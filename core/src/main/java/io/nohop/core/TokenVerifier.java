@@ -81,6 +81,7 @@ public final class TokenVerifier implements AutoCloseable {
     private final Duration unknownKidWait;
     private final List<ExecutorService> ownedExecutors;
     private final Cache<String, CachedVerification> resultCache;
+    private volatile long lastListenerFailureLog = System.nanoTime() - TimeUnit.MINUTES.toNanos(2);
 
     /** A key source and the issuer its keys vouch for (null: any trusted issuer). */
     private record SourceEntry(KeySource source, String issuer) { }
@@ -138,13 +139,32 @@ public final class TokenVerifier implements AutoCloseable {
             return verifyToken(token);
         }
         long start = System.nanoTime();
+        VerifiedToken verified;
         try {
-            VerifiedToken verified = verifyToken(token);
-            listener.tokenAccepted(verified.keyId().orElse(""), System.nanoTime() - start);
-            return verified;
+            verified = verifyToken(token);
         } catch (TokenRejectedException e) {
-            listener.tokenRejected(e.reason(), System.nanoTime() - start);
+            try {
+                listener.tokenRejected(e.reason(), System.nanoTime() - start);
+            } catch (RuntimeException listenerFailure) {
+                listenerFailed(listenerFailure);
+            }
             throw e;
+        }
+        try {
+            listener.tokenAccepted(verified.keyId().orElse(""), System.nanoTime() - start);
+        } catch (RuntimeException listenerFailure) {
+            listenerFailed(listenerFailure);
+        }
+        return verified;
+    }
+
+    /** A listener must never change an outcome; its failures are logged at most once a minute. */
+    private void listenerFailed(RuntimeException e) {
+        long now = System.nanoTime();
+        long last = lastListenerFailureLog;
+        if (now - last > TimeUnit.MINUTES.toNanos(1)) {
+            lastListenerFailureLog = now;
+            LOG.warn("verifier listener {} threw; ignored", listener.getClass().getName(), e);
         }
     }
 
@@ -924,7 +944,7 @@ public final class TokenVerifier implements AutoCloseable {
                 throw new IllegalStateException("waitForUnknownKid (" + unknownKidWait + ") exceeds fetchTimeout ("
                         + fetchTimeout + ")");
             }
-            VerifierListener guarded = new GuardedListener(listener);
+            // Key-set events are guarded by the source itself, per call; verification events in verify().
             List<ExecutorService> owned = new ArrayList<>();
             List<SourceEntry> built = new ArrayList<>();
             for (String doc : fixedKeySets) {
@@ -932,7 +952,7 @@ public final class TokenVerifier implements AutoCloseable {
             }
             boolean refreshing = !jwksUris.isEmpty() || !boundUris.isEmpty() || !discoveredIssuers.isEmpty();
             if (refreshing) {
-                RefreshSettings settings = refreshSettings(guarded, owned);
+                RefreshSettings settings = refreshSettings(listener, owned);
                 for (URI uri : jwksUris) {
                     built.add(new SourceEntry(RefreshingKeySource.forJwksUri(uri, settings), null));
                 }
@@ -943,14 +963,14 @@ public final class TokenVerifier implements AutoCloseable {
                     built.add(new SourceEntry(RefreshingKeySource.discovering(iss, settings), iss));
                 }
             }
-            TokenVerifier verifier = new TokenVerifier(this, built, guarded, owned);
+            TokenVerifier verifier = new TokenVerifier(this, built, listener, owned);
             for (SourceEntry entry : built) {
                 entry.source.start();
             }
             return verifier;
         }
 
-        private RefreshSettings refreshSettings(VerifierListener guarded, List<ExecutorService> owned) {
+        private RefreshSettings refreshSettings(VerifierListener events, List<ExecutorService> owned) {
             ScheduledExecutorService s = scheduler;
             if (s == null) {
                 ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, daemonThreads("nohop-jwks-scheduler"));
@@ -969,7 +989,7 @@ public final class TokenVerifier implements AutoCloseable {
                     : defaultRefresh.compareTo(maxRefresh) > 0 ? maxRefresh : defaultRefresh;
             return new RefreshSettings(minRefresh, def, maxRefresh, maxStaleness, initialRetryDelay, negativeKidTtl,
                     connectTimeout, fetchTimeout, maxJwksBytes, allowInsecureHttp, Optional.ofNullable(cacheFile),
-                    clock, s, e, r, guarded);
+                    clock, s, e, r, events);
         }
 
         private static LoadedKeySet loadFixed(String doc) {
@@ -1033,97 +1053,6 @@ public final class TokenVerifier implements AutoCloseable {
                 throw new IllegalArgumentException(what + " must be between " + min + " and " + max + ": " + d);
             }
             return d;
-        }
-    }
-
-    /** Keeps a user listener from breaking verification or refresh: exceptions are logged, at most once a minute. */
-    private static final class GuardedListener implements VerifierListener {
-        private final VerifierListener delegate;
-        private volatile long lastLoggedNanos = System.nanoTime() - TimeUnit.MINUTES.toNanos(2);
-
-        GuardedListener(VerifierListener delegate) {
-            this.delegate = delegate;
-        }
-
-        private void failed(RuntimeException e) {
-            long now = System.nanoTime();
-            if (now - lastLoggedNanos > TimeUnit.MINUTES.toNanos(1)) {
-                lastLoggedNanos = now;
-                LOG.warn("verifier listener {} threw; ignored", delegate.getClass().getName(), e);
-            }
-        }
-
-        /** Key-set events are rare, so a lambda per call costs nothing that matters. */
-        private void guard(java.util.function.Consumer<VerifierListener> event) {
-            try {
-                event.accept(delegate);
-            } catch (RuntimeException e) {
-                failed(e);
-            }
-        }
-
-        // The two per-request events avoid the lambda: they run on every verify when someone listens.
-        @Override
-        public void tokenAccepted(String kid, long nanos) {
-            try {
-                delegate.tokenAccepted(kid, nanos);
-            } catch (RuntimeException e) {
-                failed(e);
-            }
-        }
-
-        @Override
-        public void tokenRejected(RejectionReason reason, long nanos) {
-            try {
-                delegate.tokenRejected(reason, nanos);
-            } catch (RuntimeException e) {
-                failed(e);
-            }
-        }
-
-        @Override
-        public void refreshSucceeded(URI jwksUri, int keyCount, Duration took) {
-            guard(l -> l.refreshSucceeded(jwksUri, keyCount, took));
-        }
-
-        @Override
-        public void refreshNotModified(URI jwksUri) {
-            guard(l -> l.refreshNotModified(jwksUri));
-        }
-
-        @Override
-        public void refreshFailed(URI jwksUri, String cause, int consecutiveFailures, Instant nextAttempt) {
-            guard(l -> l.refreshFailed(jwksUri, cause, consecutiveFailures, nextAttempt));
-        }
-
-        @Override
-        public void keysAdded(URI jwksUri, Set<String> kids) {
-            guard(l -> l.keysAdded(jwksUri, kids));
-        }
-
-        @Override
-        public void keysRemoved(URI jwksUri, Set<String> kids) {
-            guard(l -> l.keysRemoved(jwksUri, kids));
-        }
-
-        @Override
-        public void keyMaterialChanged(URI jwksUri, String kid) {
-            guard(l -> l.keyMaterialChanged(jwksUri, kid));
-        }
-
-        @Override
-        public void keyRefused(URI jwksUri, String kid, String why) {
-            guard(l -> l.keyRefused(jwksUri, kid, why));
-        }
-
-        @Override
-        public void statusChanged(URI jwksUri, VerifierHealth.Status from, VerifierHealth.Status to) {
-            guard(l -> l.statusChanged(jwksUri, from, to));
-        }
-
-        @Override
-        public void unknownKidRefreshSuppressed(URI jwksUri) {
-            guard(l -> l.unknownKidRefreshSuppressed(jwksUri));
         }
     }
 }

@@ -31,7 +31,7 @@ import java.util.random.RandomGenerator;
  * @param scheduler runs timers (refresh, retry); in tests a controllable fake
  * @param fetchExecutor runs the blocking fetches; in tests a direct executor
  * @param random jitter source
- * @param listener the guarded listener (never throws)
+ * @param listener the user's listener; every call is guarded by the source (a listener may throw)
  */
 public record RefreshSettings(Duration minRefresh, Duration defaultRefresh, Duration maxRefresh,
                               Duration maxStaleness, Duration initialBackoff, Duration negativeKidTtl,
