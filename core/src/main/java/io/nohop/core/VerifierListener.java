@@ -11,7 +11,7 @@ import java.util.Set;
  *
  * <p>Implementations must be fast and thread-safe: verification callbacks run on the request thread,
  * key-set callbacks on the verifier's refresh thread. An exception thrown by a listener is caught
- * and logged at most once per minute; it never changes a verification's outcome.
+ * and logged (rarely: not once per call); it never changes a verification's outcome.
  *
  * <p>Kids passed here come from the key endpoint, never from tokens.
  */
