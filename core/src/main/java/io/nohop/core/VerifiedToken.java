@@ -150,8 +150,8 @@ public final class VerifiedToken {
     /**
      * Reads a claim as a Java type: {@code String}, {@code Boolean}, {@code Long} (an integer that fits),
      * {@code Double} or {@code Number} (any number), {@code List} (a JSON array) or {@code Map} (a JSON object).
-     * Containers hold the same types, JSON null inside them as the string-less sentinel of
-     * {@link #claimsJson()}; prefer typed top-level claims.
+     * Containers hold the same types; a JSON null inside a container is an opaque marker object whose
+     * {@code toString()} is {@code "null"}. For nested structures, {@link #claimsJson()} may be simpler.
      *
      * @param name the claim name
      * @param type the expected type
