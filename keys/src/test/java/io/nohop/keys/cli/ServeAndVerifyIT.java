@@ -210,6 +210,14 @@ class ServeAndVerifyIT {
         assertEquals(2, r.status(), r.err());
     }
 
+    @Test
+    void verify_plainHttpToAnotherHost_usageError() throws Exception {
+        NohopJar.Result r = NohopJar.run("verify", "--jwks-uri", "http://keys.example/jwks.json", "--issuer", ISSUER,
+                "--audience", "orders");
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().contains("https"), r.err());
+    }
+
     /** A running {@code nohop verify}: write lines, read answers. */
     private static final class RunningVerify {
         final Process process;
