@@ -77,6 +77,17 @@ class WycheproofSignatureTest {
         return out;
     }
 
+    /**
+     * The x >= n deviations are the JDK's, not ours: JDK 17 has them, newer JDKs (25) verify those
+     * vectors. So a listed deviation may be absent, but no unlisted one may appear, and no vector
+     * the file calls invalid may ever verify.
+     */
+    private static void assertOnlyListedDeviations(Map<Integer, String> allowed, Map<Integer, String> actual) {
+        Map<Integer, String> unexpected = new TreeMap<>(actual);
+        unexpected.entrySet().removeIf(e -> e.getValue().equals(allowed.get(e.getKey())));
+        assertEquals(List.of(), describe(unexpected));
+    }
+
     @Test
     void es256P1363_matchesVectorsExceptListedDeviations() throws Exception {
         Map<Integer, String> expected = new TreeMap<>();
@@ -84,7 +95,7 @@ class WycheproofSignatureTest {
         // They are valid but arise with probability ~2^-128 for honest signers; a false rejection is safe.
         expected.put(115, "valid/rejected"); // k*G has a large x-coordinate
         expected.put(257, "valid/rejected"); // r = 3, x = n + 3
-        assertEquals(describe(expected), describe(run("ecdsa_secp256r1_sha256_p1363_test.json", JwsAlgorithm.ES256)));
+        assertOnlyListedDeviations(expected, run("ecdsa_secp256r1_sha256_p1363_test.json", JwsAlgorithm.ES256));
     }
 
     @Test
@@ -93,7 +104,7 @@ class WycheproofSignatureTest {
         // Same JDK limitation as for P-256: x-coordinate of k*G >= n is rejected (valid, negligible in practice).
         expected.put(147, "valid/rejected"); // k*G has a large x-coordinate
         expected.put(275, "valid/rejected"); // r = 2, x = n + 2
-        assertEquals(describe(expected), describe(run("ecdsa_secp384r1_sha384_p1363_test.json", JwsAlgorithm.ES384)));
+        assertOnlyListedDeviations(expected, run("ecdsa_secp384r1_sha384_p1363_test.json", JwsAlgorithm.ES384));
     }
 
     @Test

@@ -52,6 +52,9 @@ final class BoundedFetcher implements AutoCloseable {
         this.httpThreads = Executors.newCachedThreadPool(threadFactory);
         this.client = HttpClient.newBuilder()
                 .executor(httpThreads)
+                // HTTP/1.1: a key set is one small GET. The default (HTTP/2) sends an h2c upgrade request
+                // on plain http, which buys nothing here and which some servers and proxies mishandle.
+                .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();

@@ -432,10 +432,12 @@ public final class RefreshingKeySource implements KeySource {
         // Written before the keys are installed: whoever waits for the first keys (and may exit right
         // after) then also finds them on disk.
         document.ifPresent(this::persist);
+        Instant next = at.plus(timing.refreshDelay(lifetime));
+        // State before snapshot: a reader who sees the new keys (health(), awaitKeys()) must also see
+        // them as confirmed, never as "installed but never confirmed" (STALE for an instant).
+        state = state.confirmed(uri, body.validators(), at, lifetime, next, document);
         install(KeySnapshot.of(KeySnapshot.reusingUnchanged(loaded.keys(), snapshot), at,
                 at.plus(settings.maxStaleness())), loaded.dropped(), uri);
-        Instant next = at.plus(timing.refreshDelay(lifetime));
-        state = state.confirmed(uri, body.validators(), at, lifetime, next, document);
         scheduleRefresh(next);
         int count = loaded.keys().size();
         LOG.debug("key set from {} accepted: {} keys, fresh for {}, next refresh at {}", uri, count, lifetime, next);
@@ -447,13 +449,13 @@ public final class RefreshingKeySource implements KeySource {
     private void renew(URI uri, FetchResult.NotModified answer, Instant at) {
         Duration lifetime = timing.lifetime(answer.freshness());
         KeySnapshot renewed = snapshot.renewed(at, at.plus(settings.maxStaleness()));
-        snapshot = renewed;
-        gate.fetchConfirmed(renewed.kids());
         RefreshState before = state;
         Validators validators = before.validators().updatedBy(answer.validators());
         Optional<CachedKeySet> document = before.document().map(d -> d.confirmedAgain(at, lifetime, validators));
         Instant next = at.plus(timing.refreshDelay(lifetime));
         state = before.confirmed(uri, validators, at, lifetime, next, document);
+        snapshot = renewed;
+        gate.fetchConfirmed(renewed.kids());
         scheduleRefresh(next);
         // Rewritten so that a restart trusts the keys from this confirmation, not from the last 200.
         document.ifPresent(this::persist);
@@ -553,11 +555,11 @@ public final class RefreshingKeySource implements KeySource {
             return;
         }
         Duration lifetime = timing.lifetime(Optional.of(cached.lifetime()));
-        install(KeySnapshot.of(loaded.keys(), cached.confirmedAt(), usableUntil), loaded.dropped(),
-                cached.jwksUri());
         state = new RefreshState(Optional.of(cached.jwksUri()), cached.validators(),
                 Optional.of(cached.confirmedAt()), cached.confirmedAt().plus(lifetime), 0, Optional.empty(),
                 Optional.of(now), Optional.of(cached));
+        install(KeySnapshot.of(loaded.keys(), cached.confirmedAt(), usableUntil), loaded.dropped(),
+                cached.jwksUri());
         LOG.info("serving {} keys from cache file {} (confirmed at {}, usable until {}) while refreshing",
                 loaded.keys().size(), keyFile.path(), cached.confirmedAt(), usableUntil);
         reportIfChanged(statusAt(now));
