@@ -49,7 +49,11 @@ public final class VerifiedToken {
         return requiredString("sub");
     }
 
-    /** @return true when the token has a {@code sub} claim */
+    /**
+     * Returns true when the token has a {@code sub} claim.
+     *
+     * @return true when the token has a {@code sub} claim
+     */
     public boolean hasSubject() {
         return claims.get("sub") instanceof String;
     }
@@ -83,22 +87,38 @@ public final class VerifiedToken {
         return List.of();
     }
 
-    /** @return the {@code exp} claim (always present in a verified token), to the millisecond */
+    /**
+     * Returns the {@code exp} claim (always present in a verified token), to the millisecond.
+     *
+     * @return the {@code exp} claim (always present in a verified token), to the millisecond
+     */
     public Instant expiresAt() {
         return Instant.ofEpochMilli(expiresAtMillis);
     }
 
-    /** @return the {@code iat} claim, to the millisecond, or empty */
+    /**
+     * Returns the {@code iat} claim, to the millisecond, or empty.
+     *
+     * @return the {@code iat} claim, to the millisecond, or empty
+     */
     public Optional<Instant> issuedAt() {
         return issuedAtMillis == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(issuedAtMillis));
     }
 
-    /** @return the {@code nbf} claim, to the millisecond, or empty */
+    /**
+     * Returns the {@code nbf} claim, to the millisecond, or empty.
+     *
+     * @return the {@code nbf} claim, to the millisecond, or empty
+     */
     public Optional<Instant> notBefore() {
         return notBeforeMillis == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(notBeforeMillis));
     }
 
-    /** @return the {@code jti} claim, or empty */
+    /**
+     * Returns the {@code jti} claim, or empty.
+     *
+     * @return the {@code jti} claim, or empty
+     */
     public Optional<String> id() {
         return optionalString("jti");
     }
@@ -137,12 +157,20 @@ public final class VerifiedToken {
         return Optional.ofNullable(keyId);
     }
 
-    /** @return the JWS algorithm that signed the token, e.g. {@code RS256} */
+    /**
+     * Returns the JWS algorithm that signed the token, e.g. {@code RS256}.
+     *
+     * @return the JWS algorithm that signed the token, e.g. {@code RS256}
+     */
     public String algorithm() {
         return algorithm;
     }
 
-    /** @return the names of every claim, in token order */
+    /**
+     * Returns the names of every claim, in token order.
+     *
+     * @return the names of every claim, in token order
+     */
     public Set<String> claimNames() {
         return claims.keySet();
     }

@@ -43,7 +43,14 @@ public final class BearerAuth {
         return token.isEmpty() ? Optional.empty() : Optional.of(token);
     }
 
-    /** The answer to a request that is not let through. */
+    /**
+     * The answer to a request that is not let through.
+     *
+     * @param status the HTTP status (401 or 503)
+     * @param header the response header to set ({@code WWW-Authenticate} or {@code Retry-After})
+     * @param value that header's value
+     * @param body the response body
+     */
     public record Refusal(int status, String header, String value, String body) {
         /**
          * The answer to a request without a bearer token.

@@ -13,6 +13,8 @@ public final class LogText {
     }
 
     /**
+     * Returns printable text of at most {@value #MAX_LENGTH} characters plus an ellipsis.
+     *
      * @param text untrusted text, may be null
      * @return printable text of at most {@value #MAX_LENGTH} characters plus an ellipsis
      */
@@ -21,6 +23,8 @@ public final class LogText {
     }
 
     /**
+     * Returns printable text of at most {@code maxLength} characters plus an ellipsis.
+     *
      * @param text untrusted text, may be null
      * @param maxLength the longest text kept
      * @return printable text of at most {@code maxLength} characters plus an ellipsis

@@ -25,6 +25,10 @@ import java.util.Map;
  */
 @State(Scope.Benchmark)
 public class Auth0Benchmark {
+    /** Created by JMH, once per fork. */
+    public Auth0Benchmark() {
+    }
+
     /** The JWS algorithm (java-jwt verifies no EdDSA). */
     @Param({"RS256", "PS256", "ES256"})
     public String algorithm;

@@ -28,6 +28,10 @@ import java.util.Map;
  */
 @State(Scope.Thread)
 public class FloorBenchmark {
+    /** Created by JMH, once per fork. */
+    public FloorBenchmark() {
+    }
+
     /** The JWS algorithm. */
     @Param({"RS256", "PS256", "ES256", "EdDSA"})
     public String algorithm;

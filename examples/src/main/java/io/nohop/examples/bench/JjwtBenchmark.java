@@ -21,6 +21,10 @@ import java.util.Map;
  */
 @State(Scope.Benchmark)
 public class JjwtBenchmark {
+    /** Created by JMH, once per fork. */
+    public JjwtBenchmark() {
+    }
+
     /** The JWS algorithm. */
     @Param({"RS256", "PS256", "ES256", "EdDSA"})
     public String algorithm;

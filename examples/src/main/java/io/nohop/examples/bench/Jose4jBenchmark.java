@@ -20,6 +20,10 @@ import org.openjdk.jmh.annotations.State;
  */
 @State(Scope.Thread)
 public class Jose4jBenchmark {
+    /** Created by JMH, once per fork. */
+    public Jose4jBenchmark() {
+    }
+
     /** The JWS algorithm. */
     @Param({"RS256", "PS256", "ES256", "EdDSA"})
     public String algorithm;

@@ -30,6 +30,10 @@ import java.util.Set;
  */
 @State(Scope.Benchmark)
 public class NimbusBenchmark {
+    /** Created by JMH, once per fork. */
+    public NimbusBenchmark() {
+    }
+
     /** The JWS algorithm (no EdDSA through the standard key selector). */
     @Param({"RS256", "PS256", "ES256"})
     public String algorithm;

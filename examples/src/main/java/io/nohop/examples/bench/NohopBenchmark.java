@@ -16,6 +16,10 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 @State(Scope.Benchmark)
 public class NohopBenchmark {
+    /** Created by JMH, once per fork. */
+    public NohopBenchmark() {
+    }
+
     /** The JWS algorithm. */
     @Param({"RS256", "PS256", "ES256", "EdDSA"})
     public String algorithm;

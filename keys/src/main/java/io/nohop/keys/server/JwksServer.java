@@ -115,12 +115,20 @@ public final class JwksServer implements AutoCloseable {
         return s;
     }
 
-    /** @return the bound address (with the real port when 0 was asked) */
+    /**
+     * Returns the bound address (with the real port when 0 was asked).
+     *
+     * @return the bound address (with the real port when 0 was asked)
+     */
     public InetSocketAddress address() {
         return server.getAddress();
     }
 
-    /** @return {@code http://HOST:PORT} of the bound address */
+    /**
+     * Returns {@code http://HOST:PORT} of the bound address.
+     *
+     * @return {@code http://HOST:PORT} of the bound address
+     */
     public String boundUrl() {
         InetSocketAddress a = server.getAddress();
         return "http://" + hostText(a) + ":" + a.getPort();
@@ -342,6 +350,8 @@ public final class JwksServer implements AutoCloseable {
         }
 
         /**
+         * Sets the clock that decides what is published (default the system clock).
+         *
          * @param clock time source for what is published
          * @return this
          */
@@ -351,6 +361,8 @@ public final class JwksServer implements AutoCloseable {
         }
 
         /**
+         * Sets the {@code max-age} that verifiers and caches may keep the JWKS (default 300 s).
+         *
          * @param maxAge the {@code Cache-Control: max-age} of the JWKS; whole seconds, 0 to 1 day
          * @return this
          */
@@ -363,6 +375,8 @@ public final class JwksServer implements AutoCloseable {
         }
 
         /**
+         * Sets how long caches in front of the endpoint may serve the JWKS while it fails (default 1 day).
+         *
          * @param staleIfError the {@code stale-if-error} lifetime (RFC 5861) for caches in front of the endpoint
          * @return this
          */
@@ -375,6 +389,8 @@ public final class JwksServer implements AutoCloseable {
         }
 
         /**
+         * Sets the public URL announced as {@code jwks_uri} (default: the bound address).
+         *
          * @param publicUrl the URL verifiers reach this server at, for {@code jwks_uri}; default the bound address
          * @return this
          */
@@ -388,6 +404,8 @@ public final class JwksServer implements AutoCloseable {
         }
 
         /**
+         * Sets how often the source is asked again (default 1 s).
+         *
          * @param interval how often the source is asked again; 100 ms to 1 min
          * @return this
          */
@@ -400,6 +418,8 @@ public final class JwksServer implements AutoCloseable {
         }
 
         /**
+         * Sets the number of handler threads (default 4).
+         *
          * @param threads handler threads, 1 to 64
          * @return this
          */

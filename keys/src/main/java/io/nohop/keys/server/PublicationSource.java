@@ -6,6 +6,8 @@ import java.time.Instant;
 @FunctionalInterface
 public interface PublicationSource {
     /**
+     * Computes what to publish at {@code now}.
+     *
      * @param now the instant to publish for
      * @return the publication
      * @throws Exception when the keys cannot be read; the server then keeps serving what it last had
