@@ -186,16 +186,23 @@ class UnknownKidTest {
         world.endpoint.answerKeys(documentWithMaxAge(TestKeys.jwks("a", "b"), MAX_AGE));
         source.unknownKid("b");
 
-        CompletableFuture<KeySnapshot> waited = CompletableFuture.supplyAsync(() -> {
-            try {
-                return source.awaitKid("b", Duration.ofSeconds(30));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        world.scheduler.runDue();
+        // A thread of its own, not the common pool: on a 2-core machine the common pool has one worker,
+        // and JDK 25's HttpClient completes some of its work there, so a waiter blocking it stalls the fetch.
+        java.util.concurrent.ExecutorService waiter = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            CompletableFuture<KeySnapshot> waited = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return source.awaitKid("b", Duration.ofSeconds(30));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, waiter);
+            world.scheduler.runDue();
 
-        assertNotNull(waited.get(30, TimeUnit.SECONDS).byKid("b"));
+            assertNotNull(waited.get(30, TimeUnit.SECONDS).byKid("b"));
+        } finally {
+            waiter.shutdownNow();
+        }
     }
 
     @Test
