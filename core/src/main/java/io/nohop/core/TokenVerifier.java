@@ -13,6 +13,7 @@ import io.nohop.core.internal.keys.KeySnapshot;
 import io.nohop.core.internal.keys.KeySource;
 import io.nohop.core.internal.keys.LoadedKeySet;
 import io.nohop.core.internal.keys.VerificationKey;
+import io.nohop.core.internal.refresh.DaemonThreads;
 import io.nohop.core.internal.refresh.RefreshSettings;
 import io.nohop.core.internal.refresh.RefreshingKeySource;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -26,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -40,9 +40,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
@@ -79,9 +77,12 @@ public final class TokenVerifier implements AutoCloseable {
     private final VerifierListener listener;
     private final boolean listening;
     private final Duration unknownKidWait;
-    private final List<ExecutorService> ownedExecutors;
+    private final List<OwnedExecutor> ownedExecutors;
     private final Cache<String, CachedVerification> resultCache;
     private volatile long lastListenerFailureLog = System.nanoTime() - TimeUnit.MINUTES.toNanos(2);
+
+    /** An executor the verifier made, and the factory that knows its threads (to join them on close). */
+    private record OwnedExecutor(ExecutorService executor, DaemonThreads threads) { }
 
     /** A key source and the issuer its keys vouch for (null: any trusted issuer). */
     private record SourceEntry(KeySource source, String issuer) { }
@@ -91,7 +92,7 @@ public final class TokenVerifier implements AutoCloseable {
                                       JwsAlgorithm algorithm, boolean namedKid) { }
 
     private TokenVerifier(Builder b, List<SourceEntry> sources, VerifierListener listener,
-                          List<ExecutorService> ownedExecutors) {
+                          List<OwnedExecutor> ownedExecutors) {
         this.sources = List.copyOf(sources);
         this.policy = b.policy();
         this.maxTokenBytes = b.maxTokenBytes;
@@ -372,14 +373,16 @@ public final class TokenVerifier implements AutoCloseable {
         for (SourceEntry entry : sources) {
             entry.source.close();
         }
-        for (ExecutorService executor : ownedExecutors) {
-            executor.shutdownNow();
+        for (OwnedExecutor owned : ownedExecutors) {
+            owned.executor().shutdownNow();
         }
-        // Wait (bounded) so that "closed" means the threads are gone, not merely asked to stop.
+        // Join (bounded) so that "closed" means the threads are gone, not merely asked to stop:
+        // awaitTermination alone returns just before the last worker thread actually ends.
         boolean interrupted = false;
-        for (ExecutorService executor : ownedExecutors) {
+        for (OwnedExecutor owned : ownedExecutors) {
             try {
-                if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                if (!owned.executor().awaitTermination(5, TimeUnit.SECONDS)
+                        || !owned.threads().joinAll(Duration.ofSeconds(5))) {
                     LOG.warn("a verifier thread did not stop within 5 s of close()");
                 }
             } catch (InterruptedException e) {
@@ -945,7 +948,7 @@ public final class TokenVerifier implements AutoCloseable {
                         + fetchTimeout + ")");
             }
             // Key-set events are guarded by the source itself, per call; verification events in verify().
-            List<ExecutorService> owned = new ArrayList<>();
+            List<OwnedExecutor> owned = new ArrayList<>();
             List<SourceEntry> built = new ArrayList<>();
             for (String doc : fixedKeySets) {
                 built.add(new SourceEntry(new FixedKeySource(loadFixed(doc)), null));
@@ -970,18 +973,20 @@ public final class TokenVerifier implements AutoCloseable {
             return verifier;
         }
 
-        private RefreshSettings refreshSettings(VerifierListener events, List<ExecutorService> owned) {
+        private RefreshSettings refreshSettings(VerifierListener events, List<OwnedExecutor> owned) {
             ScheduledExecutorService s = scheduler;
             if (s == null) {
-                ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, daemonThreads("nohop-jwks-scheduler"));
+                DaemonThreads threads = DaemonThreads.named("jwks-scheduler");
+                ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, threads);
                 own.setRemoveOnCancelPolicy(true);
-                owned.add(own);
+                owned.add(new OwnedExecutor(own, threads));
                 s = own;
             }
             Executor e = executor;
             if (e == null) {
-                ExecutorService own = Executors.newSingleThreadExecutor(daemonThreads("nohop-jwks-fetch"));
-                owned.add(own);
+                DaemonThreads threads = DaemonThreads.named("jwks-fetch");
+                ExecutorService own = Executors.newSingleThreadExecutor(threads);
+                owned.add(new OwnedExecutor(own, threads));
                 e = own;
             }
             RandomGenerator r = random != null ? random : RandomGeneratorFactory.getDefault().create();
@@ -1010,15 +1015,6 @@ public final class TokenVerifier implements AutoCloseable {
             return new VerificationPolicy(EnumSet.copyOf(algorithms), anyIssuer ? Set.of() : issuers,
                     anyAudience ? Set.of() : audiences, skew, maxLifetime.toMillis(), requiredType, requiredClaims,
                     predicates);
-        }
-
-        private static ThreadFactory daemonThreads(String name) {
-            AtomicInteger n = new AtomicInteger();
-            return runnable -> {
-                Thread t = new Thread(runnable, n.getAndIncrement() == 0 ? name : name + "-" + n.get());
-                t.setDaemon(true);
-                return t;
-            };
         }
 
         private static String checkText(String value, String what) {

@@ -89,6 +89,18 @@ class ResultCacheAcrossRefreshTest {
     }
 
     @Test
+    void kidReusedWithOtherMaterial_cachedResultIsNotUsed() throws Exception {
+        ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
+        ECKey impostor = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
+        start(new JWKSet(key.toPublicJWK()).toString());
+        String token = token(key, clock.instant());
+        verifier.verify(token);
+        refreshWith(new JWKSet(impostor.toPublicJWK()).toString());
+        TokenRejectedException e = assertThrows(TokenRejectedException.class, () -> verifier.verify(token));
+        assertEquals(RejectionReason.BAD_SIGNATURE, e.reason());
+    }
+
+    @Test
     void cachedTokenPastExp_rejectedAsExpired() throws Exception {
         ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
         start(new JWKSet(key.toPublicJWK()).toString());
