@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
-import io.nohop.core.internal.keys.JwsAlgorithm;
+import io.nohop.core.internal.keyset.JwsAlgorithm;
 
 /**
  * The claim rules of one verifier, fixed at build time (step 7 of the verification path). Kept apart

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.nohop.core.internal.keys.InvalidKeySetException;
-import io.nohop.core.internal.keys.KeySetLoader;
-import io.nohop.core.internal.keys.LoadedKeySet;
+import io.nohop.core.internal.keyset.InvalidKeySetException;
+import io.nohop.core.internal.keyset.KeySetLoader;
+import io.nohop.core.internal.keyset.LoadedKeySet;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

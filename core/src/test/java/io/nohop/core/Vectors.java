@@ -3,10 +3,10 @@ package io.nohop.core;
 import com.nimbusds.jose.util.JSONObjectUtils;
 
 import io.nohop.core.internal.jws.CompactJws;
-import io.nohop.core.internal.keys.JwsAlgorithm;
-import io.nohop.core.internal.keys.KeySnapshot;
-import io.nohop.core.internal.keys.LoadedKeySet;
-import io.nohop.core.internal.keys.VerificationKey;
+import io.nohop.core.internal.keyset.JwsAlgorithm;
+import io.nohop.core.internal.keyset.KeySnapshot;
+import io.nohop.core.internal.keyset.LoadedKeySet;
+import io.nohop.core.internal.keyset.VerificationKey;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -14,10 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.nohop.core.internal.keys.DroppedKey;
-import io.nohop.core.internal.keys.InvalidKeySetException;
-import io.nohop.core.internal.keys.KeySetLoader;
-import io.nohop.core.internal.keys.LoadedKeySet;
+import io.nohop.core.internal.keyset.DroppedKey;
+import io.nohop.core.internal.keyset.InvalidKeySetException;
+import io.nohop.core.internal.keyset.KeySetLoader;
+import io.nohop.core.internal.keyset.LoadedKeySet;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

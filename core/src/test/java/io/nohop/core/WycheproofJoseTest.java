@@ -2,9 +2,9 @@ package io.nohop.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.nohop.core.internal.keys.InvalidKeySetException;
-import io.nohop.core.internal.keys.KeySetLoader;
-import io.nohop.core.internal.keys.LoadedKeySet;
+import io.nohop.core.internal.keyset.InvalidKeySetException;
+import io.nohop.core.internal.keyset.KeySetLoader;
+import io.nohop.core.internal.keyset.LoadedKeySet;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

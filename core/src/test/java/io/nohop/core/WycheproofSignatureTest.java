@@ -2,10 +2,10 @@ package io.nohop.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.nohop.core.internal.keys.JwsAlgorithm;
-import io.nohop.core.internal.keys.KeySetLoader;
-import io.nohop.core.internal.keys.LoadedKeySet;
-import io.nohop.core.internal.keys.VerificationKey;
+import io.nohop.core.internal.keyset.JwsAlgorithm;
+import io.nohop.core.internal.keyset.KeySetLoader;
+import io.nohop.core.internal.keyset.LoadedKeySet;
+import io.nohop.core.internal.keyset.VerificationKey;
 
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
@@ -66,7 +66,7 @@ class WycheproofSignatureTest {
         try {
             LoadedKeySet set = KeySetLoader.load(("{\"keys\":[" + json + "]}").getBytes(StandardCharsets.UTF_8));
             return set.keys().get(0);
-        } catch (io.nohop.core.internal.keys.InvalidKeySetException refused) {
+        } catch (io.nohop.core.internal.keyset.InvalidKeySetException refused) {
             return null;
         }
     }

@@ -4,7 +4,7 @@ import io.nohop.core.RejectionReason;
 import io.nohop.core.TokenRejectedException;
 import io.nohop.core.internal.json.JsonParseException;
 import io.nohop.core.internal.json.StrictJson;
-import io.nohop.core.internal.keys.JwsAlgorithm;
+import io.nohop.core.internal.keyset.JwsAlgorithm;
 
 import java.util.Map;
 import java.util.Set;

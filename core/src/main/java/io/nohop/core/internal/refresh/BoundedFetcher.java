@@ -1,5 +1,7 @@
 package io.nohop.core.internal.refresh;
 
+import io.nohop.core.internal.DaemonThreads;
+
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.ConnectException;

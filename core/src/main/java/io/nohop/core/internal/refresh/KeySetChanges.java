@@ -1,7 +1,7 @@
 package io.nohop.core.internal.refresh;
 
-import io.nohop.core.internal.keys.KeySnapshot;
-import io.nohop.core.internal.keys.VerificationKey;
+import io.nohop.core.internal.keyset.KeySnapshot;
+import io.nohop.core.internal.keyset.VerificationKey;
 
 import java.util.Collections;
 import java.util.LinkedHashSet;

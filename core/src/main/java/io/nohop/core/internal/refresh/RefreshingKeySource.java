@@ -4,12 +4,12 @@ import io.nohop.core.internal.LogText;
 
 import io.nohop.core.VerifierHealth;
 import io.nohop.core.VerifierListener;
-import io.nohop.core.internal.keys.DroppedKey;
-import io.nohop.core.internal.keys.InvalidKeySetException;
-import io.nohop.core.internal.keys.KeySetLoader;
-import io.nohop.core.internal.keys.KeySnapshot;
-import io.nohop.core.internal.keys.KeySource;
-import io.nohop.core.internal.keys.LoadedKeySet;
+import io.nohop.core.internal.keyset.DroppedKey;
+import io.nohop.core.internal.keyset.InvalidKeySetException;
+import io.nohop.core.internal.keyset.KeySetLoader;
+import io.nohop.core.internal.keyset.KeySnapshot;
+import io.nohop.core.internal.keyset.KeySource;
+import io.nohop.core.internal.keyset.LoadedKeySet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,6 @@
 package io.nohop.core.internal.refresh;
 
-import io.nohop.core.internal.keys.DroppedKey;
+import io.nohop.core.internal.keyset.DroppedKey;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,5 +1,6 @@
 package io.nohop.core.internal.refresh;
 
+import io.nohop.core.internal.DaemonThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package io.nohop.core.internal.refresh;
 
 import io.nohop.core.VerifierHealth;
 import io.nohop.core.VerifierHealth.Status;
-import io.nohop.core.internal.keys.KeySnapshot;
+import io.nohop.core.internal.keyset.KeySnapshot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

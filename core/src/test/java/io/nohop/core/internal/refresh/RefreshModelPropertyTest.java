@@ -1,7 +1,7 @@
 package io.nohop.core.internal.refresh;
 
 import io.nohop.core.VerifierHealth.Status;
-import io.nohop.core.internal.keys.KeySnapshot;
+import io.nohop.core.internal.keyset.KeySnapshot;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

@@ -1,6 +1,7 @@
 package io.nohop.core.internal.refresh;
 
-import io.nohop.core.internal.keys.KeySnapshot;
+import io.nohop.core.internal.DaemonThreads;
+import io.nohop.core.internal.keyset.KeySnapshot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.nohop.core.internal.keys;
+package io.nohop.core.internal.keyset;
 
 import io.nohop.core.VerifierHealth;
 

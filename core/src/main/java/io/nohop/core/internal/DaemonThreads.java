@@ -1,4 +1,4 @@
-package io.nohop.core.internal.refresh;
+package io.nohop.core.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;

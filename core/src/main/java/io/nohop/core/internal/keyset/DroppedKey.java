@@ -1,4 +1,4 @@
-package io.nohop.core.internal.keys;
+package io.nohop.core.internal.keyset;
 
 /**
  * A key that a JWKS document contained but that nohop will not use, and why.

@@ -1,4 +1,4 @@
-package io.nohop.core.internal.keys;
+package io.nohop.core.internal.keyset;
 
 import java.security.spec.AlgorithmParameterSpec;
 import java.security.spec.MGF1ParameterSpec;

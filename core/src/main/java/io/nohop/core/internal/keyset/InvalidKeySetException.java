@@ -1,4 +1,4 @@
-package io.nohop.core.internal.keys;
+package io.nohop.core.internal.keyset;
 
 /**
  * A JWKS document that cannot be used at all: not JSON, not a key set, or no usable key. The last
