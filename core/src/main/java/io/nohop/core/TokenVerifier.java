@@ -4,7 +4,7 @@ import io.nohop.core.internal.LogText;
 import io.nohop.core.internal.json.JsonParseException;
 import io.nohop.core.internal.json.StrictJson;
 import io.nohop.core.internal.jws.CompactJws;
-import io.nohop.core.internal.keyset.DroppedKey;
+import io.nohop.core.internal.keyset.RefusedKey;
 import io.nohop.core.internal.keyset.FixedKeySource;
 import io.nohop.core.internal.keyset.InvalidKeySetException;
 import io.nohop.core.internal.keyset.JwsAlgorithm;
@@ -474,7 +474,7 @@ public final class TokenVerifier implements AutoCloseable {
         /**
          * Trusts the keys of a fixed JWKS document (no refresh). The document is checked at once;
          * keys nohop will not use (too short, wrong use, private members, duplicate kid, ...) are
-         * dropped and logged, one by one.
+         * refused and logged, one by one.
          *
          * @param jwksJson a JWKS document, {@code {"keys":[...]}}
          * @return this builder
@@ -1000,8 +1000,8 @@ public final class TokenVerifier implements AutoCloseable {
         private static LoadedKeySet loadFixed(String doc) {
             try {
                 LoadedKeySet loaded = KeySetLoader.load(doc.getBytes(StandardCharsets.UTF_8));
-                for (DroppedKey dropped : loaded.dropped()) {
-                    LOG.warn("key set: dropped key {}: {}", LogText.escape(dropped.kid()), dropped.reason());
+                for (RefusedKey refused : loaded.refused()) {
+                    LOG.warn("key set: refused key {}: {}", LogText.escape(refused.kid()), refused.reason());
                 }
                 return loaded;
             } catch (InvalidKeySetException e) {

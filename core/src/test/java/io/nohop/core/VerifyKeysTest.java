@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.nohop.core.internal.keyset.DroppedKey;
+import io.nohop.core.internal.keyset.RefusedKey;
 import io.nohop.core.internal.keyset.InvalidKeySetException;
 import io.nohop.core.internal.keyset.KeySetLoader;
 import io.nohop.core.internal.keyset.LoadedKeySet;
@@ -53,8 +53,8 @@ class VerifyKeysTest {
         return KeySetLoader.load(jwks.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static List<String> droppedKids(LoadedKeySet set) {
-        return set.dropped().stream().map(DroppedKey::kid).collect(Collectors.toList());
+    private static List<String> refusedKids(LoadedKeySet set) {
+        return set.refused().stream().map(RefusedKey::kid).collect(Collectors.toList());
     }
 
     private static String rsToken(KeyPair pair, String kid) {
@@ -65,21 +65,21 @@ class VerifyKeysTest {
     private static final String GOOD_EC = jwk(Tokens.EC256, "ec256");
 
     @Test
-    void load_rsa1024_droppedAndTokenRejectedAsUnknownKey() throws Exception {
+    void load_rsa1024_refusedAndTokenRejectedAsUnknownKey() throws Exception {
         String set = jwks(jwk(RSA_1024, "small"), GOOD_EC);
-        assertEquals(List.of("small"), droppedKids(load(set)));
+        assertEquals(List.of("small"), refusedKids(load(set)));
         assertEquals(RejectionReason.UNKNOWN_KEY, rejection(verifierFor(set), rsToken(RSA_1024, "small")));
     }
 
     @Test
     void load_rsa2048_kept() throws Exception {
-        assertTrue(load(jwks(jwk(Tokens.RSA, "rsa"))).dropped().isEmpty());
+        assertTrue(load(jwks(jwk(Tokens.RSA, "rsa"))).refused().isEmpty());
     }
 
     @Test
-    void load_useEnc_droppedAndTokenRejectedAsUnknownKey() throws Exception {
+    void load_useEnc_refusedAndTokenRejectedAsUnknownKey() throws Exception {
         String set = jwks(jwk(Tokens.RSA_OTHER, "enc", "use", "\"enc\""), GOOD_EC);
-        assertEquals(List.of("enc"), droppedKids(load(set)));
+        assertEquals(List.of("enc"), refusedKids(load(set)));
         assertEquals(RejectionReason.UNKNOWN_KEY, rejection(verifierFor(set), rsToken(Tokens.RSA_OTHER, "enc")));
     }
 
@@ -90,9 +90,9 @@ class VerifyKeysTest {
     }
 
     @Test
-    void load_keyOpsWithoutVerify_droppedAndTokenRejectedAsUnknownKey() throws Exception {
+    void load_keyOpsWithoutVerify_refusedAndTokenRejectedAsUnknownKey() throws Exception {
         String set = jwks(jwk(Tokens.RSA_OTHER, "signonly", "key_ops", "[\"sign\"]"), GOOD_EC);
-        assertEquals(List.of("signonly"), droppedKids(load(set)));
+        assertEquals(List.of("signonly"), refusedKids(load(set)));
         assertEquals(RejectionReason.UNKNOWN_KEY, rejection(verifierFor(set), rsToken(Tokens.RSA_OTHER, "signonly")));
     }
 
@@ -103,9 +103,9 @@ class VerifyKeysTest {
     }
 
     @Test
-    void load_octKey_dropped() throws Exception {
+    void load_octKey_refused() throws Exception {
         String set = jwks("{\"kty\":\"oct\",\"kid\":\"hmac\",\"k\":\"" + b64(new byte[32]) + "\"}", GOOD_EC);
-        assertEquals(List.of("hmac"), droppedKids(load(set)));
+        assertEquals(List.of("hmac"), refusedKids(load(set)));
     }
 
     @Test
@@ -131,66 +131,66 @@ class VerifyKeysTest {
     }
 
     @Test
-    void load_rsaWithPrivateExponent_dropped() throws Exception {
+    void load_rsaWithPrivateExponent_refused() throws Exception {
         String set = jwks(jwk(Tokens.RSA_OTHER, "priv", "d", "\"" + b64(new byte[256]) + "\""), GOOD_EC);
-        assertEquals(List.of("priv"), droppedKids(load(set)));
+        assertEquals(List.of("priv"), refusedKids(load(set)));
     }
 
     @Test
-    void load_ecWithPrivateScalar_dropped() throws Exception {
+    void load_ecWithPrivateScalar_refused() throws Exception {
         String set = jwks(jwk(Tokens.EC384, "priv", "d", "\"" + b64(new byte[48]) + "\""), GOOD_EC);
-        assertEquals(List.of("priv"), droppedKids(load(set)));
+        assertEquals(List.of("priv"), refusedKids(load(set)));
     }
 
     @Test
-    void load_ecPointNotOnCurve_droppedAndTokenRejectedAsUnknownKey() throws Exception {
+    void load_ecPointNotOnCurve_refusedAndTokenRejectedAsUnknownKey() throws Exception {
         // Invalid-curve attacks need the verifier to accept a point off the curve; y + 1 is not on P-256.
         ECPublicKey pub = (ECPublicKey) Tokens.EC256.getPublic();
         String x = b64(fixed(pub.getW().getAffineX(), 32));
         String y = b64(fixed(pub.getW().getAffineY().add(BigInteger.ONE), 32));
         String offCurve = "{\"kty\":\"EC\",\"crv\":\"P-256\",\"kid\":\"off\",\"x\":\"" + x + "\",\"y\":\"" + y + "\"}";
         String set = jwks(offCurve, jwk(Tokens.RSA, "rsa"));
-        assertEquals(List.of("off"), droppedKids(load(set)));
+        assertEquals(List.of("off"), refusedKids(load(set)));
         String token = sign("ES256", header("ES256", "off").json(), claims().json());
         assertEquals(RejectionReason.UNKNOWN_KEY, rejection(verifierFor(set), token));
     }
 
     @Test
-    void load_unsupportedOkpCurveEd448_dropped() throws Exception {
+    void load_unsupportedOkpCurveEd448_refused() throws Exception {
         KeyPair ed448 = KeyPairGenerator.getInstance("Ed448").generateKeyPair();
         byte[] spki = ed448.getPublic().getEncoded();
         String x = b64(Arrays.copyOfRange(spki, spki.length - 57, spki.length));
         String set = jwks("{\"kty\":\"OKP\",\"crv\":\"Ed448\",\"kid\":\"448\",\"x\":\"" + x + "\"}", GOOD_EC);
-        assertEquals(List.of("448"), droppedKids(load(set)));
+        assertEquals(List.of("448"), refusedKids(load(set)));
     }
 
     @Test
-    void load_unsupportedEcCurveSecp256k1_dropped() throws Exception {
+    void load_unsupportedEcCurveSecp256k1_refused() throws Exception {
         ECPublicKey pub = (ECPublicKey) Tokens.EC256.getPublic();
         String k1 = "{\"kty\":\"EC\",\"crv\":\"secp256k1\",\"kid\":\"k1\",\"x\":\"" + b64(fixed(pub.getW().getAffineX(), 32))
                 + "\",\"y\":\"" + b64(fixed(pub.getW().getAffineY(), 32)) + "\"}";
-        assertEquals(List.of("k1"), droppedKids(load(jwks(k1, GOOD_EC))));
+        assertEquals(List.of("k1"), refusedKids(load(jwks(k1, GOOD_EC))));
     }
 
     @Test
-    void load_rsaExponentOne_dropped() throws Exception {
+    void load_rsaExponentOne_refused() throws Exception {
         String n = b64(fixed(((java.security.interfaces.RSAPublicKey) Tokens.RSA_OTHER.getPublic()).getModulus(), 256));
         String e1 = "{\"kty\":\"RSA\",\"kid\":\"e1\",\"n\":\"" + n + "\",\"e\":\"AQ\"}";
-        assertEquals(List.of("e1"), droppedKids(load(jwks(e1, GOOD_EC))));
+        assertEquals(List.of("e1"), refusedKids(load(jwks(e1, GOOD_EC))));
     }
 
     @Test
-    void load_kidNotString_dropped() throws Exception {
+    void load_kidNotString_refused() throws Exception {
         String set = jwks(jwk(Tokens.RSA_OTHER, null, "kid", "7"), GOOD_EC);
-        assertEquals(1, load(set).dropped().size());
+        assertEquals(1, load(set).refused().size());
         assertEquals(1, load(set).keys().size());
     }
 
     @Test
-    void load_duplicateKid_bothDroppedAndTokenRejectedAsUnknownKey() throws Exception {
+    void load_duplicateKid_bothRefusedAndTokenRejectedAsUnknownKey() throws Exception {
         String set = jwks(jwk(Tokens.RSA, "dup"), jwk(Tokens.RSA_OTHER, "dup"), GOOD_EC);
         LoadedKeySet loaded = load(set);
-        assertEquals(List.of("dup", "dup"), droppedKids(loaded));
+        assertEquals(List.of("dup", "dup"), refusedKids(loaded));
         assertEquals(RejectionReason.UNKNOWN_KEY, rejection(verifierFor(set), rsToken(Tokens.RSA, "dup")));
     }
 
@@ -201,15 +201,15 @@ class VerifyKeysTest {
     }
 
     @Test
-    void load_unknownKeyAlg_dropped() throws Exception {
+    void load_unknownKeyAlg_refused() throws Exception {
         String set = jwks(jwk(Tokens.RSA_OTHER, "hs", "alg", "\"HS256\""), GOOD_EC);
-        assertEquals(List.of("hs"), droppedKids(load(set)));
+        assertEquals(List.of("hs"), refusedKids(load(set)));
     }
 
     @Test
-    void load_keyAlgNotFittingKeyType_dropped() throws Exception {
+    void load_keyAlgNotFittingKeyType_refused() throws Exception {
         String set = jwks(jwk(Tokens.RSA_OTHER, "rs-as-es", "alg", "\"ES256\""), GOOD_EC);
-        assertEquals(List.of("rs-as-es"), droppedKids(load(set)));
+        assertEquals(List.of("rs-as-es"), refusedKids(load(set)));
     }
 
     // ---- key fits the header ----

@@ -63,7 +63,7 @@ public final class KeySetLoader {
         }
         List<?> entries = (List<?>) keysMember;
         List<VerificationKey> usable = new ArrayList<>();
-        List<DroppedKey> dropped = new ArrayList<>();
+        List<RefusedKey> refused = new ArrayList<>();
         Map<String, Integer> kidCounts = new HashMap<>();
         for (Object entry : entries) {
             if (entry instanceof Map) {
@@ -75,7 +75,7 @@ public final class KeySetLoader {
         }
         for (Object entry : entries) {
             if (!(entry instanceof Map)) {
-                dropped.add(new DroppedKey(null, "entry is not a JSON object"));
+                refused.add(new RefusedKey(null, "entry is not a JSON object"));
                 continue;
             }
             @SuppressWarnings("unchecked")
@@ -83,45 +83,45 @@ public final class KeySetLoader {
             Object kid = jwk.get("kid");
             String kidText = kid instanceof String ? (String) kid : null;
             if (kidText != null && kidCounts.get(kidText) > 1) {
-                dropped.add(new DroppedKey(kidText, "kid appears more than once in the set"));
+                refused.add(new RefusedKey(kidText, "kid appears more than once in the set"));
                 continue;
             }
             try {
                 usable.add(toKey(jwk, kidText));
-            } catch (RefusedKey refused) {
-                dropped.add(new DroppedKey(kidText, refused.getMessage()));
+            } catch (Refusal refusal) {
+                refused.add(new RefusedKey(kidText, refusal.getMessage()));
             }
         }
         if (usable.isEmpty()) {
             throw new InvalidKeySetException(entries.isEmpty()
                     ? "key set is empty" : "key set has no usable key (" + entries.size() + " refused)");
         }
-        return new LoadedKeySet(usable, dropped);
+        return new LoadedKeySet(usable, refused);
     }
 
-    private static VerificationKey toKey(Map<String, Object> jwk, String kid) throws RefusedKey {
+    private static VerificationKey toKey(Map<String, Object> jwk, String kid) throws Refusal {
         if (jwk.containsKey("kid") && kid == null) {
-            throw new RefusedKey("kid is not a string");
+            throw new Refusal("kid is not a string");
         }
         Object kty = jwk.get("kty");
         if (!(kty instanceof String)) {
-            throw new RefusedKey("kty missing or not a string");
+            throw new Refusal("kty missing or not a string");
         }
         if ("oct".equals(kty)) {
-            throw new RefusedKey("symmetric key (kty oct)");
+            throw new Refusal("symmetric key (kty oct)");
         }
         for (String member : PRIVATE_MEMBERS) {
             if (jwk.containsKey(member)) {
-                throw new RefusedKey("carries private key members");
+                throw new Refusal("carries private key members");
             }
         }
         if (jwk.containsKey("use") && !"sig".equals(jwk.get("use"))) {
-            throw new RefusedKey("use is not sig");
+            throw new Refusal("use is not sig");
         }
         if (jwk.containsKey("key_ops")) {
             Object ops = jwk.get("key_ops");
             if (!(ops instanceof List) || !((List<?>) ops).contains("verify")) {
-                throw new RefusedKey("key_ops does not allow verify");
+                throw new Refusal("key_ops does not allow verify");
             }
         }
         JwsAlgorithm pinned = null;
@@ -129,42 +129,42 @@ public final class KeySetLoader {
             Object alg = jwk.get("alg");
             pinned = alg instanceof String ? JwsAlgorithm.byName((String) alg) : null;
             if (pinned == null) {
-                throw new RefusedKey("alg is not a supported signature algorithm");
+                throw new Refusal("alg is not a supported signature algorithm");
             }
         }
         JWK parsed;
         try {
             parsed = JWK.parse(forNimbus(jwk));
         } catch (ParseException | RuntimeException e) {
-            throw new RefusedKey("not a valid JWK");
+            throw new Refusal("not a valid JWK");
         }
         if (parsed.isPrivate()) {
-            throw new RefusedKey("carries private key members");
+            throw new Refusal("carries private key members");
         }
         VerificationKey key;
         try {
             key = convert(parsed, kid, pinned);
         } catch (JOSEException | GeneralSecurityException | RuntimeException e) {
-            throw new RefusedKey("key material cannot be converted");
+            throw new Refusal("key material cannot be converted");
         }
         if (pinned != null && !key.fits(pinned)) {
-            throw new RefusedKey("alg does not fit the key type or curve");
+            throw new Refusal("alg does not fit the key type or curve");
         }
         return key;
     }
 
     private static VerificationKey convert(JWK parsed, String kid, JwsAlgorithm pinned)
-            throws RefusedKey, JOSEException, GeneralSecurityException {
+            throws Refusal, JOSEException, GeneralSecurityException {
         byte[] fingerprint = parsed.computeThumbprint().decode();
         if (parsed instanceof RSAKey) {
             RSAKey rsa = (RSAKey) parsed;
             BigInteger n = rsa.getModulus().decodeToBigInteger();
             BigInteger e = rsa.getPublicExponent().decodeToBigInteger();
             if (n.bitLength() < MIN_RSA_BITS) {
-                throw new RefusedKey("RSA key shorter than " + MIN_RSA_BITS + " bits");
+                throw new Refusal("RSA key shorter than " + MIN_RSA_BITS + " bits");
             }
             if (!e.testBit(0) || e.compareTo(BigInteger.valueOf(3)) < 0 || e.compareTo(n) >= 0) {
-                throw new RefusedKey("RSA public exponent is not an odd number between 3 and n");
+                throw new Refusal("RSA public exponent is not an odd number between 3 and n");
             }
             return new VerificationKey(kid, JwsAlgorithm.KeyType.RSA, null, pinned, rsa.toRSAPublicKey(), fingerprint);
         }
@@ -172,7 +172,7 @@ public final class KeySetLoader {
             ECKey ec = (ECKey) parsed;
             Curve curve = ec.getCurve();
             if (!Curve.P_256.equals(curve) && !Curve.P_384.equals(curve) && !Curve.P_521.equals(curve)) {
-                throw new RefusedKey("unsupported EC curve");
+                throw new Refusal("unsupported EC curve");
             }
             // Nimbus has already refused points that are not on the named curve.
             return new VerificationKey(kid, JwsAlgorithm.KeyType.EC, curve.getName(), pinned, ec.toECPublicKey(),
@@ -181,11 +181,11 @@ public final class KeySetLoader {
         if (parsed instanceof OctetKeyPair) {
             OctetKeyPair okp = (OctetKeyPair) parsed;
             if (!Curve.Ed25519.equals(okp.getCurve())) {
-                throw new RefusedKey("unsupported OKP curve");
+                throw new Refusal("unsupported OKP curve");
             }
             byte[] x = okp.getDecodedX();
             if (x.length != 32) {
-                throw new RefusedKey("Ed25519 public key is not 32 bytes");
+                throw new Refusal("Ed25519 public key is not 32 bytes");
             }
             byte[] spki = new byte[ED25519_SPKI_PREFIX.length + 32];
             System.arraycopy(ED25519_SPKI_PREFIX, 0, spki, 0, ED25519_SPKI_PREFIX.length);
@@ -193,7 +193,7 @@ public final class KeySetLoader {
             PublicKey key = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
             return new VerificationKey(kid, JwsAlgorithm.KeyType.OKP, "Ed25519", pinned, key, fingerprint);
         }
-        throw new RefusedKey("unsupported key type");
+        throw new Refusal("unsupported key type");
     }
 
     // Nimbus expects plain Java values with null for JSON null.
@@ -206,10 +206,10 @@ public final class KeySetLoader {
     }
 
     /** Why one key was refused; never leaves this class. */
-    private static final class RefusedKey extends Exception {
+    private static final class Refusal extends Exception {
         private static final long serialVersionUID = 1L;
 
-        RefusedKey(String why) {
+        Refusal(String why) {
             super(why, null, false, false);
         }
     }

@@ -20,7 +20,7 @@ import java.util.random.RandomGenerator;
  * @param defaultRefresh the freshness lifetime when the endpoint sends no usable {@code max-age}
  * @param maxRefresh ceiling of the refresh interval; also caps the retry backoff during an outage
  * @param maxStaleness how long the last good keys are served without a successful refresh; then DOWN
- * @param initialBackoff the first retry delay after a failure (doubled per failure, full jitter)
+ * @param initialRetryDelay the first retry delay after a failure (doubled per failure, full jitter)
  * @param negativeKidTtl how long a kid that a refresh did not find is remembered as absent
  * @param connectTimeout TCP/TLS connect timeout
  * @param fetchTimeout total time for one fetch, headers and body
@@ -34,7 +34,7 @@ import java.util.random.RandomGenerator;
  * @param listener the user's listener; every call is guarded by the source (a listener may throw)
  */
 public record RefreshSettings(Duration minRefresh, Duration defaultRefresh, Duration maxRefresh,
-                              Duration maxStaleness, Duration initialBackoff, Duration negativeKidTtl,
+                              Duration maxStaleness, Duration initialRetryDelay, Duration negativeKidTtl,
                               Duration connectTimeout, Duration fetchTimeout, int maxBodyBytes,
                               boolean allowInsecureHttp, Optional<Path> cacheFile, Clock clock,
                               ScheduledExecutorService scheduler, Executor fetchExecutor, RandomGenerator random,
@@ -45,7 +45,7 @@ public record RefreshSettings(Duration minRefresh, Duration defaultRefresh, Dura
         Objects.requireNonNull(defaultRefresh);
         Objects.requireNonNull(maxRefresh);
         Objects.requireNonNull(maxStaleness);
-        Objects.requireNonNull(initialBackoff);
+        Objects.requireNonNull(initialRetryDelay);
         Objects.requireNonNull(negativeKidTtl);
         Objects.requireNonNull(connectTimeout);
         Objects.requireNonNull(fetchTimeout);

@@ -11,7 +11,7 @@ import java.util.random.RandomGenerator;
  * <li>after a confirmation (200 or 304): the freshness lifetime is the endpoint's max-age clamped to
  *     [minRefresh, maxRefresh] (defaultRefresh without one); the next refresh runs ahead of expiry, at a
  *     random 75–95% of the lifetime, never sooner than minRefresh;</li>
- * <li>after the n-th consecutive failure: exponential backoff from initialBackoff, doubling, capped at
+ * <li>after the n-th consecutive failure: exponential backoff from initialRetryDelay, doubling, capped at
  *     maxRefresh, with full jitter over the window — except that it never goes below half the initial
  *     backoff, so an unlucky draw near zero cannot turn a failing endpoint into a tight retry loop.
  *     A {@code Retry-After} the server sent is honoured as a lower bound, still capped at maxRefresh.</li>
@@ -24,14 +24,14 @@ final class RefreshTiming {
     private final Duration minRefresh;
     private final Duration defaultRefresh;
     private final Duration maxRefresh;
-    private final Duration initialBackoff;
+    private final Duration initialRetryDelay;
     private final RandomGenerator random;
 
     RefreshTiming(RefreshSettings settings) {
         this.minRefresh = settings.minRefresh();
         this.maxRefresh = settings.maxRefresh();
         this.defaultRefresh = clamp(settings.defaultRefresh());
-        this.initialBackoff = min(settings.initialBackoff(), maxRefresh);
+        this.initialRetryDelay = min(settings.initialRetryDelay(), maxRefresh);
         this.random = settings.random();
     }
 
@@ -54,21 +54,21 @@ final class RefreshTiming {
 
     /**
      * @param consecutiveFailures failures so far, including the one just seen (at least 1)
-     * @return the largest backoff delay for that failure: initialBackoff × 2^(n−1), capped at maxRefresh
+     * @return the largest backoff delay for that failure: initialRetryDelay × 2^(n−1), capped at maxRefresh
      */
     Duration backoffCeiling(int consecutiveFailures) {
         int doublings = Math.max(0, consecutiveFailures - 1);
         if (doublings >= 40) {
             return maxRefresh;
         }
-        long millis = initialBackoff.toMillis();
+        long millis = initialRetryDelay.toMillis();
         long ceiling = millis > (Long.MAX_VALUE >> doublings) ? Long.MAX_VALUE : millis << doublings;
         return min(maxRefresh, Duration.ofMillis(ceiling));
     }
 
-    /** @return the smallest retry delay: half the initial backoff */
+    /** @return the smallest retry delay: half the initial retry delay */
     Duration backoffFloor() {
-        return initialBackoff.dividedBy(2);
+        return initialRetryDelay.dividedBy(2);
     }
 
     /**

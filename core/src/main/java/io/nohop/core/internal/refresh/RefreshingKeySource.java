@@ -4,7 +4,7 @@ import io.nohop.core.internal.LogText;
 
 import io.nohop.core.VerifierHealth;
 import io.nohop.core.VerifierListener;
-import io.nohop.core.internal.keyset.DroppedKey;
+import io.nohop.core.internal.keyset.RefusedKey;
 import io.nohop.core.internal.keyset.InvalidKeySetException;
 import io.nohop.core.internal.keyset.KeySetLoader;
 import io.nohop.core.internal.keyset.KeySnapshot;
@@ -437,7 +437,7 @@ public final class RefreshingKeySource implements KeySource {
         // them as confirmed, never as "installed but never confirmed" (STALE for an instant).
         state = state.confirmed(uri, body.validators(), at, lifetime, next, document);
         install(KeySnapshot.of(KeySnapshot.reusingUnchanged(loaded.keys(), snapshot), at,
-                at.plus(settings.maxStaleness())), loaded.dropped(), uri);
+                at.plus(settings.maxStaleness())), loaded.refused(), uri);
         scheduleRefresh(next);
         int count = loaded.keys().size();
         LOG.debug("key set from {} accepted: {} keys, fresh for {}, next refresh at {}", uri, count, lifetime, next);
@@ -466,7 +466,7 @@ public final class RefreshingKeySource implements KeySource {
     }
 
     /** Installs a new key set and reports how it differs from the previous one. */
-    private void install(KeySnapshot next, List<DroppedKey> dropped, URI uri) {
+    private void install(KeySnapshot next, List<RefusedKey> refused, URI uri) {
         KeySnapshot previous = snapshot;
         KeySetChanges changes = KeySetChanges.between(previous, next);
         // One volatile write: from here on, a removed key is gone and a new key is usable.
@@ -486,7 +486,7 @@ public final class RefreshingKeySource implements KeySource {
                     + "old one will fail; this usually means a broken issuer)", LogText.escape(kid), uri);
             emit(l -> l.keyMaterialChanged(uri, kid));
         }
-        for (DroppedKey key : refusedKeys.newlyRefused(dropped)) {
+        for (RefusedKey key : refusedKeys.newlyRefused(refused)) {
             String kid = key.kid() == null ? "" : key.kid();
             LOG.warn("key {} at {} refused: {}", LogText.escape(key.kid()), uri, key.reason());
             emit(l -> l.keyRefused(uri, kid, key.reason()));
@@ -558,7 +558,7 @@ public final class RefreshingKeySource implements KeySource {
         state = new RefreshState(Optional.of(cached.jwksUri()), cached.validators(),
                 Optional.of(cached.confirmedAt()), cached.confirmedAt().plus(lifetime), 0, Optional.empty(),
                 Optional.of(now), Optional.of(cached));
-        install(KeySnapshot.of(loaded.keys(), cached.confirmedAt(), usableUntil), loaded.dropped(),
+        install(KeySnapshot.of(loaded.keys(), cached.confirmedAt(), usableUntil), loaded.refused(),
                 cached.jwksUri());
         LOG.info("serving {} keys from cache file {} (confirmed at {}, usable until {}) while refreshing",
                 loaded.keys().size(), keyFile.path(), cached.confirmedAt(), usableUntil);

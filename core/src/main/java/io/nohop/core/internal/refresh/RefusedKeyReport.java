@@ -1,6 +1,6 @@
 package io.nohop.core.internal.refresh;
 
-import io.nohop.core.internal.keyset.DroppedKey;
+import io.nohop.core.internal.keyset.RefusedKey;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -13,20 +13,20 @@ import java.util.Set;
  * that leaves the set and comes back is reported again. Memory is bounded by the document size.
  */
 final class RefusedKeyReport {
-    private Set<DroppedKey> reported = Set.of();
+    private Set<RefusedKey> reported = Set.of();
 
     /**
-     * @param dropped the keys the latest accepted document refused
+     * @param refused the keys the latest accepted document refused
      * @return those not reported for the previous document, to report now
      */
-    synchronized List<DroppedKey> newlyRefused(List<DroppedKey> dropped) {
-        List<DroppedKey> fresh = new ArrayList<>();
-        for (DroppedKey key : dropped) {
+    synchronized List<RefusedKey> newlyRefused(List<RefusedKey> refused) {
+        List<RefusedKey> fresh = new ArrayList<>();
+        for (RefusedKey key : refused) {
             if (!reported.contains(key)) {
                 fresh.add(key);
             }
         }
-        reported = new LinkedHashSet<>(dropped);
+        reported = new LinkedHashSet<>(refused);
         return fresh;
     }
 }

@@ -10,7 +10,7 @@
  *     {@code no-cache}/{@code no-store}, {@code Retry-After} (seconds or HTTP-date);</li>
  * <li>{@code RefreshTiming}: lifetime = max-age clamped to [minRefresh, maxRefresh] (defaultRefresh
  *     without one); refresh at a random 75–95% of it (never before minRefresh); after failure n, a
- *     delay drawn uniformly from [initialBackoff/2, min(maxRefresh, initialBackoff·2^(n−1))], at least
+ *     delay drawn uniformly from [initialRetryDelay/2, min(maxRefresh, initialRetryDelay·2^(n−1))], at least
  *     any Retry-After, at most maxRefresh;</li>
  * <li>{@code UnknownKidGate}: at most one unknown-kid refresh per minRefresh since the last fetch of
  *     any kind, plus negative entries (Caffeine, bounded, TTL negativeKidTtl) for kids a refresh did
@@ -30,7 +30,7 @@
  * <p>Recommended defaults (the builder's): minRefresh 30 s (also the unknown-kid budget), default
  * lifetime 5 min, maxRefresh 1 h (also the backoff cap, so an outage is probed at least hourly),
  * maxStaleness 24 h (rides out a long outage; revocation is bounded by the refresh interval, not by
- * this), initial backoff 1 s, negative-kid TTL 5 min, connect timeout 5 s, total fetch deadline 10 s,
+ * this), initial retry delay 1 s, negative-kid TTL 1 min, connect timeout 5 s, total fetch deadline 10 s,
  * body cap 256 KiB (a JWKS of dozens of RSA-4096 keys fits in ~30 KiB).
  *
  * <p>Time comes from the settings' clock, timers from its scheduler, fetches run on its executor and

@@ -66,7 +66,7 @@ class DiscoveryTest {
         publishMetadata("https://evil.example", world.endpoint.jwksUri().toString());
         RefreshingKeySource source = startDiscovering(issuer);
         RecordingListener.Failure first = world.listener.failures().get(0);
-        Expect.between(first.delay(), world.initialBackoff.dividedBy(2), world.initialBackoff);
+        Expect.between(first.delay(), world.initialRetryDelay.dividedBy(2), world.initialRetryDelay);
 
         publishMetadata(issuer, world.endpoint.jwksUri().toString());
         world.scheduler.advanceTo(first.nextAttempt());

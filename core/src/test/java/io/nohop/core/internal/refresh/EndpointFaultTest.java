@@ -42,7 +42,7 @@ class EndpointFaultTest {
     void boundsSmallEnoughToWalkThrough() {
         world.maxStaleness = Duration.ofHours(2);
         world.maxRefresh = Duration.ofMinutes(30);
-        world.initialBackoff = Duration.ofSeconds(30);
+        world.initialRetryDelay = Duration.ofSeconds(30);
         world.maxBodyBytes = 64 * 1024;
     }
 
@@ -172,7 +172,7 @@ class EndpointFaultTest {
     private void fewerSlowAttempts() {
         world.fetchTimeout = SHORT_DEADLINE;
         world.maxStaleness = Duration.ofHours(1);
-        world.initialBackoff = Duration.ofMinutes(10);
+        world.initialRetryDelay = Duration.ofMinutes(10);
     }
 
     private RefreshingKeySource startWithGoodKeys() {

@@ -49,7 +49,7 @@ final class RefreshFixture implements AutoCloseable {
     Duration defaultRefresh = Duration.ofMinutes(5);
     Duration maxRefresh = Duration.ofHours(1);
     Duration maxStaleness = Duration.ofHours(24);
-    Duration initialBackoff = Duration.ofSeconds(10);
+    Duration initialRetryDelay = Duration.ofSeconds(10);
     Duration negativeKidTtl = Duration.ofMinutes(5);
     Duration connectTimeout = Duration.ofSeconds(2);
     Duration fetchTimeout = Duration.ofSeconds(5);
@@ -71,7 +71,7 @@ final class RefreshFixture implements AutoCloseable {
     }
 
     RefreshSettings settings() {
-        return new RefreshSettings(minRefresh, defaultRefresh, maxRefresh, maxStaleness, initialBackoff,
+        return new RefreshSettings(minRefresh, defaultRefresh, maxRefresh, maxStaleness, initialRetryDelay,
                 negativeKidTtl, connectTimeout, fetchTimeout, maxBodyBytes, allowInsecureHttp, cacheFile, clock,
                 scheduler, fetchExecutor, new SplittableRandom(seed), listenerInUse);
     }

@@ -6,5 +6,5 @@ package io.nohop.core.internal.keyset;
  * @param kid the key's id as the document gave it (attacker-influenced text: escape before logging), or null
  * @param reason a fixed explanation, safe to log
  */
-public record DroppedKey(String kid, String reason) {
+public record RefusedKey(String kid, String reason) {
 }
