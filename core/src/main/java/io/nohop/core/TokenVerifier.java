@@ -170,8 +170,12 @@ public final class TokenVerifier implements AutoCloseable {
     }
 
     private VerifiedToken verifyToken(String token) throws TokenRejectedException {
-        if (resultCache != null && token.length() <= maxTokenBytes) {
-            // Step 2 of the path: an exact-string hit skips parsing and the signature, never the time checks.
+        // 1. Size, before anything is read.
+        if (token.length() > maxTokenBytes) {
+            throw new TokenRejectedException(RejectionReason.TOO_LARGE, "the token is larger than the size cap");
+        }
+        if (resultCache != null) {
+            // 2. An exact-string hit skips parsing and the signature, never the time checks.
             CachedVerification hit = resultCache.getIfPresent(token);
             if (hit != null) {
                 if (stillAcceptable(hit)) {
@@ -181,8 +185,8 @@ public final class TokenVerifier implements AutoCloseable {
                 resultCache.invalidate(token);
             }
         }
-        // 1-3. Size, strict form, header rules.
-        CompactJws jws = CompactJws.parse(token, maxTokenBytes, policy.algorithms);
+        // 3. Strict form, header rules.
+        CompactJws jws = CompactJws.parse(token, policy.algorithms);
         Map<String, Object> header = jws.header();
         JwsAlgorithm algorithm = jws.algorithm();
         Map<String, Object> claims = parseJson(jws.payload(), "the payload is not a JSON object");
@@ -221,25 +225,25 @@ public final class TokenVerifier implements AutoCloseable {
         }
         if (!anyCandidate) {
             // Every key source is bound to another issuer: no key here can vouch for this token.
-            throw reject(RejectionReason.UNKNOWN_KEY, "no key source serves the token's issuer");
+            throw new TokenRejectedException(RejectionReason.UNKNOWN_KEY, "no key source serves the token's issuer");
         }
         if (!anyCandidateUsable) {
-            throw reject(RejectionReason.KEYS_UNAVAILABLE, "no usable key set (not loaded yet, or past the staleness bound)");
+            throw new TokenRejectedException(RejectionReason.KEYS_UNAVAILABLE, "no usable key set (not loaded yet, or past the staleness bound)");
         }
         if (kid == null && fitting != 1) {
-            throw reject(RejectionReason.UNKNOWN_KEY, "the token names no kid and not exactly one key fits");
+            throw new TokenRejectedException(RejectionReason.UNKNOWN_KEY, "the token names no kid and not exactly one key fits");
         }
         if (key == null) {
             key = unknownKid(kid, unverifiedIssuer, algorithm);
             keyEntry = entryHolding(key);
         }
         if (!key.fits(algorithm)) {
-            throw reject(RejectionReason.UNSUPPORTED_ALGORITHM, "the key does not fit the token's algorithm");
+            throw new TokenRejectedException(RejectionReason.UNSUPPORTED_ALGORITHM, "the key does not fit the token's algorithm");
         }
         // 5. Signature.
         byte[] signingInput = token.getBytes(StandardCharsets.US_ASCII);
         if (!key.verify(algorithm, signingInput, jws.signingInputLength(), jws.signature())) {
-            throw reject(RejectionReason.BAD_SIGNATURE, "the signature does not verify");
+            throw new TokenRejectedException(RejectionReason.BAD_SIGNATURE, "the signature does not verify");
         }
         // 6. Claims.
         VerifiedToken verified = policy.check(header, claims, algorithm, key.kid(), keyEntry.issuer, now);
@@ -286,7 +290,7 @@ public final class TokenVerifier implements AutoCloseable {
                 }
             }
         }
-        throw reject(RejectionReason.UNKNOWN_KEY, "no key with the token's kid");
+        throw new TokenRejectedException(RejectionReason.UNKNOWN_KEY, "no key with the token's kid");
     }
 
     private SourceEntry entryHolding(VerificationKey key) {
@@ -318,12 +322,8 @@ public final class TokenVerifier implements AutoCloseable {
         try {
             return StrictJson.parseObject(json, MAX_JSON_DEPTH);
         } catch (JsonParseException e) {
-            throw reject(RejectionReason.MALFORMED, detail);
+            throw new TokenRejectedException(RejectionReason.MALFORMED, detail);
         }
-    }
-
-    static TokenRejectedException reject(RejectionReason reason, String detail) {
-        return new TokenRejectedException(reason, detail);
     }
 
     /**

@@ -62,66 +62,66 @@ final class VerificationPolicy {
         // Presence and types first: a registered claim of the wrong type makes the rest meaningless.
         Object exp = claims.get("exp");
         if (exp == null) {
-            throw TokenVerifier.reject(RejectionReason.MISSING_CLAIM, "the token has no exp claim");
+            throw new TokenRejectedException(RejectionReason.MISSING_CLAIM, "the token has no exp claim");
         }
         long expMillis = NumericDate.toMillis(exp);
         if (expMillis == NumericDate.INVALID) {
-            throw TokenVerifier.reject(RejectionReason.INVALID_CLAIM, "exp is not a NumericDate between 0 and 253402300799");
+            throw new TokenRejectedException(RejectionReason.INVALID_CLAIM, "exp is not a NumericDate between 0 and 253402300799");
         }
         long nbfMillis = optionalDate(claims, "nbf");
         long iatMillis = optionalDate(claims, "iat");
         for (String name : STRING_CLAIMS) {
             Object v = claims.get(name);
             if (v != null && !(v instanceof String)) {
-                throw TokenVerifier.reject(RejectionReason.INVALID_CLAIM, name + " is not a string");
+                throw new TokenRejectedException(RejectionReason.INVALID_CLAIM, name + " is not a string");
             }
         }
         Object aud = claims.get("aud");
         if (aud != null && !isAudienceShape(aud)) {
-            throw TokenVerifier.reject(RejectionReason.INVALID_CLAIM, "aud is not a string or an array of strings");
+            throw new TokenRejectedException(RejectionReason.INVALID_CLAIM, "aud is not a string or an array of strings");
         }
 
         if (now >= expMillis + skewMillis) {
-            throw TokenVerifier.reject(RejectionReason.EXPIRED, "the token has expired");
+            throw new TokenRejectedException(RejectionReason.EXPIRED, "the token has expired");
         }
         if (nbfMillis != Long.MIN_VALUE && now + skewMillis < nbfMillis) {
-            throw TokenVerifier.reject(RejectionReason.NOT_YET_VALID, "the token is not valid yet (nbf)");
+            throw new TokenRejectedException(RejectionReason.NOT_YET_VALID, "the token is not valid yet (nbf)");
         }
         if (iatMillis != Long.MIN_VALUE && iatMillis > now + skewMillis) {
-            throw TokenVerifier.reject(RejectionReason.ISSUED_IN_FUTURE, "the token was issued in the future (iat)");
+            throw new TokenRejectedException(RejectionReason.ISSUED_IN_FUTURE, "the token was issued in the future (iat)");
         }
         long lifetime = expMillis - (iatMillis != Long.MIN_VALUE ? iatMillis : now);
         if (lifetime > maxLifetimeMillis) {
-            throw TokenVerifier.reject(RejectionReason.LIFETIME_TOO_LONG, "the token's lifetime exceeds the maximum");
+            throw new TokenRejectedException(RejectionReason.LIFETIME_TOO_LONG, "the token's lifetime exceeds the maximum");
         }
 
         Object iss = claims.get("iss");
         if (!issuers.isEmpty() || boundIssuer != null) {
             if (iss == null) {
-                throw TokenVerifier.reject(RejectionReason.MISSING_CLAIM, "the token has no iss claim");
+                throw new TokenRejectedException(RejectionReason.MISSING_CLAIM, "the token has no iss claim");
             }
             if (boundIssuer != null ? !boundIssuer.equals(iss) : !issuers.contains(iss)) {
-                throw TokenVerifier.reject(RejectionReason.ISSUER_MISMATCH, "the token's issuer is not trusted");
+                throw new TokenRejectedException(RejectionReason.ISSUER_MISMATCH, "the token's issuer is not trusted");
             }
         }
         if (!audiences.isEmpty()) {
             if (aud == null) {
-                throw TokenVerifier.reject(RejectionReason.MISSING_CLAIM, "the token has no aud claim");
+                throw new TokenRejectedException(RejectionReason.MISSING_CLAIM, "the token has no aud claim");
             }
             if (!containsAudience(aud)) {
-                throw TokenVerifier.reject(RejectionReason.AUDIENCE_MISMATCH, "the token is not meant for this audience");
+                throw new TokenRejectedException(RejectionReason.AUDIENCE_MISMATCH, "the token is not meant for this audience");
             }
         }
         if (requiredType != null) {
             Object typ = header.get("typ");
             if (!(typ instanceof String) || !requiredType.equals(normaliseType((String) typ))) {
-                throw TokenVerifier.reject(RejectionReason.WRONG_TYPE, "the token's typ is not the required type");
+                throw new TokenRejectedException(RejectionReason.WRONG_TYPE, "the token's typ is not the required type");
             }
         }
         for (String name : requiredClaims) {
             Object v = claims.get(name);
             if (v == null || v == io.nohop.core.internal.json.StrictJson.NULL) {
-                throw TokenVerifier.reject(RejectionReason.MISSING_CLAIM, "a required claim is missing");
+                throw new TokenRejectedException(RejectionReason.MISSING_CLAIM, "a required claim is missing");
             }
         }
         VerifiedToken token = new VerifiedToken(claims, algorithm.name(), keyId, expMillis, iatMillis, nbfMillis);
@@ -134,7 +134,7 @@ final class VerificationPolicy {
                 ok = false;
             }
             if (!ok) {
-                throw TokenVerifier.reject(RejectionReason.INVALID_CLAIM, "claim requirement failed: " + p.description());
+                throw new TokenRejectedException(RejectionReason.INVALID_CLAIM, "claim requirement failed: " + p.description());
             }
         }
         return token;
@@ -180,7 +180,7 @@ final class VerificationPolicy {
         }
         long millis = NumericDate.toMillis(v);
         if (millis == NumericDate.INVALID) {
-            throw TokenVerifier.reject(RejectionReason.INVALID_CLAIM, name + " is not a NumericDate between 0 and 253402300799");
+            throw new TokenRejectedException(RejectionReason.INVALID_CLAIM, name + " is not a NumericDate between 0 and 253402300799");
         }
         return millis;
     }

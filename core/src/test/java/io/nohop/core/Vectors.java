@@ -69,17 +69,16 @@ final class Vectors {
     }
 
     /**
-     * Steps 1 to 6 of the verification path for one fixed key set, below the claims: the verifier's own
-     * JWS layer ({@link CompactJws}), key selection as {@code TokenVerifier} does it for a single source
-     * (by kid, or the only fitting key), the fit check and {@link VerificationKey#verify}. Third-party
+     * Steps 3, 4 and 6 of the verification path for one fixed key set, below the claims: the verifier's
+     * own JWS layer ({@link CompactJws}), key selection as {@code TokenVerifier} does it for a single
+     * source (by kid, or the only fitting key), the fit check and {@link VerificationKey#verify}. Third-party
      * payloads are arbitrary bytes, not claim sets, so they cannot go through {@code verify} whole.
      *
      * @return null when the signature verifies, else the rejection reason
      */
     static RejectionReason jwsLayer(LoadedKeySet keys, String token) {
         try {
-            CompactJws jws = CompactJws.parse(token, TokenVerifier.Builder.DEFAULT_MAX_TOKEN_BYTES,
-                    EnumSet.allOf(JwsAlgorithm.class));
+            CompactJws jws = CompactJws.parse(token, EnumSet.allOf(JwsAlgorithm.class));
             KeySnapshot snapshot = KeySnapshot.of(keys.keys(), Instant.EPOCH, Instant.MAX);
             VerificationKey key = jws.kid() != null ? snapshot.byKid(jws.kid()) : snapshot.onlyKeyFitting(jws.algorithm());
             if (key == null) {

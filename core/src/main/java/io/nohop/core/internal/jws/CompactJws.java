@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Steps 1 to 3 of the verification path: the size cap, strict compact form and the protected
- * header's rules. The payload is returned as bytes: whether it is a JWT claims set is for the caller
+ * Step 3 of the verification path (docs/DESIGN.md): strict compact form and the protected header's
+ * rules, for a token already within the size cap (step 1). The payload is returned as bytes: whether it is a JWT claims set is for the caller
  * (a JWS payload may be any octets, RFC 7515), so that the JWS layer can be checked on its own.
  */
 public final class CompactJws {
@@ -37,69 +37,59 @@ public final class CompactJws {
     /**
      * Parses a compact JWS and applies the header rules.
      *
-     * @param token the token text
-     * @param maxTokenBytes the size cap, checked before anything else
+     * @param token the token text, no longer than the size cap
      * @param allowed the algorithms the policy accepts
      * @return the parsed token
-     * @throws TokenRejectedException {@code too_large}, {@code malformed} or {@code unsupported_algorithm}
+     * @throws TokenRejectedException {@code malformed} or {@code unsupported_algorithm}
      */
-    public static CompactJws parse(String token, int maxTokenBytes, Set<JwsAlgorithm> allowed)
-            throws TokenRejectedException {
-        // 1. Size, before anything is parsed.
+    public static CompactJws parse(String token, Set<JwsAlgorithm> allowed) throws TokenRejectedException {
         int length = token.length();
-        if (length > maxTokenBytes) {
-            throw reject(RejectionReason.TOO_LARGE, "the token is larger than the size cap");
-        }
-        // 2. Strict form: three base64url segments, nothing else. The dots are found with indexOf (an
+        // 3a. Strict form: three base64url segments, nothing else. The dots are found with indexOf (an
         // intrinsic); every other character is checked against the alphabet by the decoder itself,
         // so the token is read once, not twice.
         int firstDot = token.indexOf('.');
         int secondDot = firstDot < 0 ? -1 : token.indexOf('.', firstDot + 1);
         if (secondDot < 0) {
-            throw reject(RejectionReason.MALFORMED, "the token is not three dot-separated segments");
+            throw new TokenRejectedException(RejectionReason.MALFORMED, "the token is not three dot-separated segments");
         }
         if (token.indexOf('.', secondDot + 1) >= 0) {
-            throw reject(RejectionReason.MALFORMED, "the token has more than three segments (JWE is not accepted)");
+            throw new TokenRejectedException(RejectionReason.MALFORMED, "the token has more than three segments (JWE is not accepted)");
         }
         byte[] headerBytes = Base64Url.decode(token, 0, firstDot);
         byte[] payloadBytes = Base64Url.decode(token, firstDot + 1, secondDot);
         byte[] signature = Base64Url.decode(token, secondDot + 1, length);
         if (headerBytes == null || payloadBytes == null || signature == null) {
-            throw reject(RejectionReason.MALFORMED, "a segment is not strict base64url (a character outside the alphabet, or non-zero padding bits)");
+            throw new TokenRejectedException(RejectionReason.MALFORMED, "a segment is not strict base64url (a character outside the alphabet, or non-zero padding bits)");
         }
-        // 3. Header.
+        // 3b. Header: an alg string; no JWE, crit or b64:false; a kid, if any, is a string; then the alg allowed.
         Map<String, Object> header;
         try {
             header = StrictJson.parseObject(headerBytes, MAX_JSON_DEPTH);
         } catch (JsonParseException e) {
-            throw reject(RejectionReason.MALFORMED, "the header is not a JSON object");
+            throw new TokenRejectedException(RejectionReason.MALFORMED, "the header is not a JSON object");
         }
         Object algName = header.get("alg");
         if (!(algName instanceof String)) {
-            throw reject(RejectionReason.MALFORMED, "the header has no alg string");
+            throw new TokenRejectedException(RejectionReason.MALFORMED, "the header has no alg string");
         }
         if (header.containsKey("enc")) {
-            throw reject(RejectionReason.MALFORMED, "the token is a JWE");
+            throw new TokenRejectedException(RejectionReason.MALFORMED, "the token is a JWE");
         }
         if (header.containsKey("crit")) {
-            throw reject(RejectionReason.MALFORMED, "the header has crit, and no extension is understood");
+            throw new TokenRejectedException(RejectionReason.MALFORMED, "the header has crit, and no extension is understood");
         }
         if (header.containsKey("b64") && header.get("b64") != Boolean.TRUE) {
-            throw reject(RejectionReason.MALFORMED, "unencoded payloads (b64) are not accepted");
+            throw new TokenRejectedException(RejectionReason.MALFORMED, "unencoded payloads (b64) are not accepted");
         }
         Object kidValue = header.get("kid");
         if (kidValue != null && !(kidValue instanceof String)) {
-            throw reject(RejectionReason.MALFORMED, "the header's kid is not a string");
+            throw new TokenRejectedException(RejectionReason.MALFORMED, "the header's kid is not a string");
         }
         JwsAlgorithm algorithm = JwsAlgorithm.byName((String) algName);
         if (algorithm == null || !allowed.contains(algorithm)) {
-            throw reject(RejectionReason.UNSUPPORTED_ALGORITHM, "the algorithm is not allowed");
+            throw new TokenRejectedException(RejectionReason.UNSUPPORTED_ALGORITHM, "the algorithm is not allowed");
         }
         return new CompactJws(header, algorithm, (String) kidValue, payloadBytes, signature, secondDot);
-    }
-
-    private static TokenRejectedException reject(RejectionReason reason, String detail) {
-        return new TokenRejectedException(reason, detail);
     }
 
     /** @return the parsed protected header */
