@@ -10,6 +10,7 @@ module io.nohop.core {
     requires org.slf4j;
     requires java.net.http;
     requires static micrometer.core;
+    requires static org.jspecify;
 
     exports io.nohop.core;
     exports io.nohop.core.micrometer;
