@@ -10,7 +10,6 @@ import io.nohop.core.internal.keyset.InvalidKeySetException;
 import io.nohop.core.internal.keyset.JwsAlgorithm;
 import io.nohop.core.internal.keyset.KeySetLoader;
 import io.nohop.core.internal.keyset.KeySnapshot;
-import io.nohop.core.internal.keyset.KeySource;
 import io.nohop.core.internal.keyset.LoadedKeySet;
 import io.nohop.core.internal.keyset.VerificationKey;
 import io.nohop.core.internal.DaemonThreads;
@@ -70,13 +69,13 @@ public final class TokenVerifier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
     private static final int MAX_JSON_DEPTH = 32;
 
-    private final List<SourceEntry> sources;
+    private final List<TrustedSource> sources;
+    private final KeySelector keySelector;
     private final VerificationPolicy policy;
     private final int maxTokenBytes;
     private final Clock clock;
     private final VerifierListener listener;
     private final boolean listening;
-    private final Duration unknownKidWait;
     private final List<OwnedExecutor> ownedExecutors;
     private final Cache<String, CachedVerification> resultCache;
     private volatile long lastListenerFailureLog = System.nanoTime() - TimeUnit.MINUTES.toNanos(2);
@@ -84,22 +83,19 @@ public final class TokenVerifier implements AutoCloseable {
     /** An executor the verifier made, and the factory that knows its threads (to join them on close). */
     private record OwnedExecutor(ExecutorService executor, DaemonThreads threads) { }
 
-    /** A key source and the issuer its keys vouch for (null: any trusted issuer). */
-    private record SourceEntry(KeySource source, String issuer) { }
-
     /** An accepted token, with the key that verified it, so a hit can check the key is still trusted. */
-    private record CachedVerification(VerifiedToken token, VerificationKey key, SourceEntry entry,
+    private record CachedVerification(VerifiedToken token, VerificationKey key, TrustedSource source,
                                       JwsAlgorithm algorithm, boolean namedKid) { }
 
-    private TokenVerifier(Builder b, List<SourceEntry> sources, VerifierListener listener,
+    private TokenVerifier(Builder b, List<TrustedSource> sources, VerifierListener listener,
                           List<OwnedExecutor> ownedExecutors) {
         this.sources = List.copyOf(sources);
+        this.keySelector = new KeySelector(this.sources, b.unknownKidWait, b.clock);
         this.policy = b.policy();
         this.maxTokenBytes = b.maxTokenBytes;
         this.clock = b.clock;
         this.listener = listener;
         this.listening = b.listener != VerifierListener.NONE;
-        this.unknownKidWait = b.unknownKidWait;
         this.ownedExecutors = List.copyOf(ownedExecutors);
         this.resultCache = b.resultCacheSize == 0 ? null : newResultCache(b.resultCacheSize, b.clock, policy.skewMillis);
     }
@@ -185,137 +181,40 @@ public final class TokenVerifier implements AutoCloseable {
                 resultCache.invalidate(token);
             }
         }
-        // 3. Strict form, header rules.
+        // 3. Strict form and header rules (CompactJws); the payload must be a JSON object.
         CompactJws jws = CompactJws.parse(token, policy.algorithms);
         Map<String, Object> header = jws.header();
         JwsAlgorithm algorithm = jws.algorithm();
         Map<String, Object> claims = parseJson(jws.payload(), "the payload is not a JSON object");
-        // 4. Key selection: from the key set only, never from the token.
+        // 4-5. Key selection: from the key sets only, never from the token.
         long now = clock.millis();
-        String kid = jws.kid();
-        Object unverifiedIssuer = claims.get("iss");
-        VerificationKey key = null;
-        SourceEntry keyEntry = null;
-        boolean anyCandidate = false;
-        boolean anyCandidateUsable = false;
-        int fitting = 0;
-        for (SourceEntry entry : sources) {
-            if (!couldHold(entry, unverifiedIssuer)) {
-                continue;
-            }
-            anyCandidate = true;
-            KeySnapshot snapshot = entry.source.snapshot();
-            if (!snapshot.isUsableAt(now)) {
-                continue;
-            }
-            anyCandidateUsable = true;
-            VerificationKey found = kid != null ? snapshot.byKid(kid) : snapshot.onlyKeyFitting(algorithm);
-            if (found != null) {
-                if (kid != null) {
-                    key = found;
-                    keyEntry = entry;
-                    break;
-                }
-                fitting++;
-                key = found;
-                keyEntry = entry;
-            } else if (kid == null && hasSeveralFitting(snapshot, algorithm)) {
-                fitting += 2;
-            }
-        }
-        if (!anyCandidate) {
-            // Every key source is bound to another issuer: no key here can vouch for this token.
-            throw new TokenRejectedException(RejectionReason.UNKNOWN_KEY, "no key source serves the token's issuer");
-        }
-        if (!anyCandidateUsable) {
-            throw new TokenRejectedException(RejectionReason.KEYS_UNAVAILABLE, "no usable key set (not loaded yet, or past the staleness bound)");
-        }
-        if (kid == null && fitting != 1) {
-            throw new TokenRejectedException(RejectionReason.UNKNOWN_KEY, "the token names no kid and not exactly one key fits");
-        }
-        if (key == null) {
-            key = unknownKid(kid, unverifiedIssuer, algorithm);
-            keyEntry = entryHolding(key);
-        }
-        if (!key.fits(algorithm)) {
-            throw new TokenRejectedException(RejectionReason.UNSUPPORTED_ALGORITHM, "the key does not fit the token's algorithm");
-        }
-        // 5. Signature.
+        KeySelector.Selected selected = keySelector.select(jws.kid(), algorithm, claims.get("iss"), now);
+        VerificationKey key = selected.key();
+        // 6. Signature.
         byte[] signingInput = token.getBytes(StandardCharsets.US_ASCII);
         if (!key.verify(algorithm, signingInput, jws.signingInputLength(), jws.signature())) {
             throw new TokenRejectedException(RejectionReason.BAD_SIGNATURE, "the signature does not verify");
         }
-        // 6. Claims.
-        VerifiedToken verified = policy.check(header, claims, algorithm, key.kid(), keyEntry.issuer, now);
+        // 7. Claims.
+        VerifiedToken verified = policy.check(header, claims, algorithm, key.kid(), selected.source().issuer(), now);
         if (resultCache != null) {
-            resultCache.put(token, new CachedVerification(verified, key, keyEntry, algorithm, kid != null));
+            resultCache.put(token, new CachedVerification(verified, key, selected.source(), algorithm,
+                    jws.kid() != null));
         }
+        // 8. The verified token.
         return verified;
     }
 
     private boolean stillAcceptable(CachedVerification hit) {
         long now = clock.millis();
-        KeySnapshot snapshot = hit.entry().source.snapshot();
+        KeySnapshot snapshot = hit.source().source().snapshot();
         if (!snapshot.isUsableAt(now)) {
             return false;
         }
         // The key must still be the one the set selects: a key that left the set (or was replaced)
         // invalidates every result it produced, from the refresh that removed it on.
-        VerificationKey current = hit.namedKid() ? snapshot.byKid(hit.key().kid())
-                : snapshot.onlyKeyFitting(hit.algorithm());
+        VerificationKey current = snapshot.select(hit.namedKid() ? hit.key().kid() : null, hit.algorithm());
         return current == hit.key() && policy.stillValid(hit.token(), now);
-    }
-
-    private VerificationKey unknownKid(String kid, Object unverifiedIssuer, JwsAlgorithm algorithm)
-            throws TokenRejectedException {
-        for (SourceEntry entry : sources) {
-            if (couldHold(entry, unverifiedIssuer)) {
-                entry.source.unknownKid(kid);
-            }
-        }
-        if (!unknownKidWait.isZero()) {
-            long now = clock.millis();
-            for (SourceEntry entry : sources) {
-                if (!couldHold(entry, unverifiedIssuer)) {
-                    continue;
-                }
-                try {
-                    KeySnapshot after = entry.source.awaitKid(kid, unknownKidWait);
-                    if (after.isUsableAt(now) && after.byKid(kid) != null) {
-                        return after.byKid(kid);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
-        throw new TokenRejectedException(RejectionReason.UNKNOWN_KEY, "no key with the token's kid");
-    }
-
-    private SourceEntry entryHolding(VerificationKey key) {
-        for (SourceEntry entry : sources) {
-            if (entry.source.snapshot().keys().contains(key)) {
-                return entry;
-            }
-        }
-        throw new IllegalStateException("a key was selected from no source");
-    }
-
-    private static boolean couldHold(SourceEntry entry, Object unverifiedIssuer) {
-        // A source bound to one issuer only holds keys for tokens that claim that issuer; the claim is
-        // checked again after the signature, so this is a routing decision, not a trust decision.
-        return entry.issuer == null || entry.issuer.equals(unverifiedIssuer);
-    }
-
-    private static boolean hasSeveralFitting(KeySnapshot snapshot, JwsAlgorithm algorithm) {
-        int n = 0;
-        for (VerificationKey k : snapshot.keys()) {
-            if (k.fits(algorithm) && ++n > 1) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static Map<String, Object> parseJson(byte[] json, String detail) throws TokenRejectedException {
@@ -337,9 +236,9 @@ public final class TokenVerifier implements AutoCloseable {
     public boolean awaitKeys(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (SourceEntry entry : sources) {
+        for (TrustedSource entry : sources) {
             long left = deadline - System.nanoTime();
-            if (!entry.source.awaitFirstKeys(Duration.ofNanos(Math.max(0, left)))) {
+            if (!entry.source().awaitFirstKeys(Duration.ofNanos(Math.max(0, left)))) {
                 return false;
             }
         }
@@ -354,8 +253,8 @@ public final class TokenVerifier implements AutoCloseable {
     public VerifierHealth health() {
         List<VerifierHealth.Source> parts = new ArrayList<>();
         VerifierHealth.Status worst = VerifierHealth.Status.FRESH;
-        for (SourceEntry entry : sources) {
-            VerifierHealth.Source h = entry.source.health();
+        for (TrustedSource entry : sources) {
+            VerifierHealth.Source h = entry.source().health();
             parts.add(h);
             if (h.status().compareTo(worst) > 0) {
                 worst = h.status();
@@ -370,8 +269,8 @@ public final class TokenVerifier implements AutoCloseable {
      */
     @Override
     public void close() {
-        for (SourceEntry entry : sources) {
-            entry.source.close();
+        for (TrustedSource entry : sources) {
+            entry.source().close();
         }
         for (OwnedExecutor owned : ownedExecutors) {
             owned.executor().shutdownNow();
@@ -949,26 +848,26 @@ public final class TokenVerifier implements AutoCloseable {
             }
             // Key-set events are guarded by the source itself, per call; verification events in verify().
             List<OwnedExecutor> owned = new ArrayList<>();
-            List<SourceEntry> built = new ArrayList<>();
+            List<TrustedSource> built = new ArrayList<>();
             for (String doc : fixedKeySets) {
-                built.add(new SourceEntry(new FixedKeySource(loadFixed(doc)), null));
+                built.add(new TrustedSource(new FixedKeySource(loadFixed(doc)), null));
             }
             boolean refreshing = !jwksUris.isEmpty() || !boundUris.isEmpty() || !discoveredIssuers.isEmpty();
             if (refreshing) {
                 RefreshSettings settings = refreshSettings(listener, owned);
                 for (URI uri : jwksUris) {
-                    built.add(new SourceEntry(RefreshingKeySource.forJwksUri(uri, settings), null));
+                    built.add(new TrustedSource(RefreshingKeySource.forJwksUri(uri, settings), null));
                 }
                 for (Map.Entry<String, URI> e : boundUris) {
-                    built.add(new SourceEntry(RefreshingKeySource.forJwksUri(e.getValue(), settings), e.getKey()));
+                    built.add(new TrustedSource(RefreshingKeySource.forJwksUri(e.getValue(), settings), e.getKey()));
                 }
                 for (String iss : discoveredIssuers) {
-                    built.add(new SourceEntry(RefreshingKeySource.discovering(iss, settings), iss));
+                    built.add(new TrustedSource(RefreshingKeySource.discovering(iss, settings), iss));
                 }
             }
             TokenVerifier verifier = new TokenVerifier(this, built, listener, owned);
-            for (SourceEntry entry : built) {
-                entry.source.start();
+            for (TrustedSource entry : built) {
+                entry.source().start();
             }
             return verifier;
         }

@@ -80,7 +80,7 @@ final class Vectors {
         try {
             CompactJws jws = CompactJws.parse(token, EnumSet.allOf(JwsAlgorithm.class));
             KeySnapshot snapshot = KeySnapshot.of(keys.keys(), Instant.EPOCH, Instant.MAX);
-            VerificationKey key = jws.kid() != null ? snapshot.byKid(jws.kid()) : snapshot.onlyKeyFitting(jws.algorithm());
+            VerificationKey key = snapshot.select(jws.kid(), jws.algorithm());
             if (key == null) {
                 return RejectionReason.UNKNOWN_KEY;
             }

@@ -17,11 +17,18 @@ import java.util.Set;
  * {@code keys_unavailable} instead of trusting keys it has not been able to confirm for too long.
  */
 public final class KeySnapshot {
+    // Before EMPTY: static fields initialise in order, and EMPTY's constructor reads this.
+    private static final JwsAlgorithm[] ALGORITHMS = JwsAlgorithm.values();
+
     /** No keys at all: every token is answered with {@code keys_unavailable}. */
     public static final KeySnapshot EMPTY = new KeySnapshot(List.of(), Instant.EPOCH, Instant.EPOCH);
 
     private final List<VerificationKey> keys;
     private final Map<String, VerificationKey> byKid;
+    // For tokens that name no kid, worked out once per key set instead of once per token: per algorithm
+    // (by ordinal) the only key that fits it, or null; and whether several fit (then none is chosen).
+    private final VerificationKey[] soleFitting;
+    private final boolean[] severalFitting;
     private final Instant loadedAt;
     private final Instant usableUntil;
     private final long usableUntilMillis;
@@ -35,6 +42,20 @@ public final class KeySnapshot {
             }
         }
         this.byKid = Collections.unmodifiableMap(map);
+        this.soleFitting = new VerificationKey[ALGORITHMS.length];
+        this.severalFitting = new boolean[ALGORITHMS.length];
+        for (JwsAlgorithm algorithm : ALGORITHMS) {
+            VerificationKey sole = null;
+            boolean several = false;
+            for (VerificationKey key : this.keys) {
+                if (key.fits(algorithm)) {
+                    several = several || sole != null;
+                    sole = several ? null : key;
+                }
+            }
+            soleFitting[algorithm.ordinal()] = sole;
+            severalFitting[algorithm.ordinal()] = several;
+        }
         this.loadedAt = Objects.requireNonNull(loadedAt, "loadedAt");
         this.usableUntil = Objects.requireNonNull(usableUntil, "usableUntil");
         this.usableUntilMillis = saturatedMillis(usableUntil);
@@ -43,6 +64,8 @@ public final class KeySnapshot {
     private KeySnapshot(KeySnapshot base, Instant loadedAt, Instant usableUntil) {
         this.keys = base.keys;
         this.byKid = base.byKid;
+        this.soleFitting = base.soleFitting;
+        this.severalFitting = base.severalFitting;
         this.loadedAt = loadedAt;
         this.usableUntil = Objects.requireNonNull(usableUntil, "usableUntil");
         this.usableUntilMillis = saturatedMillis(usableUntil);
@@ -119,22 +142,25 @@ public final class KeySnapshot {
     }
 
     /**
-     * The key to use for a token that names no kid: defined only when exactly one key fits.
+     * The key a token selects: the one with the token's kid, or, for a token that names no kid, the
+     * only key that fits its algorithm. Constant time: nothing is scanned per token.
      *
-     * @param algorithm the header's algorithm
-     * @return the only fitting key, or null when none or several fit
+     * @param kid the token's kid, or null when it names none
+     * @param algorithm the header's algorithm (used only when {@code kid} is null; the caller checks
+     *                  that a key found by kid fits)
+     * @return the selected key, or null when none is found or, without a kid, several fit
+     *         ({@link #severalFit} tells the two apart)
      */
-    public VerificationKey onlyKeyFitting(JwsAlgorithm algorithm) {
-        VerificationKey found = null;
-        for (VerificationKey key : keys) {
-            if (key.fits(algorithm)) {
-                if (found != null) {
-                    return null;
-                }
-                found = key;
-            }
-        }
-        return found;
+    public VerificationKey select(String kid, JwsAlgorithm algorithm) {
+        return kid != null ? byKid.get(kid) : soleFitting[algorithm.ordinal()];
+    }
+
+    /**
+     * @param algorithm the header's algorithm
+     * @return true when more than one key fits it, so a token without a kid selects none (ambiguous)
+     */
+    public boolean severalFit(JwsAlgorithm algorithm) {
+        return severalFitting[algorithm.ordinal()];
     }
 
     /** @return true when there are no keys */

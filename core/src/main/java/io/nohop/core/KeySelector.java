@@ -1,0 +1,140 @@
+package io.nohop.core;
+
+import io.nohop.core.internal.keyset.JwsAlgorithm;
+import io.nohop.core.internal.keyset.KeySnapshot;
+import io.nohop.core.internal.keyset.VerificationKey;
+import org.jspecify.annotations.Nullable;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Steps 4 and 5 of the verification path (docs/DESIGN.md): picks the key that verifies a token, from
+ * the key sets held by the verifier's sources only, never from the token.
+ *
+ * <p>One pass over the sources that could hold the key, each read through one volatile reference (its
+ * current {@link KeySnapshot}), with no lock; {@link KeySnapshot#select} answers in constant time.
+ * Thread-safe: the only state is the immutable source list. Only an unknown kid reaches further (it
+ * asks the sources for a refresh, and waits only where {@code waitForUnknownKid} was configured).
+ */
+final class KeySelector {
+    /**
+     * The key a token selected and the source that holds it.
+     *
+     * @param key the verification key
+     * @param source where it came from (its issuer binding and, for the result cache, its current key set)
+     */
+    record Selected(VerificationKey key, TrustedSource source) { }
+
+    private static final String NOT_EXACTLY_ONE = "the token names no kid and not exactly one key fits";
+
+    private final TrustedSource[] sources;
+    private final Duration unknownKidWait;
+    private final Clock clock;
+
+    KeySelector(List<TrustedSource> sources, Duration unknownKidWait, Clock clock) {
+        this.sources = sources.toArray(new TrustedSource[0]);
+        this.unknownKidWait = unknownKidWait;
+        this.clock = clock;
+    }
+
+    /**
+     * Selects the key for a token whose form and header passed (step 3).
+     *
+     * @param kid the header's kid, or null when it names none
+     * @param algorithm the header's algorithm
+     * @param unverifiedIssuer the payload's {@code iss} as parsed, used to route only (see {@link TrustedSource#couldHold})
+     * @param now the verifier's clock, in epoch milliseconds
+     * @return the key and its source
+     * @throws TokenRejectedException {@code unknown_key} (no source for the issuer; no key with the kid;
+     *         no kid and not exactly one fitting key), {@code keys_unavailable} (no usable key set among the
+     *         sources that could hold the key), {@code unsupported_algorithm} (the key does not fit)
+     */
+    Selected select(@Nullable String kid, JwsAlgorithm algorithm, @Nullable Object unverifiedIssuer, long now)
+            throws TokenRejectedException {
+        boolean anyCandidate = false;
+        boolean anyUsable = false;
+        VerificationKey key = null;
+        TrustedSource from = null;
+        for (TrustedSource source : sources) {
+            if (!source.couldHold(unverifiedIssuer)) {
+                continue;
+            }
+            anyCandidate = true;
+            KeySnapshot snapshot = source.source().snapshot();
+            if (!snapshot.isUsableAt(now)) {
+                continue;
+            }
+            anyUsable = true;
+            VerificationKey found = snapshot.select(kid, algorithm);
+            if (kid != null) {
+                if (found != null) {
+                    key = found;
+                    from = source;
+                    break;      // kids are unique per set; the first source holding it wins
+                }
+            } else if (found != null) {
+                if (key != null) {
+                    // Ambiguous: two key sets each have one fitting key.
+                    throw new TokenRejectedException(RejectionReason.UNKNOWN_KEY, NOT_EXACTLY_ONE);
+                }
+                key = found;
+                from = source;
+            } else if (snapshot.severalFit(algorithm)) {
+                // Ambiguous: several keys of this set fit.
+                throw new TokenRejectedException(RejectionReason.UNKNOWN_KEY, NOT_EXACTLY_ONE);
+            }
+        }
+        if (!anyCandidate) {
+            // Every key source is bound to another issuer: no key here can vouch for this token.
+            throw new TokenRejectedException(RejectionReason.UNKNOWN_KEY, "no key source serves the token's issuer");
+        }
+        if (!anyUsable) {
+            throw new TokenRejectedException(RejectionReason.KEYS_UNAVAILABLE,
+                    "no usable key set (not loaded yet, or past the staleness bound)");
+        }
+        if (key == null && kid == null) {
+            throw new TokenRejectedException(RejectionReason.UNKNOWN_KEY, NOT_EXACTLY_ONE);
+        }
+        if (key == null) {
+            // 5. Unknown kid: ask for a refresh (coalesced, rate-limited by each source) and, only where
+            // waiting was configured, wait a bounded time for it.
+            for (TrustedSource source : sources) {
+                if (source.couldHold(unverifiedIssuer)) {
+                    source.source().unknownKid(kid);
+                }
+            }
+            if (!unknownKidWait.isZero()) {
+                long waitedFrom = clock.millis();
+                for (TrustedSource source : sources) {
+                    if (!source.couldHold(unverifiedIssuer)) {
+                        continue;
+                    }
+                    KeySnapshot after;
+                    try {
+                        after = source.source().awaitKid(kid, unknownKidWait);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                    VerificationKey found = after.isUsableAt(waitedFrom) ? after.select(kid, algorithm) : null;
+                    if (found != null) {
+                        key = found;
+                        from = source;
+                        break;
+                    }
+                }
+            }
+            if (key == null) {
+                throw new TokenRejectedException(RejectionReason.UNKNOWN_KEY, "no key with the token's kid");
+            }
+        }
+        if (!key.fits(algorithm)) {
+            throw new TokenRejectedException(RejectionReason.UNSUPPORTED_ALGORITHM,
+                    "the key does not fit the token's algorithm");
+        }
+        // The one allocation of this step, made in one place so that the JIT can keep it off the heap.
+        return new Selected(key, from);
+    }
+}
