@@ -9,15 +9,12 @@ import io.nohop.core.internal.keyset.FixedKeySource;
 import io.nohop.core.internal.keyset.InvalidKeySetException;
 import io.nohop.core.internal.keyset.JwsAlgorithm;
 import io.nohop.core.internal.keyset.KeySetLoader;
-import io.nohop.core.internal.keyset.KeySnapshot;
 import io.nohop.core.internal.keyset.LoadedKeySet;
 import io.nohop.core.internal.keyset.VerificationKey;
 import io.nohop.core.internal.DaemonThreads;
 import io.nohop.core.internal.refresh.RefreshSettings;
 import io.nohop.core.internal.refresh.RefreshingKeySource;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,15 +74,11 @@ public final class TokenVerifier implements AutoCloseable {
     private final VerifierListener listener;
     private final boolean listening;
     private final List<OwnedExecutor> ownedExecutors;
-    private final Cache<String, CachedVerification> resultCache;
+    private final @Nullable ResultCache resultCache;
     private volatile long lastListenerFailureLog = System.nanoTime() - TimeUnit.MINUTES.toNanos(2);
 
     /** An executor the verifier made, and the factory that knows its threads (to join them on close). */
     private record OwnedExecutor(ExecutorService executor, DaemonThreads threads) { }
-
-    /** An accepted token, with the key that verified it, so a hit can check the key is still trusted. */
-    private record CachedVerification(VerifiedToken token, VerificationKey key, TrustedSource source,
-                                      JwsAlgorithm algorithm, boolean namedKid) { }
 
     private TokenVerifier(Builder b, List<TrustedSource> sources, VerifierListener listener,
                           List<OwnedExecutor> ownedExecutors) {
@@ -97,18 +90,7 @@ public final class TokenVerifier implements AutoCloseable {
         this.listener = listener;
         this.listening = b.listener != VerifierListener.NONE;
         this.ownedExecutors = List.copyOf(ownedExecutors);
-        this.resultCache = b.resultCacheSize == 0 ? null : newResultCache(b.resultCacheSize, b.clock, policy.skewMillis);
-    }
-
-    private static Cache<String, CachedVerification> newResultCache(int size, Clock clock, long skewMillis) {
-        // Caffeine's clock is ours, so expiry follows the same time as the claim checks (and tests).
-        return Caffeine.newBuilder()
-                .maximumSize(size)
-                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-                .expireAfter(Expiry.creating((String token, CachedVerification v) -> Duration.ofMillis(
-                        Math.max(0, v.token().expiresAtMillis() + skewMillis - clock.millis()))))
-                .executor(Runnable::run)
-                .build();
+        this.resultCache = ResultCache.create(b.resultCacheSize, policy, b.clock);
     }
 
     /**
@@ -172,13 +154,9 @@ public final class TokenVerifier implements AutoCloseable {
         }
         if (resultCache != null) {
             // 2. An exact-string hit skips parsing and the signature, never the time checks.
-            CachedVerification hit = resultCache.getIfPresent(token);
+            VerifiedToken hit = resultCache.hit(token);
             if (hit != null) {
-                if (stillAcceptable(hit)) {
-                    return hit.token();
-                }
-                // The full path below gives the precise reason (expired, key gone, keys unavailable...).
-                resultCache.invalidate(token);
+                return hit;
             }
         }
         // 3. Strict form and header rules (CompactJws); the payload must be a JSON object.
@@ -198,23 +176,10 @@ public final class TokenVerifier implements AutoCloseable {
         // 7. Claims.
         VerifiedToken verified = policy.check(header, claims, algorithm, key.kid(), selected.source().issuer(), now);
         if (resultCache != null) {
-            resultCache.put(token, new CachedVerification(verified, key, selected.source(), algorithm,
-                    jws.kid() != null));
+            resultCache.remember(token, verified, key, selected.source(), algorithm, jws.kid() != null);
         }
         // 8. The verified token.
         return verified;
-    }
-
-    private boolean stillAcceptable(CachedVerification hit) {
-        long now = clock.millis();
-        KeySnapshot snapshot = hit.source().source().snapshot();
-        if (!snapshot.isUsableAt(now)) {
-            return false;
-        }
-        // The key must still be the one the set selects: a key that left the set (or was replaced)
-        // invalidates every result it produced, from the refresh that removed it on.
-        VerificationKey current = snapshot.select(hit.namedKid() ? hit.key().kid() : null, hit.algorithm());
-        return current == hit.key() && policy.stillValid(hit.token(), now);
     }
 
     private static Map<String, Object> parseJson(byte[] json, String detail) throws TokenRejectedException {
