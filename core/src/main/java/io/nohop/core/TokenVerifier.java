@@ -1,19 +1,13 @@
 package io.nohop.core;
 
-import io.nohop.core.internal.LogText;
 import io.nohop.core.internal.json.JsonParseException;
 import io.nohop.core.internal.json.StrictJson;
 import io.nohop.core.internal.jws.CompactJws;
-import io.nohop.core.internal.keyset.RefusedKey;
-import io.nohop.core.internal.keyset.FixedKeySource;
 import io.nohop.core.internal.keyset.InvalidKeySetException;
 import io.nohop.core.internal.keyset.JwsAlgorithm;
 import io.nohop.core.internal.keyset.KeySetLoader;
 import io.nohop.core.internal.keyset.LoadedKeySet;
 import io.nohop.core.internal.keyset.VerificationKey;
-import io.nohop.core.internal.DaemonThreads;
-import io.nohop.core.internal.refresh.RefreshSettings;
-import io.nohop.core.internal.refresh.RefreshingKeySource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,17 +23,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
-import java.util.random.RandomGeneratorFactory;
 
 /**
  * Verifies signed JWTs in memory against public keys: no request ever waits on the network.
@@ -66,31 +55,26 @@ public final class TokenVerifier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
     private static final int MAX_JSON_DEPTH = 32;
 
-    private final List<TrustedSource> sources;
+    private final KeySources sources;
     private final KeySelector keySelector;
     private final VerificationPolicy policy;
     private final int maxTokenBytes;
     private final Clock clock;
     private final VerifierListener listener;
     private final boolean listening;
-    private final List<OwnedExecutor> ownedExecutors;
     private final @Nullable ResultCache resultCache;
     private volatile long lastListenerFailureLog = System.nanoTime() - TimeUnit.MINUTES.toNanos(2);
 
-    /** An executor the verifier made, and the factory that knows its threads (to join them on close). */
-    private record OwnedExecutor(ExecutorService executor, DaemonThreads threads) { }
-
-    private TokenVerifier(Builder b, List<TrustedSource> sources, VerifierListener listener,
-                          List<OwnedExecutor> ownedExecutors) {
-        this.sources = List.copyOf(sources);
-        this.keySelector = new KeySelector(this.sources, b.unknownKidWait, b.clock);
+    private TokenVerifier(Builder b) {
         this.policy = b.policy();
         this.maxTokenBytes = b.maxTokenBytes;
         this.clock = b.clock;
-        this.listener = listener;
+        this.listener = b.listener;
         this.listening = b.listener != VerifierListener.NONE;
-        this.ownedExecutors = List.copyOf(ownedExecutors);
         this.resultCache = ResultCache.create(b.resultCacheSize, policy, b.clock);
+        // Key-set events are guarded by the source itself, per call; verification events in verify().
+        this.sources = KeySources.assemble(b, b.listener);
+        this.keySelector = new KeySelector(sources.all(), b.unknownKidWait, b.clock);
     }
 
     /**
@@ -200,14 +184,7 @@ public final class TokenVerifier implements AutoCloseable {
      */
     public boolean awaitKeys(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (TrustedSource entry : sources) {
-            long left = deadline - System.nanoTime();
-            if (!entry.source().awaitFirstKeys(Duration.ofNanos(Math.max(0, left)))) {
-                return false;
-            }
-        }
-        return true;
+        return sources.awaitKeys(timeout);
     }
 
     /**
@@ -216,16 +193,7 @@ public final class TokenVerifier implements AutoCloseable {
      * @return a health snapshot; status is the worst over all sources
      */
     public VerifierHealth health() {
-        List<VerifierHealth.Source> parts = new ArrayList<>();
-        VerifierHealth.Status worst = VerifierHealth.Status.FRESH;
-        for (TrustedSource entry : sources) {
-            VerifierHealth.Source h = entry.source().health();
-            parts.add(h);
-            if (h.status().compareTo(worst) > 0) {
-                worst = h.status();
-            }
-        }
-        return new VerifierHealth(worst, parts);
+        return sources.health();
     }
 
     /**
@@ -234,28 +202,7 @@ public final class TokenVerifier implements AutoCloseable {
      */
     @Override
     public void close() {
-        for (TrustedSource entry : sources) {
-            entry.source().close();
-        }
-        for (OwnedExecutor owned : ownedExecutors) {
-            owned.executor().shutdownNow();
-        }
-        // Join (bounded) so that "closed" means the threads are gone, not merely asked to stop:
-        // awaitTermination alone returns just before the last worker thread actually ends.
-        boolean interrupted = false;
-        for (OwnedExecutor owned : ownedExecutors) {
-            try {
-                if (!owned.executor().awaitTermination(5, TimeUnit.SECONDS)
-                        || !owned.threads().joinAll(Duration.ofSeconds(5))) {
-                    LOG.warn("a verifier thread did not stop within 5 s of close()");
-                }
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        sources.close();
     }
 
     /**
@@ -298,39 +245,41 @@ public final class TokenVerifier implements AutoCloseable {
         /** Default JWKS body cap: 256 KiB. */
         public static final int DEFAULT_MAX_JWKS_BYTES = 256 * 1024;
 
-        private final List<String> fixedKeySets = new ArrayList<>();
-        private final List<URI> jwksUris = new ArrayList<>();
-        private final List<Map.Entry<String, URI>> boundUris = new ArrayList<>();
-        private final List<String> discoveredIssuers = new ArrayList<>();
-        private final Set<String> issuers = new LinkedHashSet<>();
-        private final Set<String> audiences = new LinkedHashSet<>();
-        private boolean anyIssuer;
-        private boolean anyAudience;
-        private EnumSet<JwsAlgorithm> algorithms = EnumSet.allOf(JwsAlgorithm.class);
-        private int maxTokenBytes = DEFAULT_MAX_TOKEN_BYTES;
-        private Duration clockSkew = DEFAULT_CLOCK_SKEW;
-        private Duration maxLifetime = DEFAULT_MAX_LIFETIME;
-        private String requiredType;
-        private final List<String> requiredClaims = new ArrayList<>();
-        private final List<VerificationPolicy.NamedPredicate> predicates = new ArrayList<>();
-        private Clock clock = Clock.systemUTC();
-        private VerifierListener listener = VerifierListener.NONE;
-        private Duration minRefresh = DEFAULT_MIN_REFRESH;
-        private Duration defaultRefresh = DEFAULT_REFRESH;
-        private Duration maxRefresh = DEFAULT_MAX_REFRESH;
-        private Duration maxStaleness = DEFAULT_MAX_STALENESS;
-        private Duration initialRetryDelay = DEFAULT_INITIAL_RETRY_DELAY;
-        private Duration negativeKidTtl = DEFAULT_NEGATIVE_KID_TTL;
-        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private Duration fetchTimeout = DEFAULT_FETCH_TIMEOUT;
-        private int maxJwksBytes = DEFAULT_MAX_JWKS_BYTES;
-        private boolean allowInsecureHttp;
-        private Path cacheFile;
-        private Duration unknownKidWait = Duration.ZERO;
-        private ScheduledExecutorService scheduler;
-        private Executor executor;
-        private RandomGenerator random;
-        private int resultCacheSize;
+        // Package-private: read by the TokenVerifier constructor and KeySources.assemble; written only by
+        // the setters below. Null means "not set" (the default applies).
+        final List<LoadedKeySet> fixedKeySets = new ArrayList<>();
+        final List<URI> jwksUris = new ArrayList<>();
+        final List<Map.Entry<String, URI>> boundUris = new ArrayList<>();
+        final List<String> discoveredIssuers = new ArrayList<>();
+        final Set<String> issuers = new LinkedHashSet<>();
+        final Set<String> audiences = new LinkedHashSet<>();
+        boolean anyIssuer;
+        boolean anyAudience;
+        EnumSet<JwsAlgorithm> algorithms = EnumSet.allOf(JwsAlgorithm.class);
+        int maxTokenBytes = DEFAULT_MAX_TOKEN_BYTES;
+        Duration clockSkew = DEFAULT_CLOCK_SKEW;
+        Duration maxLifetime = DEFAULT_MAX_LIFETIME;
+        @Nullable String requiredType;
+        final List<String> requiredClaims = new ArrayList<>();
+        final List<VerificationPolicy.NamedPredicate> predicates = new ArrayList<>();
+        Clock clock = Clock.systemUTC();
+        VerifierListener listener = VerifierListener.NONE;
+        Duration minRefresh = DEFAULT_MIN_REFRESH;
+        Duration defaultRefresh = DEFAULT_REFRESH;
+        Duration maxRefresh = DEFAULT_MAX_REFRESH;
+        Duration maxStaleness = DEFAULT_MAX_STALENESS;
+        Duration initialRetryDelay = DEFAULT_INITIAL_RETRY_DELAY;
+        Duration negativeKidTtl = DEFAULT_NEGATIVE_KID_TTL;
+        Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        Duration fetchTimeout = DEFAULT_FETCH_TIMEOUT;
+        int maxJwksBytes = DEFAULT_MAX_JWKS_BYTES;
+        boolean allowInsecureHttp;
+        @Nullable Path cacheFile;
+        Duration unknownKidWait = Duration.ZERO;
+        @Nullable ScheduledExecutorService scheduler;
+        @Nullable Executor executor;
+        @Nullable RandomGenerator random;
+        int resultCacheSize;
 
         private Builder() {
         }
@@ -347,11 +296,10 @@ public final class TokenVerifier implements AutoCloseable {
         public Builder jwks(String jwksJson) {
             Objects.requireNonNull(jwksJson, "jwksJson");
             try {
-                KeySetLoader.load(jwksJson.getBytes(StandardCharsets.UTF_8));
+                fixedKeySets.add(KeySetLoader.load(jwksJson.getBytes(StandardCharsets.UTF_8)));
             } catch (InvalidKeySetException e) {
                 throw new IllegalArgumentException("unusable key set: " + e.getMessage(), e);
             }
-            fixedKeySets.add(jwksJson);
             return this;
         }
 
@@ -811,67 +759,9 @@ public final class TokenVerifier implements AutoCloseable {
                 throw new IllegalStateException("waitForUnknownKid (" + unknownKidWait + ") exceeds fetchTimeout ("
                         + fetchTimeout + ")");
             }
-            // Key-set events are guarded by the source itself, per call; verification events in verify().
-            List<OwnedExecutor> owned = new ArrayList<>();
-            List<TrustedSource> built = new ArrayList<>();
-            for (String doc : fixedKeySets) {
-                built.add(new TrustedSource(new FixedKeySource(loadFixed(doc)), null));
-            }
-            boolean refreshing = !jwksUris.isEmpty() || !boundUris.isEmpty() || !discoveredIssuers.isEmpty();
-            if (refreshing) {
-                RefreshSettings settings = refreshSettings(listener, owned);
-                for (URI uri : jwksUris) {
-                    built.add(new TrustedSource(RefreshingKeySource.forJwksUri(uri, settings), null));
-                }
-                for (Map.Entry<String, URI> e : boundUris) {
-                    built.add(new TrustedSource(RefreshingKeySource.forJwksUri(e.getValue(), settings), e.getKey()));
-                }
-                for (String iss : discoveredIssuers) {
-                    built.add(new TrustedSource(RefreshingKeySource.discovering(iss, settings), iss));
-                }
-            }
-            TokenVerifier verifier = new TokenVerifier(this, built, listener, owned);
-            for (TrustedSource entry : built) {
-                entry.source().start();
-            }
+            TokenVerifier verifier = new TokenVerifier(this);
+            verifier.sources.start();
             return verifier;
-        }
-
-        private RefreshSettings refreshSettings(VerifierListener events, List<OwnedExecutor> owned) {
-            ScheduledExecutorService s = scheduler;
-            if (s == null) {
-                DaemonThreads threads = DaemonThreads.named("jwks-scheduler");
-                ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(1, threads);
-                own.setRemoveOnCancelPolicy(true);
-                owned.add(new OwnedExecutor(own, threads));
-                s = own;
-            }
-            Executor e = executor;
-            if (e == null) {
-                DaemonThreads threads = DaemonThreads.named("jwks-fetch");
-                ExecutorService own = Executors.newSingleThreadExecutor(threads);
-                owned.add(new OwnedExecutor(own, threads));
-                e = own;
-            }
-            RandomGenerator r = random != null ? random : RandomGeneratorFactory.getDefault().create();
-            Duration def = defaultRefresh.compareTo(minRefresh) < 0 ? minRefresh
-                    : defaultRefresh.compareTo(maxRefresh) > 0 ? maxRefresh : defaultRefresh;
-            return new RefreshSettings(minRefresh, def, maxRefresh, maxStaleness, initialRetryDelay, negativeKidTtl,
-                    connectTimeout, fetchTimeout, maxJwksBytes, allowInsecureHttp, Optional.ofNullable(cacheFile),
-                    clock, s, e, r, events);
-        }
-
-        private static LoadedKeySet loadFixed(String doc) {
-            try {
-                LoadedKeySet loaded = KeySetLoader.load(doc.getBytes(StandardCharsets.UTF_8));
-                for (RefusedKey refused : loaded.refused()) {
-                    LOG.warn("key set: refused key {}: {}", LogText.escape(refused.kid()), refused.reason());
-                }
-                return loaded;
-            } catch (InvalidKeySetException e) {
-                // jwks(...) already loaded it once; a second failure cannot happen with the same text.
-                throw new IllegalStateException("unusable key set: " + e.getMessage(), e);
-            }
         }
 
         VerificationPolicy policy() {
