@@ -26,7 +26,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
@@ -60,20 +59,18 @@ public final class TokenVerifier implements AutoCloseable {
     private final VerificationPolicy policy;
     private final int maxTokenBytes;
     private final Clock clock;
-    private final VerifierListener listener;
+    private final GuardedListener listener;
     private final boolean listening;
     private final @Nullable ResultCache resultCache;
-    private volatile long lastListenerFailureLog = System.nanoTime() - TimeUnit.MINUTES.toNanos(2);
 
     private TokenVerifier(Builder b) {
         this.policy = b.policy();
         this.maxTokenBytes = b.maxTokenBytes;
         this.clock = b.clock;
-        this.listener = b.listener;
+        this.listener = new GuardedListener(b.listener);
         this.listening = b.listener != VerifierListener.NONE;
         this.resultCache = ResultCache.create(b.resultCacheSize, policy, b.clock);
-        // Key-set events are guarded by the source itself, per call; verification events in verify().
-        this.sources = KeySources.assemble(b, b.listener);
+        this.sources = KeySources.assemble(b, listener);
         this.keySelector = new KeySelector(sources.all(), b.unknownKidWait, b.clock);
     }
 
@@ -106,29 +103,11 @@ public final class TokenVerifier implements AutoCloseable {
         try {
             verified = verifyToken(token);
         } catch (TokenRejectedException e) {
-            try {
-                listener.tokenRejected(e.reason(), System.nanoTime() - start);
-            } catch (RuntimeException listenerFailure) {
-                listenerFailed(listenerFailure);
-            }
+            listener.tokenRejected(e.reason(), System.nanoTime() - start);
             throw e;
         }
-        try {
-            listener.tokenAccepted(verified.keyId().orElse(""), System.nanoTime() - start);
-        } catch (RuntimeException listenerFailure) {
-            listenerFailed(listenerFailure);
-        }
+        listener.tokenAccepted(verified.keyId().orElse(""), System.nanoTime() - start);
         return verified;
-    }
-
-    /** A listener must never change an outcome; its failures are logged at most once a minute. */
-    private void listenerFailed(RuntimeException e) {
-        long now = System.nanoTime();
-        long last = lastListenerFailureLog;
-        if (now - last > TimeUnit.MINUTES.toNanos(1)) {
-            lastListenerFailureLog = now;
-            LOG.warn("verifier listener {} threw; ignored", listener.getClass().getName(), e);
-        }
     }
 
     private VerifiedToken verifyToken(String token) throws TokenRejectedException {

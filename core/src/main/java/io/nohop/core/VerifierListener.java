@@ -3,6 +3,9 @@ package io.nohop.core;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -11,13 +14,33 @@ import java.util.Set;
  *
  * <p>Implementations must be fast and thread-safe: verification callbacks run on the request thread,
  * key-set callbacks on the verifier's refresh thread. An exception thrown by a listener is caught
- * and logged (rarely: not once per call); it never changes a verification's outcome.
+ * and logged (at most once a minute); it never changes a verification's outcome. To give a verifier
+ * several listeners, {@link #combine} them.
  *
  * <p>Kids passed here come from the key endpoint, never from tokens.
  */
 public interface VerifierListener {
     /** A listener that does nothing; the default. */
     VerifierListener NONE = new VerifierListener() { };
+
+    /**
+     * One listener that passes every event to each of {@code listeners}, in order. One that throws does
+     * not keep the later ones from hearing the event; the first failure is rethrown after all have run
+     * (the verifier then logs it, as for any listener).
+     *
+     * @param listeners the listeners; {@link #NONE} entries are skipped
+     * @return {@link #NONE} when no listener is left, the listener itself when one is, else their combination
+     * @throws NullPointerException if an entry is null
+     */
+    static VerifierListener combine(VerifierListener... listeners) {
+        List<VerifierListener> kept = new ArrayList<>(listeners.length);
+        for (VerifierListener l : listeners) {
+            if (Objects.requireNonNull(l, "listener") != NONE) {
+                kept.add(l);
+            }
+        }
+        return kept.isEmpty() ? NONE : kept.size() == 1 ? kept.get(0) : new CombinedListener(kept);
+    }
 
     /**
      * A token was accepted.

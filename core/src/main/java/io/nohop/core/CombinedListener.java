@@ -1,0 +1,120 @@
+package io.nohop.core;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Several listeners heard as one ({@link VerifierListener#combine}): each event goes to every listener,
+ * in the order given. A listener that throws does not keep the later ones from hearing the event; the
+ * first failure is rethrown once all have run (later ones are attached as suppressed), so the
+ * verifier's guard logs it. Thread-safe when the listeners are; the list is immutable.
+ */
+final class CombinedListener implements VerifierListener {
+    private final VerifierListener[] listeners;
+
+    CombinedListener(List<VerifierListener> listeners) {
+        this.listeners = listeners.toArray(new VerifierListener[0]);
+    }
+
+    // The two verification events run per request: plain loops, no lambda.
+    @Override
+    public void tokenAccepted(String kid, long nanos) {
+        RuntimeException failure = null;
+        for (VerifierListener l : listeners) {
+            try {
+                l.tokenAccepted(kid, nanos);
+            } catch (RuntimeException e) {
+                failure = collect(failure, e);
+            }
+        }
+        rethrow(failure);
+    }
+
+    @Override
+    public void tokenRejected(RejectionReason reason, long nanos) {
+        RuntimeException failure = null;
+        for (VerifierListener l : listeners) {
+            try {
+                l.tokenRejected(reason, nanos);
+            } catch (RuntimeException e) {
+                failure = collect(failure, e);
+            }
+        }
+        rethrow(failure);
+    }
+
+    private void each(Consumer<VerifierListener> event) {
+        RuntimeException failure = null;
+        for (VerifierListener l : listeners) {
+            try {
+                event.accept(l);
+            } catch (RuntimeException e) {
+                failure = collect(failure, e);
+            }
+        }
+        rethrow(failure);
+    }
+
+    private static RuntimeException collect(RuntimeException first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+
+    private static void rethrow(RuntimeException failure) {
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public void refreshSucceeded(URI jwksUri, int keyCount, Duration took) {
+        each(l -> l.refreshSucceeded(jwksUri, keyCount, took));
+    }
+
+    @Override
+    public void refreshNotModified(URI jwksUri) {
+        each(l -> l.refreshNotModified(jwksUri));
+    }
+
+    @Override
+    public void refreshFailed(URI jwksUri, String cause, int consecutiveFailures, Instant nextAttempt) {
+        each(l -> l.refreshFailed(jwksUri, cause, consecutiveFailures, nextAttempt));
+    }
+
+    @Override
+    public void keysAdded(URI jwksUri, Set<String> kids) {
+        each(l -> l.keysAdded(jwksUri, kids));
+    }
+
+    @Override
+    public void keysRemoved(URI jwksUri, Set<String> kids) {
+        each(l -> l.keysRemoved(jwksUri, kids));
+    }
+
+    @Override
+    public void keyMaterialChanged(URI jwksUri, String kid) {
+        each(l -> l.keyMaterialChanged(jwksUri, kid));
+    }
+
+    @Override
+    public void keyRefused(URI jwksUri, String kid, String why) {
+        each(l -> l.keyRefused(jwksUri, kid, why));
+    }
+
+    @Override
+    public void statusChanged(URI jwksUri, VerifierHealth.Status from, VerifierHealth.Status to) {
+        each(l -> l.statusChanged(jwksUri, from, to));
+    }
+
+    @Override
+    public void unknownKidRefreshSuppressed(URI jwksUri) {
+        each(l -> l.unknownKidRefreshSuppressed(jwksUri));
+    }
+}
