@@ -105,7 +105,7 @@ final class KeySources implements AutoCloseable {
         Duration defaultRefresh = b.defaultRefresh.compareTo(b.minRefresh) < 0 ? b.minRefresh
                 : b.defaultRefresh.compareTo(b.maxRefresh) > 0 ? b.maxRefresh : b.defaultRefresh;
         return new RefreshSettings(b.minRefresh, defaultRefresh, b.maxRefresh, b.maxStaleness, b.initialRetryDelay,
-                b.negativeKidTtl, b.connectTimeout, b.fetchTimeout, b.maxJwksBytes, b.allowInsecureHttp,
+                b.negativeKidTtl, b.connectTimeout, b.fetchTimeout, b.maxJwksBytes, b.unsafeAllowPlainHttp,
                 Optional.ofNullable(b.cacheFile), b.clock, scheduler, fetches, random, events);
     }
 

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -189,6 +190,13 @@ public final class TokenVerifier implements AutoCloseable {
      * the bad value); settings that contradict each other are refused by {@link #build()}. Not
      * thread-safe; a builder may build several verifiers.
      *
+     * <p>Options that name what to trust add up, one call at a time: {@link #jwks}, {@link #jwksUri},
+     * {@link #trustIssuer}, {@link #discoverIssuer}, {@link #issuer}, {@link #audience},
+     * {@link #requireClaims} and {@link #require}. Every other option holds one value and may be set
+     * once: a second call throws {@link IllegalStateException} naming the value already set (as
+     * Caffeine's builder does), because it would silently drop the first. {@link #algorithms} is one of
+     * them: it replaces the default allowlist with one list.
+     *
      * <p>Strict by default: a verifier must be told which issuers and audiences to accept, or be told
      * explicitly to accept any ({@link #allowAnyIssuer()}, {@link #allowAnyAudience()}).
      */
@@ -252,15 +260,30 @@ public final class TokenVerifier implements AutoCloseable {
         Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         Duration fetchTimeout = DEFAULT_FETCH_TIMEOUT;
         int maxJwksBytes = DEFAULT_MAX_JWKS_BYTES;
-        boolean allowInsecureHttp;
+        boolean unsafeAllowPlainHttp;
         @Nullable Path cacheFile;
         Duration unknownKidWait = Duration.ZERO;
         @Nullable ScheduledExecutorService scheduler;
         @Nullable Executor executor;
         @Nullable RandomGenerator random;
         int resultCacheSize;
+        // Single-valued options set so far: setting one twice is refused, as Caffeine's builder does.
+        private final Set<String> assigned = new HashSet<>();
 
         private Builder() {
+        }
+
+        /**
+         * Records that a single-valued option is set. A second call would silently drop the first
+         * value, which is almost always a mistake (two configuration sources disagreeing), so it is
+         * refused, naming the value already set.
+         */
+        private <T> T once(String option, @Nullable T current, T value) {
+            if (!assigned.add(option)) {
+                throw new IllegalStateException(option + " was already set to " + current
+                        + ("listener".equals(option) ? " (combine several with VerifierListener.combine)" : ""));
+            }
+            return value;
         }
 
         /**
@@ -347,7 +370,7 @@ public final class TokenVerifier implements AutoCloseable {
          * @return this builder
          */
         public Builder allowAnyIssuer() {
-            anyIssuer = true;
+            anyIssuer = once("allowAnyIssuer", anyIssuer, true);
             return this;
         }
 
@@ -375,7 +398,7 @@ public final class TokenVerifier implements AutoCloseable {
          * @return this builder
          */
         public Builder allowAnyAudience() {
-            anyAudience = true;
+            anyAudience = once("allowAnyAudience", anyAudience, true);
             return this;
         }
 
@@ -387,6 +410,7 @@ public final class TokenVerifier implements AutoCloseable {
          * @param names JWS algorithm names, case-sensitive
          * @return this builder
          * @throws IllegalArgumentException when empty or a name is not a supported algorithm
+         * @throws IllegalStateException when the allowlist was already set (pass every algorithm in one call)
          */
         public Builder algorithms(String... names) {
             if (names.length == 0) {
@@ -401,7 +425,7 @@ public final class TokenVerifier implements AutoCloseable {
                 }
                 set.add(a);
             }
-            algorithms = set;
+            algorithms = once("algorithms", algorithms, set);
             return this;
         }
 
@@ -416,7 +440,7 @@ public final class TokenVerifier implements AutoCloseable {
             if (bytes < 1 || bytes > 1024 * 1024) {
                 throw new IllegalArgumentException("maxTokenBytes must be between 1 and 1048576: " + bytes);
             }
-            maxTokenBytes = bytes;
+            maxTokenBytes = once("maxTokenBytes", maxTokenBytes, bytes);
             return this;
         }
 
@@ -428,7 +452,7 @@ public final class TokenVerifier implements AutoCloseable {
          * @throws IllegalArgumentException when negative or over 10 min
          */
         public Builder clockSkew(Duration skew) {
-            clockSkew = checkRange(skew, Duration.ZERO, MAX_CLOCK_SKEW, "clockSkew");
+            clockSkew = once("clockSkew", clockSkew, checkRange(skew, Duration.ZERO, MAX_CLOCK_SKEW, "clockSkew"));
             return this;
         }
 
@@ -441,7 +465,7 @@ public final class TokenVerifier implements AutoCloseable {
          * @throws IllegalArgumentException when not positive
          */
         public Builder maxLifetime(Duration lifetime) {
-            maxLifetime = checkPositive(lifetime, "maxLifetime");
+            maxLifetime = once("maxLifetime", maxLifetime, checkPositive(lifetime, "maxLifetime"));
             return this;
         }
 
@@ -455,7 +479,7 @@ public final class TokenVerifier implements AutoCloseable {
          * @throws IllegalArgumentException when blank
          */
         public Builder requiredType(String type) {
-            requiredType = checkText(type, "type");
+            requiredType = once("requiredType", requiredType, checkText(type, "type"));
             return this;
         }
 
@@ -494,18 +518,20 @@ public final class TokenVerifier implements AutoCloseable {
          * @return this builder
          */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.clock = once("clock", this.clock, Objects.requireNonNull(clock, "clock"));
             return this;
         }
 
         /**
          * Receives verification outcomes and key-set events. Default: none (no cost).
          *
-         * @param listener the listener; exceptions it throws are caught and logged
+         * @param listener the listener; exceptions it throws are caught and logged. For several, pass
+         *                 {@link VerifierListener#combine}
          * @return this builder
+         * @throws IllegalStateException when a listener was already set
          */
         public Builder listener(VerifierListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
+            this.listener = once("listener", this.listener, Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
@@ -517,7 +543,8 @@ public final class TokenVerifier implements AutoCloseable {
          * @return this builder
          */
         public Builder minRefreshInterval(Duration interval) {
-            minRefresh = checkRange(interval, Duration.ofMillis(1), Duration.ofDays(1), "minRefreshInterval");
+            minRefresh = once("minRefreshInterval", minRefresh,
+                    checkRange(interval, Duration.ofMillis(1), Duration.ofDays(1), "minRefreshInterval"));
             return this;
         }
 
@@ -529,7 +556,8 @@ public final class TokenVerifier implements AutoCloseable {
          * @return this builder
          */
         public Builder defaultRefreshInterval(Duration interval) {
-            defaultRefresh = checkPositive(interval, "defaultRefreshInterval");
+            defaultRefresh = once("defaultRefreshInterval", defaultRefresh,
+                    checkPositive(interval, "defaultRefreshInterval"));
             return this;
         }
 
@@ -541,7 +569,7 @@ public final class TokenVerifier implements AutoCloseable {
          * @return this builder
          */
         public Builder maxRefreshInterval(Duration interval) {
-            maxRefresh = checkPositive(interval, "maxRefreshInterval");
+            maxRefresh = once("maxRefreshInterval", maxRefresh, checkPositive(interval, "maxRefreshInterval"));
             return this;
         }
 
@@ -553,7 +581,7 @@ public final class TokenVerifier implements AutoCloseable {
          * @return this builder
          */
         public Builder maxStaleness(Duration staleness) {
-            maxStaleness = checkPositive(staleness, "maxStaleness");
+            maxStaleness = once("maxStaleness", maxStaleness, checkPositive(staleness, "maxStaleness"));
             return this;
         }
 
@@ -565,7 +593,8 @@ public final class TokenVerifier implements AutoCloseable {
          * @return this builder
          */
         public Builder initialRetryDelay(Duration delay) {
-            initialRetryDelay = checkPositive(delay, "initialRetryDelay");
+            initialRetryDelay = once("initialRetryDelay", initialRetryDelay,
+                    checkPositive(delay, "initialRetryDelay"));
             return this;
         }
 
@@ -577,7 +606,7 @@ public final class TokenVerifier implements AutoCloseable {
          * @return this builder
          */
         public Builder negativeKidTtl(Duration ttl) {
-            negativeKidTtl = checkPositive(ttl, "negativeKidTtl");
+            negativeKidTtl = once("negativeKidTtl", negativeKidTtl, checkPositive(ttl, "negativeKidTtl"));
             return this;
         }
 
@@ -588,7 +617,7 @@ public final class TokenVerifier implements AutoCloseable {
          * @return this builder
          */
         public Builder connectTimeout(Duration timeout) {
-            connectTimeout = checkPositive(timeout, "connectTimeout");
+            connectTimeout = once("connectTimeout", connectTimeout, checkPositive(timeout, "connectTimeout"));
             return this;
         }
 
@@ -599,7 +628,7 @@ public final class TokenVerifier implements AutoCloseable {
          * @return this builder
          */
         public Builder fetchTimeout(Duration timeout) {
-            fetchTimeout = checkPositive(timeout, "fetchTimeout");
+            fetchTimeout = once("fetchTimeout", fetchTimeout, checkPositive(timeout, "fetchTimeout"));
             return this;
         }
 
@@ -613,7 +642,7 @@ public final class TokenVerifier implements AutoCloseable {
             if (bytes < 1024 || bytes > 16 * 1024 * 1024) {
                 throw new IllegalArgumentException("maxJwksBytes must be between 1024 and 16777216: " + bytes);
             }
-            maxJwksBytes = bytes;
+            maxJwksBytes = once("maxJwksBytes", maxJwksBytes, bytes);
             return this;
         }
 
@@ -626,7 +655,7 @@ public final class TokenVerifier implements AutoCloseable {
          * @return this builder
          */
         public Builder cacheFile(Path file) {
-            cacheFile = Objects.requireNonNull(file, "file");
+            cacheFile = once("cacheFile", cacheFile, Objects.requireNonNull(file, "file"));
             return this;
         }
 
@@ -637,7 +666,7 @@ public final class TokenVerifier implements AutoCloseable {
          * @return this builder
          */
         public Builder unsafeAllowPlainHttp() {
-            allowInsecureHttp = true;
+            unsafeAllowPlainHttp = once("unsafeAllowPlainHttp", unsafeAllowPlainHttp, true);
             return this;
         }
 
@@ -650,7 +679,8 @@ public final class TokenVerifier implements AutoCloseable {
          * @return this builder
          */
         public Builder waitForUnknownKid(Duration maxWait) {
-            unknownKidWait = checkRange(maxWait, Duration.ZERO, Duration.ofSeconds(10), "waitForUnknownKid");
+            unknownKidWait = once("waitForUnknownKid", unknownKidWait,
+                    checkRange(maxWait, Duration.ZERO, Duration.ofSeconds(10), "waitForUnknownKid"));
             return this;
         }
 
@@ -662,7 +692,7 @@ public final class TokenVerifier implements AutoCloseable {
          * @return this builder
          */
         public Builder scheduler(ScheduledExecutorService scheduler) {
-            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            this.scheduler = once("scheduler", this.scheduler, Objects.requireNonNull(scheduler, "scheduler"));
             return this;
         }
 
@@ -674,7 +704,7 @@ public final class TokenVerifier implements AutoCloseable {
          * @return this builder
          */
         public Builder executor(Executor executor) {
-            this.executor = Objects.requireNonNull(executor, "executor");
+            this.executor = once("executor", this.executor, Objects.requireNonNull(executor, "executor"));
             return this;
         }
 
@@ -692,13 +722,13 @@ public final class TokenVerifier implements AutoCloseable {
             if (maxEntries < 0 || maxEntries > 10_000_000) {
                 throw new IllegalArgumentException("resultCache size must be between 0 and 10000000: " + maxEntries);
             }
-            resultCacheSize = maxEntries;
+            resultCacheSize = once("resultCache", resultCacheSize, maxEntries);
             return this;
         }
 
         // Tests fix the jitter.
         Builder random(RandomGenerator random) {
-            this.random = Objects.requireNonNull(random, "random");
+            this.random = once("random", this.random, Objects.requireNonNull(random, "random"));
             return this;
         }
 

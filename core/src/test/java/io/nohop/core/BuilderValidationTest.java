@@ -157,4 +157,48 @@ class BuilderValidationTest {
         TokenVerifier v = Tokens.builder().build();
         v.close();
     }
+
+    private static void setTwiceRefused(String expectedInMessage, Executable secondCall) {
+        IllegalStateException e = assertThrows(IllegalStateException.class, secondCall);
+        assertTrue(e.getMessage().contains(expectedInMessage), "message should name the old value: " + e.getMessage());
+    }
+
+    @Test
+    void clockSkew_setTwice_refusedNamingTheValueAlreadySet() {
+        TokenVerifier.Builder b = TokenVerifier.builder().clockSkew(Duration.ofSeconds(30));
+        setTwiceRefused("clockSkew was already set to PT30S", () -> b.clockSkew(Duration.ofSeconds(60)));
+    }
+
+    @Test
+    void maxTokenBytes_setTwice_refusedNamingTheValueAlreadySet() {
+        TokenVerifier.Builder b = TokenVerifier.builder().maxTokenBytes(4096);
+        setTwiceRefused("maxTokenBytes was already set to 4096", () -> b.maxTokenBytes(4096));
+    }
+
+    @Test
+    void algorithms_setTwice_refused() {
+        TokenVerifier.Builder b = TokenVerifier.builder().algorithms("RS256");
+        setTwiceRefused("algorithms was already set to [RS256]", () -> b.algorithms("ES256"));
+    }
+
+    @Test
+    void listener_setTwice_refusedPointingToCombine() {
+        TokenVerifier.Builder b = TokenVerifier.builder().listener(new VerifierListener() { });
+        setTwiceRefused("VerifierListener.combine", () -> b.listener(new VerifierListener() { }));
+    }
+
+    @Test
+    void allowAnyAudience_calledTwice_refused() {
+        TokenVerifier.Builder b = TokenVerifier.builder().allowAnyAudience();
+        setTwiceRefused("allowAnyAudience was already set to true", b::allowAnyAudience);
+    }
+
+    @Test
+    void issuerAndAudience_calledSeveralTimes_addUp() throws Exception {
+        try (TokenVerifier v = TokenVerifier.builder().jwks(Tokens.JWKS).clock(Tokens.CLOCK)
+                .issuer("https://other.example").issuer(Tokens.ISSUER)
+                .audience("billing").audience(Tokens.AUDIENCE).build()) {
+            Tokens.accepted(v, Tokens.valid("RS256"));
+        }
+    }
 }
