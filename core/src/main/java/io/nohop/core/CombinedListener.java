@@ -74,6 +74,11 @@ final class CombinedListener implements VerifierListener {
     }
 
     @Override
+    public void verifierBuilt(TokenVerifier verifier) {
+        each(l -> l.verifierBuilt(verifier));
+    }
+
+    @Override
     public void refreshSucceeded(URI jwksUri, int keyCount, Duration took) {
         each(l -> l.refreshSucceeded(jwksUri, keyCount, took));
     }

@@ -41,6 +41,11 @@ final class GuardedListener implements VerifierListener {
     }
 
     @Override
+    public void verifierBuilt(TokenVerifier verifier) {
+        keySetEvent("verifierBuilt", () -> delegate.verifierBuilt(verifier));
+    }
+
+    @Override
     public void tokenAccepted(String kid, long nanos) {
         try {
             delegate.tokenAccepted(kid, nanos);
@@ -58,7 +63,7 @@ final class GuardedListener implements VerifierListener {
         }
     }
 
-    /** A key-set event: rare and off the request path, so a lambda per call costs nothing that matters. */
+    /** A key-set (or build) event: rare and off the request path, so a lambda per call costs nothing that matters. */
     private void keySetEvent(String event, Runnable call) {
         try {
             call.run();

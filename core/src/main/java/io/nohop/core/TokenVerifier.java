@@ -62,6 +62,7 @@ public final class TokenVerifier implements AutoCloseable {
     private final Clock clock;
     private final GuardedListener listener;
     private final boolean listening;
+    private final StatsCounter stats;
     private final @Nullable ResultCache resultCache;
 
     private TokenVerifier(Builder b) {
@@ -71,7 +72,9 @@ public final class TokenVerifier implements AutoCloseable {
         this.listener = new GuardedListener(b.listener);
         this.listening = b.listener != VerifierListener.NONE;
         this.resultCache = ResultCache.create(b.resultCacheSize, policy, b.clock);
-        this.sources = KeySources.assemble(b, listener);
+        this.stats = new StatsCounter(b.clock, b.maxStaleness, b.maxRefresh);
+        // The key sources report to the counters behind stats(), then to the user's listener, guarded.
+        this.sources = KeySources.assemble(b, listening ? VerifierListener.combine(stats, listener) : stats);
         this.keySelector = new KeySelector(sources.all(), b.unknownKidWait, b.clock);
     }
 
@@ -174,6 +177,17 @@ public final class TokenVerifier implements AutoCloseable {
      */
     public VerifierHealth health() {
         return sources.health();
+    }
+
+    /**
+     * What the key sources have done since the verifier was built (fetches by outcome and failure code,
+     * key-set changes, suppressed unknown-kid refreshes) and the bounds it was built with. Cheap: sums a
+     * few counters, does no I/O; for metrics ({@code VerifierMetrics}) and status pages.
+     *
+     * @return a snapshot; counters only grow
+     */
+    public VerifierStats stats() {
+        return stats.snapshot();
     }
 
     /**
@@ -769,6 +783,7 @@ public final class TokenVerifier implements AutoCloseable {
                         + fetchTimeout + ")");
             }
             TokenVerifier verifier = new TokenVerifier(this);
+            verifier.listener.verifierBuilt(verifier);
             verifier.sources.start();
             return verifier;
         }

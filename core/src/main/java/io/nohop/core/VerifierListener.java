@@ -43,6 +43,16 @@ public interface VerifierListener {
     }
 
     /**
+     * The verifier this listener was given to is built. Called once by {@code build()}, before any
+     * other method and before the first key fetch starts, so that a listener can read the verifier's
+     * {@link TokenVerifier#stats() stats()} and {@link TokenVerifier#health() health()} from then on
+     * (as {@code VerifierMetrics} does for its counters and gauges).
+     *
+     * @param verifier the verifier, fully built
+     */
+    default void verifierBuilt(TokenVerifier verifier) { }
+
+    /**
      * A token was accepted.
      *
      * @param kid the kid of the key that verified it, or the empty string when the key has none
