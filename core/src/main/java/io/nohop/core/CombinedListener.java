@@ -1,5 +1,7 @@
 package io.nohop.core;
 
+import org.jspecify.annotations.Nullable;
+
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,7 +61,7 @@ final class CombinedListener implements VerifierListener {
         rethrow(failure);
     }
 
-    private static RuntimeException collect(RuntimeException first, RuntimeException next) {
+    private static RuntimeException collect(@Nullable RuntimeException first, RuntimeException next) {
         if (first == null) {
             return next;
         }
@@ -67,7 +69,7 @@ final class CombinedListener implements VerifierListener {
         return first;
     }
 
-    private static void rethrow(RuntimeException failure) {
+    private static void rethrow(@Nullable RuntimeException failure) {
         if (failure != null) {
             throw failure;
         }

@@ -1,14 +1,14 @@
 package io.nohop.core;
 
 import io.nohop.core.internal.jws.NumericDate;
+import io.nohop.core.internal.keyset.JwsAlgorithm;
+import org.jspecify.annotations.Nullable;
 
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-
-import io.nohop.core.internal.keyset.JwsAlgorithm;
 
 /**
  * The claim rules of one verifier, fixed at build time (step 7 of the verification path). Kept apart
@@ -25,12 +25,12 @@ final class VerificationPolicy {
     final Set<String> audiences;        // empty = any audience
     final long skewMillis;
     final long maxLifetimeMillis;
-    final String requiredType;          // normalised, or null when typ is not checked
+    final @Nullable String requiredType; // normalised, or null when typ is not checked
     final List<String> requiredClaims;
     final List<NamedPredicate> predicates;
 
     VerificationPolicy(EnumSet<JwsAlgorithm> algorithms, Set<String> issuers, Set<String> audiences, long skewMillis,
-                       long maxLifetimeMillis, String requiredType, List<String> requiredClaims,
+                       long maxLifetimeMillis, @Nullable String requiredType, List<String> requiredClaims,
                        List<NamedPredicate> predicates) {
         this.algorithms = algorithms;
         this.issuers = Set.copyOf(issuers);
@@ -57,8 +57,8 @@ final class VerificationPolicy {
      * @param boundIssuer the issuer the verifying key belongs to, or null when the key serves any issuer
      * @return the verified token
      */
-    VerifiedToken check(Map<String, Object> header, Map<String, Object> claims, JwsAlgorithm algorithm, String keyId,
-                        String boundIssuer, long now) throws TokenRejectedException {
+    VerifiedToken check(Map<String, Object> header, Map<String, Object> claims, JwsAlgorithm algorithm,
+                        @Nullable String keyId, @Nullable String boundIssuer, long now) throws TokenRejectedException {
         // Presence and types first: a registered claim of the wrong type makes the rest meaningless.
         Object exp = claims.get("exp");
         if (exp == null) {

@@ -1,6 +1,7 @@
 package io.nohop.core;
 
 import io.nohop.core.internal.json.StrictJson;
+import org.jspecify.annotations.Nullable;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -22,13 +23,13 @@ import java.util.Set;
 public final class VerifiedToken {
     private final Map<String, Object> claims;
     private final String algorithm;
-    private final String keyId;
+    private final @Nullable String keyId;
     private final long expiresAtMillis;
     private final long issuedAtMillis;
     private final long notBeforeMillis;
 
     // Package-private: a verified token is made by the verifier alone.
-    VerifiedToken(Map<String, Object> claims, String algorithm, String keyId, long expiresAtMillis,
+    VerifiedToken(Map<String, Object> claims, String algorithm, @Nullable String keyId, long expiresAtMillis,
                   long issuedAtMillis, long notBeforeMillis) {
         this.claims = claims;
         this.algorithm = algorithm;

@@ -9,6 +9,7 @@ import io.nohop.core.TokenVerifier;
 import io.nohop.core.VerifierHealth;
 import io.nohop.core.VerifierListener;
 import io.nohop.core.VerifierStats;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -71,8 +72,8 @@ public final class VerifierMetrics implements VerifierListener {
     private final MeterRegistry registry;
     private final Timer accepted;
     // Made on first use: each timer carries ~90 histogram buckets, and most codes never happen.
-    private final AtomicReferenceArray<Timer> rejected = new AtomicReferenceArray<>(REASONS.length);
-    private final AtomicReference<TokenVerifier> bound = new AtomicReference<>();
+    private final AtomicReferenceArray<@Nullable Timer> rejected = new AtomicReferenceArray<>(REASONS.length);
+    private final AtomicReference<@Nullable TokenVerifier> bound = new AtomicReference<>();
 
     /**
      * Creates the verification timer in {@code registry}; the other meters are registered when a
