@@ -57,6 +57,7 @@ final class KeySelector {
         boolean anyUsable = false;
         VerificationKey key = null;
         TrustedSource from = null;
+        // 4. By kid, or the only key that fits; the key must fit the header's algorithm (checked last).
         for (TrustedSource source : sources) {
             if (!source.couldHold(unverifiedIssuer)) {
                 continue;

@@ -9,8 +9,6 @@ import io.nohop.core.internal.keyset.KeySetLoader;
 import io.nohop.core.internal.keyset.LoadedKeySet;
 import io.nohop.core.internal.keyset.VerificationKey;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -45,14 +43,21 @@ import java.util.random.RandomGenerator;
  * }
  * }</pre>
  *
- * <p>{@link #verify(String)} applies, in order: the size cap; strict compact-JWS form; the header
- * rules (algorithm allowlist, no {@code none}/{@code HS*}/JWE/{@code crit}/{@code b64:false}, keys
- * never taken from the token); key selection by {@code kid}; the signature; then the claims. The
- * rejection reason is that of the first failing step. Thread-safe; {@link #close()} stops the
- * background refresh.
+ * <p>{@link #verify(String)} takes the steps of docs/DESIGN.md, numbered the same in the code: 1 the
+ * size cap; 2 the result cache, when enabled ({@code ResultCache}); 3 strict compact-JWS form and the
+ * header rules (algorithm allowlist, no {@code none}/{@code HS*}/JWE/{@code crit}/{@code b64:false})
+ * and a JSON payload ({@code CompactJws}); 4 key selection from the key sets, never from the token,
+ * and 5 the unknown-kid refresh request ({@code KeySelector}); 6 the signature; 7 the claims
+ * ({@code VerificationPolicy}); 8 the verified token. The rejection reason is that of the first
+ * failing step.
+ *
+ * <p>Concurrency: thread-safe, and {@code verify} takes no lock. Everything it reads is fixed at build
+ * time, except each key source's current key set — one volatile read per source, an immutable
+ * snapshot — and the result cache (Caffeine, lock-free on a hit). Background refresh runs on the
+ * verifier's own scheduler and fetch threads ({@code KeySources}); {@link #close()} stops and joins
+ * them.
  */
 public final class TokenVerifier implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
     private static final int MAX_JSON_DEPTH = 32;
 
     private final KeySources sources;

@@ -11,8 +11,9 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * The claim rules of one verifier, fixed at build time (step 7 of the verification path). Kept apart
- * from {@link TokenVerifier} so that the rules can be read in one place, in the order they apply.
+ * Step 7 of the verification path (docs/DESIGN.md): the claim rules of one verifier, fixed at build
+ * time, kept apart from {@link TokenVerifier} so that they can be read in one place, in the order they
+ * apply. Immutable, so thread-safe; the user predicates must be thread-safe themselves.
  */
 final class VerificationPolicy {
     /** A user predicate with the description it is reported under. */

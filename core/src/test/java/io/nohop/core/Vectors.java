@@ -70,8 +70,9 @@ final class Vectors {
 
     /**
      * Steps 3, 4 and 6 of the verification path for one fixed key set, below the claims: the verifier's
-     * own JWS layer ({@link CompactJws}), key selection as {@code TokenVerifier} does it for a single
-     * source (by kid, or the only fitting key), the fit check and {@link VerificationKey#verify}. Third-party
+     * own JWS layer ({@link CompactJws}), key selection as {@code KeySelector} does it for a single
+     * source ({@link KeySnapshot#select}: by kid, or the only fitting key), the fit check and
+     * {@link VerificationKey#verify}. Third-party
      * payloads are arbitrary bytes, not claim sets, so they cannot go through {@code verify} whole.
      *
      * @return null when the signature verifies, else the rejection reason

@@ -11,8 +11,9 @@ import java.util.Set;
 
 /**
  * Step 3 of the verification path (docs/DESIGN.md): strict compact form and the protected header's
- * rules, for a token already within the size cap (step 1). The payload is returned as bytes: whether it is a JWT claims set is for the caller
- * (a JWS payload may be any octets, RFC 7515), so that the JWS layer can be checked on its own.
+ * rules, for a token already within the size cap (step 1). The payload is returned as bytes: whether
+ * it is a JWT claims set is for the caller (a JWS payload may be any octets, RFC 7515), so that the
+ * JWS layer can be checked on its own.
  */
 public final class CompactJws {
     private static final int MAX_JSON_DEPTH = 32;
