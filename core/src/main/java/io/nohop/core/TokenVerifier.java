@@ -115,7 +115,7 @@ public final class TokenVerifier implements AutoCloseable {
             listener.tokenRejected(e.reason(), System.nanoTime() - start);
             throw e;
         }
-        listener.tokenAccepted(verified.keyId().orElse(""), System.nanoTime() - start);
+        listener.tokenAccepted(verified.keyIdOrEmpty(), System.nanoTime() - start);
         return verified;
     }
 

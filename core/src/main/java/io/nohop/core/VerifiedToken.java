@@ -158,6 +158,11 @@ public final class VerifiedToken {
         return Optional.ofNullable(keyId);
     }
 
+    // For the listener, per request: the kid without an Optional to allocate.
+    String keyIdOrEmpty() {
+        return keyId == null ? "" : keyId;
+    }
+
     /**
      * Returns the JWS algorithm that signed the token, e.g. {@code RS256}.
      *
