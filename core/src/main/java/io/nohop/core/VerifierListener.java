@@ -43,10 +43,10 @@ public interface VerifierListener {
     }
 
     /**
-     * The verifier this listener was given to is built. Called once by {@code build()}, before any
-     * other method and before the first key fetch starts, so that a listener can read the verifier's
-     * {@link TokenVerifier#stats() stats()} and {@link TokenVerifier#health() health()} from then on
-     * (as {@code VerifierMetrics} does for its counters and gauges).
+     * The verifier this listener was given to is built. Called by {@code build()}, once per verifier it
+     * builds, before any other call and before the first key fetch starts, so that a listener can read
+     * the verifier's {@link TokenVerifier#stats() stats()} and {@link TokenVerifier#health() health()}
+     * from then on (as {@code VerifierMetrics} does for its counters and gauges).
      *
      * @param verifier the verifier, fully built
      */
