@@ -14,8 +14,10 @@ import io.nohop.core.internal.keys.KeySource;
 import io.nohop.core.internal.keys.LoadedKeySet;
 import io.nohop.core.internal.keys.VerificationKey;
 import io.nohop.core.internal.refresh.DaemonThreads;
-import io.nohop.core.internal.refresh.RefreshSettings;
-import io.nohop.core.internal.refresh.RefreshingKeySource;
+import io.nohop.core.internal.refresh.EndpointUriRule;
+import io.nohop.core.internal.refresh.KeyCache;
+import io.nohop.core.internal.refresh.RefreshEnvironment;
+import io.nohop.core.internal.refresh.RefreshOptions;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
@@ -78,6 +80,7 @@ public final class TokenVerifier implements AutoCloseable {
     private final boolean listening;
     private final Duration unknownKidWait;
     private final List<OwnedExecutor> ownedExecutors;
+    private final Optional<KeyCache> keyCache;
     private final Cache<String, CachedVerification> resultCache;
     private volatile long lastListenerFailureLog = System.nanoTime() - TimeUnit.MINUTES.toNanos(2);
 
@@ -92,7 +95,7 @@ public final class TokenVerifier implements AutoCloseable {
                                       JwsAlgorithm algorithm, boolean namedKid) { }
 
     private TokenVerifier(Builder b, List<SourceEntry> sources, VerifierListener listener,
-                          List<OwnedExecutor> ownedExecutors) {
+                          List<OwnedExecutor> ownedExecutors, Optional<KeyCache> keyCache) {
         this.sources = List.copyOf(sources);
         this.policy = b.policy();
         this.maxTokenBytes = b.maxTokenBytes;
@@ -101,6 +104,7 @@ public final class TokenVerifier implements AutoCloseable {
         this.listening = b.listener != VerifierListener.NONE;
         this.unknownKidWait = b.unknownKidWait;
         this.ownedExecutors = List.copyOf(ownedExecutors);
+        this.keyCache = keyCache;
         this.resultCache = b.resultCacheSize == 0 ? null : newResultCache(b.resultCacheSize, b.clock, policy.skewMillis);
     }
 
@@ -373,6 +377,8 @@ public final class TokenVerifier implements AutoCloseable {
         for (SourceEntry entry : sources) {
             entry.source.close();
         }
+        // After the sources: they have aborted their exchanges; this stops the shared HTTP client's threads.
+        keyCache.ifPresent(KeyCache::close);
         for (OwnedExecutor owned : ownedExecutors) {
             owned.executor().shutdownNow();
         }
@@ -828,10 +834,15 @@ public final class TokenVerifier implements AutoCloseable {
 
         /**
          * Persists every accepted key set to this file (written atomically) and, at start, serves a
-         * file younger than the staleness bound at once, so a restart during an endpoint outage keeps
-         * authenticating. Default: not persisted.
+         * key set confirmed within the staleness bound at once, so a restart during an endpoint outage
+         * keeps authenticating. One file serves every key source of the verifier (several
+         * {@code trustIssuer} / {@code discoverIssuer}): it holds one entry per source, keyed by the
+         * source's JWKS URI (or issuer metadata URL), and each source restores its own entry. A file or
+         * entry that cannot be used is logged with why and ignored (the source then fetches as without
+         * a file); a file that cannot be written is logged and the keys stay in memory. Give each
+         * verifier (each process) its own file. Default: not persisted.
          *
-         * @param file the cache file; its directory must exist
+         * @param file the cache file; its directory is created if missing
          * @return this builder
          */
         public Builder cacheFile(Path file) {
@@ -840,8 +851,9 @@ public final class TokenVerifier implements AutoCloseable {
         }
 
         /**
-         * Allows plain {@code http} JWKS URIs to hosts other than loopback. Unsafe: anyone on the path
-         * can then substitute keys.
+         * Allows plain {@code http} JWKS URIs to hosts other than loopback (without it, plain http is
+         * allowed only to {@code localhost} and the IP literals of 127.0.0.0/8 and {@code ::1}, decided
+         * by address without a DNS lookup). Unsafe: anyone on the path can then substitute keys.
          *
          * @return this builder
          */
@@ -917,6 +929,9 @@ public final class TokenVerifier implements AutoCloseable {
          *
          * @return a verifier; close it to stop the background refresh
          * @throws IllegalStateException when the settings are incomplete or contradict each other
+         * @throws IllegalArgumentException when a key endpoint is plain {@code http} to a host other than
+         *         loopback ({@code localhost}, 127.0.0.0/8, {@code ::1}) and {@link #unsafeAllowPlainHttp()}
+         *         was not called
          */
         public TokenVerifier build() {
             int sourceCount = fixedKeySets.size() + jwksUris.size() + boundUris.size() + discoveredIssuers.size();
@@ -954,26 +969,43 @@ public final class TokenVerifier implements AutoCloseable {
                 built.add(new SourceEntry(new FixedKeySource(loadFixed(doc)), null));
             }
             boolean refreshing = !jwksUris.isEmpty() || !boundUris.isEmpty() || !discoveredIssuers.isEmpty();
+            Optional<KeyCache> cache = Optional.empty();
             if (refreshing) {
-                RefreshSettings settings = refreshSettings(listener, owned);
-                for (URI uri : jwksUris) {
-                    built.add(new SourceEntry(RefreshingKeySource.forJwksUri(uri, settings), null));
-                }
-                for (Map.Entry<String, URI> e : boundUris) {
-                    built.add(new SourceEntry(RefreshingKeySource.forJwksUri(e.getValue(), settings), e.getKey()));
-                }
-                for (String iss : discoveredIssuers) {
-                    built.add(new SourceEntry(RefreshingKeySource.discovering(iss, settings), iss));
+                RefreshOptions options = refreshOptions();
+                // One HTTP client (with its own threads) and one cache file for all sources of this verifier.
+                KeyCache keys = new KeyCache(refreshEnvironment(listener, owned), connectTimeout,
+                        Optional.ofNullable(cacheFile));
+                cache = Optional.of(keys);
+                try {
+                    for (URI uri : jwksUris) {
+                        built.add(new SourceEntry(keys.forJwksUri(uri, options), null));
+                    }
+                    for (Map.Entry<String, URI> e : boundUris) {
+                        built.add(new SourceEntry(keys.forJwksUri(e.getValue(), options), e.getKey()));
+                    }
+                    for (String iss : discoveredIssuers) {
+                        built.add(new SourceEntry(keys.discovering(iss, options), iss));
+                    }
+                } catch (RuntimeException e) {
+                    // A URI refused by the loopback rule: stop what was started for it.
+                    keys.close();
+                    owned.forEach(o -> o.executor().shutdownNow());
+                    throw e;
                 }
             }
-            TokenVerifier verifier = new TokenVerifier(this, built, listener, owned);
+            TokenVerifier verifier = new TokenVerifier(this, built, listener, owned, cache);
             for (SourceEntry entry : built) {
                 entry.source.start();
             }
             return verifier;
         }
 
-        private RefreshSettings refreshSettings(VerifierListener events, List<OwnedExecutor> owned) {
+        private RefreshOptions refreshOptions() {
+            return new RefreshOptions(minRefresh, defaultRefresh, maxRefresh, maxStaleness, initialRetryDelay,
+                    negativeKidTtl, fetchTimeout, maxJwksBytes, allowInsecureHttp);
+        }
+
+        private RefreshEnvironment refreshEnvironment(VerifierListener events, List<OwnedExecutor> owned) {
             ScheduledExecutorService s = scheduler;
             if (s == null) {
                 DaemonThreads threads = DaemonThreads.named("jwks-scheduler");
@@ -990,11 +1022,7 @@ public final class TokenVerifier implements AutoCloseable {
                 e = own;
             }
             RandomGenerator r = random != null ? random : RandomGeneratorFactory.getDefault().create();
-            Duration def = defaultRefresh.compareTo(minRefresh) < 0 ? minRefresh
-                    : defaultRefresh.compareTo(maxRefresh) > 0 ? maxRefresh : defaultRefresh;
-            return new RefreshSettings(minRefresh, def, maxRefresh, maxStaleness, initialRetryDelay, negativeKidTtl,
-                    connectTimeout, fetchTimeout, maxJwksBytes, allowInsecureHttp, Optional.ofNullable(cacheFile),
-                    clock, s, e, r, events);
+            return new RefreshEnvironment(clock, s, e, r, events);
         }
 
         private static LoadedKeySet loadFixed(String doc) {
@@ -1026,13 +1054,7 @@ public final class TokenVerifier implements AutoCloseable {
         }
 
         private static URI checkHttpUri(URI uri) {
-            Objects.requireNonNull(uri, "jwksUri");
-            String scheme = uri.getScheme();
-            if (!uri.isAbsolute() || uri.getHost() == null
-                    || !("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))) {
-                throw new IllegalArgumentException("not an absolute http(s) URI: " + uri);
-            }
-            return uri;
+            return EndpointUriRule.requireHttpUri(uri, "jwksUri");
         }
 
         private static Duration checkPositive(Duration d, String what) {

@@ -1,82 +1,36 @@
 package io.nohop.core.internal.refresh;
 
-import io.nohop.core.VerifierListener;
-
-import java.net.URI;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.random.RandomGenerator;
 
 /**
- * Everything a refreshing key source needs, already validated by {@code TokenVerifier.Builder}
- * (each bound checked on its own and against the others). Values are never null.
+ * How one key source refreshes, in one value: the bounds a user sets on the verifier's builder, which
+ * has already checked each on its own and against the others. What all sources of a verifier share
+ * (clock, threads, listener, HTTP client, cache file) is elsewhere: {@link RefreshEnvironment} and
+ * {@link KeyCache}.
  *
  * @param minRefresh floor of the refresh interval, and the minimum gap between unknown-kid refreshes
- * @param defaultRefresh the freshness lifetime when the endpoint sends no usable {@code max-age}
- * @param maxRefresh ceiling of the refresh interval; also caps the retry backoff during an outage
+ * @param defaultRefresh the freshness lifetime when the endpoint sends no usable {@code max-age} (clamped
+ *                       to [minRefresh, maxRefresh] where it is used)
+ * @param maxRefresh ceiling of the refresh interval; also caps the retry delay during an outage
  * @param maxStaleness how long the last good keys are served without a successful refresh; then DOWN
- * @param initialBackoff the first retry delay after a failure (doubled per failure, full jitter)
+ * @param initialRetryDelay the first retry delay after a failure (doubled per failure, full jitter)
  * @param negativeKidTtl how long a kid that a refresh did not find is remembered as absent
- * @param connectTimeout TCP/TLS connect timeout
  * @param fetchTimeout total time for one fetch, headers and body
  * @param maxBodyBytes responses longer than this are refused (read streamed, never buffered whole first)
- * @param allowInsecureHttp whether plain http is allowed to non-loopback hosts (unsafe; off by default)
- * @param cacheFile where the last accepted key set is persisted; empty when not persisted
- * @param clock time source
- * @param scheduler runs timers (refresh, retry); in tests a controllable fake
- * @param fetchExecutor runs the blocking fetches; in tests a direct executor
- * @param random jitter source
- * @param listener the user's listener; every call is guarded by the source (a listener may throw)
+ * @param unsafeAllowPlainHttp whether plain http to hosts other than loopback is allowed (off by default)
  */
-public record RefreshSettings(Duration minRefresh, Duration defaultRefresh, Duration maxRefresh,
-                              Duration maxStaleness, Duration initialBackoff, Duration negativeKidTtl,
-                              Duration connectTimeout, Duration fetchTimeout, int maxBodyBytes,
-                              boolean allowInsecureHttp, Optional<Path> cacheFile, Clock clock,
-                              ScheduledExecutorService scheduler, Executor fetchExecutor, RandomGenerator random,
-                              VerifierListener listener) {
+public record RefreshOptions(Duration minRefresh, Duration defaultRefresh, Duration maxRefresh,
+                             Duration maxStaleness, Duration initialRetryDelay, Duration negativeKidTtl,
+                             Duration fetchTimeout, int maxBodyBytes, boolean unsafeAllowPlainHttp) {
     /** Checks that nothing is null. */
-    public RefreshSettings {
-        Objects.requireNonNull(minRefresh);
-        Objects.requireNonNull(defaultRefresh);
-        Objects.requireNonNull(maxRefresh);
-        Objects.requireNonNull(maxStaleness);
-        Objects.requireNonNull(initialBackoff);
-        Objects.requireNonNull(negativeKidTtl);
-        Objects.requireNonNull(connectTimeout);
-        Objects.requireNonNull(fetchTimeout);
-        Objects.requireNonNull(cacheFile);
-        Objects.requireNonNull(clock);
-        Objects.requireNonNull(scheduler);
-        Objects.requireNonNull(fetchExecutor);
-        Objects.requireNonNull(random);
-        Objects.requireNonNull(listener);
-    }
-
-    /**
-     * Whether a URI may be fetched under these settings: https always, http only to loopback unless
-     * insecure http was explicitly allowed.
-     *
-     * @param uri the URI
-     * @return true when allowed
-     */
-    public boolean allows(URI uri) {
-        String scheme = uri.getScheme();
-        if ("https".equalsIgnoreCase(scheme)) {
-            return true;
-        }
-        if (!"http".equalsIgnoreCase(scheme)) {
-            return false;
-        }
-        if (allowInsecureHttp) {
-            return true;
-        }
-        String host = uri.getHost();
-        return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]")
-                || host.equals("::1"));
+    public RefreshOptions {
+        Objects.requireNonNull(minRefresh, "minRefresh");
+        Objects.requireNonNull(defaultRefresh, "defaultRefresh");
+        Objects.requireNonNull(maxRefresh, "maxRefresh");
+        Objects.requireNonNull(maxStaleness, "maxStaleness");
+        Objects.requireNonNull(initialRetryDelay, "initialRetryDelay");
+        Objects.requireNonNull(negativeKidTtl, "negativeKidTtl");
+        Objects.requireNonNull(fetchTimeout, "fetchTimeout");
     }
 }

@@ -43,7 +43,8 @@ class CacheFileTest {
     }
 
     private CachedKeySet readFile() throws Exception {
-        return new KeySetFile(file, world.maxBodyBytes).read().orElseThrow();
+        return java.util.Objects.requireNonNull(new KeySetFile(file, world.maxBodyBytes).read()
+                .get(world.endpoint.jwksUri()));
     }
 
     @Test
@@ -54,7 +55,7 @@ class CacheFileTest {
         assertEquals(world.endpoint.jwksUri(), cached.source());
         assertEquals(world.endpoint.jwksUri(), cached.jwksUri());
         assertEquals(RefreshFixture.START, cached.confirmedAt());
-        assertTrue(cached.validators().etag().isPresent());
+        assertTrue(cached.revalidation().etag().isPresent());
         assertArrayEquals(TestKeys.jwks("a", "b").getBytes(StandardCharsets.UTF_8), cached.document());
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(file), files.toList(), "no temporary file left behind");
@@ -110,8 +111,8 @@ class CacheFileTest {
     @Test
     void aFileWrittenForAnotherSourceIsIgnored() throws IOException {
         URI elsewhere = URI.create("https://elsewhere.example/jwks.json");
-        new KeySetFile(file, world.maxBodyBytes).write(new CachedKeySet(elsewhere, elsewhere, world.now(),
-                Duration.ofMinutes(5), Validators.NONE, TestKeys.jwks("x").getBytes(StandardCharsets.UTF_8)));
+        new KeySetFile(file, world.maxBodyBytes).write(List.of(CachedKeySet.jwks(elsewhere, elsewhere, world.now(),
+                Duration.ofMinutes(5), RevalidationHeaders.NONE, TestKeys.jwks("x").getBytes(StandardCharsets.UTF_8))));
         assertIgnored();
     }
 
@@ -147,8 +148,8 @@ class CacheFileTest {
 
     private void writeFile(Instant confirmedAt, String jwks) throws IOException {
         URI uri = world.endpoint.jwksUri();
-        new KeySetFile(file, world.maxBodyBytes).write(new CachedKeySet(uri, uri, confirmedAt,
-                Duration.ofMinutes(5), Validators.NONE, jwks.getBytes(StandardCharsets.UTF_8)));
+        new KeySetFile(file, world.maxBodyBytes).write(List.of(CachedKeySet.jwks(uri, uri, confirmedAt,
+                Duration.ofMinutes(5), RevalidationHeaders.NONE, jwks.getBytes(StandardCharsets.UTF_8))));
     }
 
     /** The file is not used, start() does not fail, and the endpoint's keys are fetched as usual. */

@@ -42,7 +42,7 @@ class EndpointFaultTest {
     void boundsSmallEnoughToWalkThrough() {
         world.maxStaleness = Duration.ofHours(2);
         world.maxRefresh = Duration.ofMinutes(30);
-        world.initialBackoff = Duration.ofSeconds(30);
+        world.initialRetryDelay = Duration.ofSeconds(30);
         world.maxBodyBytes = 64 * 1024;
     }
 
@@ -172,7 +172,7 @@ class EndpointFaultTest {
     private void fewerSlowAttempts() {
         world.fetchTimeout = SHORT_DEADLINE;
         world.maxStaleness = Duration.ofHours(1);
-        world.initialBackoff = Duration.ofMinutes(10);
+        world.initialRetryDelay = Duration.ofMinutes(10);
     }
 
     private RefreshingKeySource startWithGoodKeys() {
@@ -224,11 +224,11 @@ class EndpointFaultTest {
         assertFalse(world.now().isBefore(source.snapshot().usableUntil()), "keys past the bound are not usable");
 
         assertEquals(List.of(Status.FRESH, Status.STALE, Status.DOWN), world.listener.statuses());
-        RefreshTiming timing = new RefreshTiming(world.settings());
+        RefreshTiming timing = world.timing();
         for (RecordingListener.Failure f : world.listener.failures()) {
             Duration floor = f.cause().contains("HTTP 429") || f.cause().contains("HTTP 503")
-                    ? timing.backoffFloor() : timing.backoffFloor();
-            Expect.between(f.delay(), floor, timing.backoffCeiling(f.failures()));
+                    ? timing.retryDelayFloor() : timing.retryDelayFloor();
+            Expect.between(f.delay(), floor, timing.retryDelayCeiling(f.failures()));
         }
     }
 }

@@ -5,7 +5,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -16,13 +15,11 @@ class RefreshTimingPropertyTest {
     private static final Duration MIN = Duration.ofSeconds(30);
     private static final Duration DEFAULT = Duration.ofMinutes(5);
     private static final Duration MAX = Duration.ofHours(1);
-    private static final Duration INITIAL_BACKOFF = Duration.ofSeconds(10);
+    private static final Duration INITIAL_RETRY_DELAY = Duration.ofSeconds(10);
 
     private static RefreshTiming timing(long seed) {
-        return new RefreshTiming(new RefreshSettings(MIN, DEFAULT, MAX, Duration.ofHours(24), INITIAL_BACKOFF,
-                Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofSeconds(10), 1024, false, Optional.empty(),
-                Clock.systemUTC(), new FakeScheduler(new MutableClock(RefreshFixture.START)), Runnable::run,
-                new SplittableRandom(seed), io.nohop.core.VerifierListener.NONE));
+        return new RefreshTiming(new RefreshOptions(MIN, DEFAULT, MAX, Duration.ofHours(24), INITIAL_RETRY_DELAY,
+                Duration.ofMinutes(5), Duration.ofSeconds(10), 1024, false), new SplittableRandom(seed));
     }
 
     @Property(tries = 200)
@@ -48,9 +45,9 @@ class RefreshTimingPropertyTest {
                                                               @ForAll long seed) {
         RefreshTiming timing = timing(seed);
         Duration ceiling = Duration.ofMillis(Math.min(MAX.toMillis(),
-                INITIAL_BACKOFF.toMillis() * (1L << Math.min(failures - 1, 20))));
-        assertEquals(ceiling, timing.backoffCeiling(failures));
-        Expect.between(timing.retryDelay(failures, Optional.empty()), INITIAL_BACKOFF.dividedBy(2), ceiling);
+                INITIAL_RETRY_DELAY.toMillis() * (1L << Math.min(failures - 1, 20))));
+        assertEquals(ceiling, timing.retryDelayCeiling(failures));
+        Expect.between(timing.retryDelay(failures, Optional.empty()), INITIAL_RETRY_DELAY.dividedBy(2), ceiling);
     }
 
     @Property(tries = 200)
