@@ -100,6 +100,19 @@ class DiscoveryTest {
     }
 
     @Test
+    void aDiscoveredJwksUriToANameThatOnlyStartsLikeLoopbackIsRefused() {
+        String issuer = world.endpoint.issuer();
+        publishMetadata(issuer, "http://127.evil.example/jwks.json");
+
+        RefreshingKeySource source = startDiscovering(issuer);
+
+        assertTrue(source.snapshot().isEmpty());
+        assertTrue(source.health().lastError().orElseThrow().startsWith("bad_metadata: "),
+                source.health().lastError().orElseThrow());
+        assertEquals(io.nohop.core.RefreshFailure.BAD_METADATA, world.listener.failures().get(0).failure());
+    }
+
+    @Test
     void plainHttpIsRefusedExceptToLoopbackUnlessExplicitlyAllowed() {
         URI remote = URI.create("http://keys.example/jwks.json");
         KeyCache keyCache = world.keyCache();
