@@ -1,14 +1,9 @@
 package io.nohop.core;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,8 +16,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,15 +71,6 @@ class CacheFileSeveralIssuersTest {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks");
     }
 
-    private static String token(ECKey key, String issuer) throws Exception {
-        Instant now = Instant.now();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
-                new JWTClaimsSet.Builder().issuer(issuer).audience("svc").subject("s")
-                        .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(60))).build());
-        jwt.sign(new ECDSASigner(key));
-        return jwt.serialize();
-    }
-
     @Test
     void twoIssuersWithOneCacheFile_restartDuringAnOutage_bothIssuersTokensVerifyAtOnce() throws Exception {
         Path cacheFile = dir.resolve("keys.json");
@@ -97,8 +81,8 @@ class CacheFileSeveralIssuersTest {
         endpointB.stop(0);
 
         try (TokenVerifier restarted = verifier(cacheFile)) {
-            assertEquals("a1", restarted.verify(token(keyA, A)).keyId().orElseThrow());
-            assertEquals("b1", restarted.verify(token(keyB, B)).keyId().orElseThrow());
+            assertEquals("a1", restarted.verify(MultiIssuerTest.token(keyA, A)).keyId().orElseThrow());
+            assertEquals("b1", restarted.verify(MultiIssuerTest.token(keyB, B)).keyId().orElseThrow());
             assertEquals(VerifierHealth.Status.FRESH, restarted.health().status());
         }
     }
