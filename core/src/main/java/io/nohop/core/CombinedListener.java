@@ -76,8 +76,9 @@ final class CombinedListener implements VerifierListener {
     }
 
     @Override
-    public void refreshFailed(URI jwksUri, String cause, int consecutiveFailures, Instant nextAttempt) {
-        each(l -> l.refreshFailed(jwksUri, cause, consecutiveFailures, nextAttempt));
+    public void refreshFailed(URI jwksUri, RefreshFailure failure, String detail, int consecutiveFailures,
+                              Instant nextAttempt) {
+        each(l -> l.refreshFailed(jwksUri, failure, detail, consecutiveFailures, nextAttempt));
     }
 
     @Override

@@ -77,8 +77,9 @@ final class GuardedListener implements VerifierListener {
     }
 
     @Override
-    public void refreshFailed(URI jwksUri, String cause, int consecutiveFailures, Instant nextAttempt) {
-        guard("refreshFailed", () -> delegate.refreshFailed(jwksUri, cause, consecutiveFailures, nextAttempt));
+    public void refreshFailed(URI jwksUri, RefreshFailure failure, String detail, int consecutiveFailures,
+                              Instant nextAttempt) {
+        guard("refreshFailed", () -> delegate.refreshFailed(jwksUri, failure, detail, consecutiveFailures, nextAttempt));
     }
 
     @Override

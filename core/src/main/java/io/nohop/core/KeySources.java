@@ -5,8 +5,9 @@ import io.nohop.core.internal.LogText;
 import io.nohop.core.internal.keyset.FixedKeySource;
 import io.nohop.core.internal.keyset.LoadedKeySet;
 import io.nohop.core.internal.keyset.RefusedKey;
-import io.nohop.core.internal.refresh.RefreshSettings;
-import io.nohop.core.internal.refresh.RefreshingKeySource;
+import io.nohop.core.internal.refresh.KeyCache;
+import io.nohop.core.internal.refresh.RefreshEnvironment;
+import io.nohop.core.internal.refresh.RefreshOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,10 +44,13 @@ final class KeySources implements AutoCloseable {
 
     private final List<TrustedSource> sources;
     private final List<OwnedExecutor> owned;
+    // The refreshing sources' shared HTTP client and cache file; absent when every source is fixed.
+    private final Optional<KeyCache> keyCache;
 
-    private KeySources(List<TrustedSource> sources, List<OwnedExecutor> owned) {
+    private KeySources(List<TrustedSource> sources, List<OwnedExecutor> owned, Optional<KeyCache> keyCache) {
         this.sources = List.copyOf(sources);
         this.owned = List.copyOf(owned);
+        this.keyCache = keyCache;
     }
 
     /**
@@ -60,32 +64,44 @@ final class KeySources implements AutoCloseable {
     static KeySources assemble(TokenVerifier.Builder b, VerifierListener keySetEvents) {
         List<OwnedExecutor> owned = new ArrayList<>();
         List<TrustedSource> built = new ArrayList<>();
+        Optional<KeyCache> cache = Optional.empty();
         try {
             for (LoadedKeySet keys : b.fixedKeySets) {
                 logRefused(keys);
                 built.add(new TrustedSource(new FixedKeySource(keys), null));
             }
             if (!b.jwksUris.isEmpty() || !b.boundUris.isEmpty() || !b.discoveredIssuers.isEmpty()) {
-                RefreshSettings settings = refreshSettings(b, keySetEvents, owned);
+                RefreshOptions options = refreshOptions(b);
+                // One HTTP client (with its own threads) and one cache file for all sources of this verifier.
+                KeyCache keys = new KeyCache(refreshEnvironment(b, keySetEvents, owned), b.connectTimeout,
+                        Optional.ofNullable(b.cacheFile));
+                cache = Optional.of(keys);
                 for (URI uri : b.jwksUris) {
-                    built.add(new TrustedSource(RefreshingKeySource.forJwksUri(uri, settings), null));
+                    built.add(new TrustedSource(keys.forJwksUri(uri, options), null));
                 }
                 for (Map.Entry<String, URI> e : b.boundUris) {
-                    built.add(new TrustedSource(RefreshingKeySource.forJwksUri(e.getValue(), settings), e.getKey()));
+                    built.add(new TrustedSource(keys.forJwksUri(e.getValue(), options), e.getKey()));
                 }
                 for (String issuer : b.discoveredIssuers) {
-                    built.add(new TrustedSource(RefreshingKeySource.discovering(issuer, settings), issuer));
+                    built.add(new TrustedSource(keys.discovering(issuer, options), issuer));
                 }
             }
         } catch (RuntimeException e) {
-            new KeySources(built, owned).close();
+            // e.g. a URI refused by the loopback rule: stop what was made for the others.
+            new KeySources(built, owned, cache).close();
             throw e;
         }
-        return new KeySources(built, owned);
+        return new KeySources(built, owned, cache);
     }
 
-    private static RefreshSettings refreshSettings(TokenVerifier.Builder b, VerifierListener events,
-                                                   List<OwnedExecutor> owned) {
+    private static RefreshOptions refreshOptions(TokenVerifier.Builder b) {
+        // defaultRefresh goes unclamped: RefreshTiming clamps it between the bounds.
+        return new RefreshOptions(b.minRefresh, b.defaultRefresh, b.maxRefresh, b.maxStaleness, b.initialRetryDelay,
+                b.negativeKidTtl, b.fetchTimeout, b.maxJwksBytes, b.unsafeAllowPlainHttp);
+    }
+
+    private static RefreshEnvironment refreshEnvironment(TokenVerifier.Builder b, VerifierListener events,
+                                                         List<OwnedExecutor> owned) {
         ScheduledExecutorService scheduler = b.scheduler;
         if (scheduler == null) {
             DaemonThreads threads = DaemonThreads.named("jwks-scheduler");
@@ -102,11 +118,7 @@ final class KeySources implements AutoCloseable {
             fetches = own;
         }
         RandomGenerator random = b.random != null ? b.random : RandomGeneratorFactory.getDefault().create();
-        Duration defaultRefresh = b.defaultRefresh.compareTo(b.minRefresh) < 0 ? b.minRefresh
-                : b.defaultRefresh.compareTo(b.maxRefresh) > 0 ? b.maxRefresh : b.defaultRefresh;
-        return new RefreshSettings(b.minRefresh, defaultRefresh, b.maxRefresh, b.maxStaleness, b.initialRetryDelay,
-                b.negativeKidTtl, b.connectTimeout, b.fetchTimeout, b.maxJwksBytes, b.unsafeAllowPlainHttp,
-                Optional.ofNullable(b.cacheFile), b.clock, scheduler, fetches, random, events);
+        return new RefreshEnvironment(b.clock, scheduler, fetches, random, events);
     }
 
     private static void logRefused(LoadedKeySet keys) {
@@ -165,6 +177,8 @@ final class KeySources implements AutoCloseable {
         for (TrustedSource source : sources) {
             source.source().close();
         }
+        // After the sources: they have aborted their exchanges; this stops the shared HTTP client's threads.
+        keyCache.ifPresent(KeyCache::close);
         for (OwnedExecutor executor : owned) {
             executor.executor().shutdownNow();
         }

@@ -8,6 +8,7 @@ import io.nohop.core.internal.keyset.JwsAlgorithm;
 import io.nohop.core.internal.keyset.KeySetLoader;
 import io.nohop.core.internal.keyset.LoadedKeySet;
 import io.nohop.core.internal.keyset.VerificationKey;
+import io.nohop.core.internal.refresh.EndpointUriRule;
 import org.jspecify.annotations.Nullable;
 
 import java.net.URI;
@@ -667,10 +668,15 @@ public final class TokenVerifier implements AutoCloseable {
 
         /**
          * Persists every accepted key set to this file (written atomically) and, at start, serves a
-         * file younger than the staleness bound at once, so a restart during an endpoint outage keeps
-         * authenticating. Default: not persisted.
+         * key set confirmed within the staleness bound at once, so a restart during an endpoint outage
+         * keeps authenticating. One file serves every key source of the verifier (several
+         * {@code trustIssuer} / {@code discoverIssuer}): it holds one entry per source, keyed by the
+         * source's JWKS URI (or issuer metadata URL), and each source restores its own entry. A file or
+         * entry that cannot be used is logged with why and ignored (the source then fetches as without
+         * a file); a file that cannot be written is logged and the keys stay in memory. Give each
+         * verifier (each process) its own file. Default: not persisted.
          *
-         * @param file the cache file; its directory must exist
+         * @param file the cache file; its directory is created if missing
          * @return this builder
          */
         public Builder cacheFile(Path file) {
@@ -679,8 +685,9 @@ public final class TokenVerifier implements AutoCloseable {
         }
 
         /**
-         * Allows plain {@code http} JWKS URIs to hosts other than loopback. Unsafe: anyone on the path
-         * can then substitute keys.
+         * Allows plain {@code http} JWKS URIs to hosts other than loopback (without it, plain http is
+         * allowed only to {@code localhost} and the IP literals of 127.0.0.0/8 and {@code ::1}, decided
+         * by address without a DNS lookup). Unsafe: anyone on the path can then substitute keys.
          *
          * @return this builder
          */
@@ -757,6 +764,9 @@ public final class TokenVerifier implements AutoCloseable {
          *
          * @return a verifier; close it to stop the background refresh
          * @throws IllegalStateException when the settings are incomplete or contradict each other
+         * @throws IllegalArgumentException when a key endpoint is plain {@code http} to a host other than
+         *         loopback ({@code localhost}, 127.0.0.0/8, {@code ::1}) and {@link #unsafeAllowPlainHttp()}
+         *         was not called
          */
         public TokenVerifier build() {
             int sourceCount = fixedKeySets.size() + jwksUris.size() + boundUris.size() + discoveredIssuers.size();
@@ -809,13 +819,7 @@ public final class TokenVerifier implements AutoCloseable {
         }
 
         private static URI checkHttpUri(URI uri) {
-            Objects.requireNonNull(uri, "jwksUri");
-            String scheme = uri.getScheme();
-            if (!uri.isAbsolute() || uri.getHost() == null
-                    || !("https".equalsIgnoreCase(scheme) || "http".equalsIgnoreCase(scheme))) {
-                throw new IllegalArgumentException("not an absolute http(s) URI: " + uri);
-            }
-            return uri;
+            return EndpointUriRule.requireHttpUri(uri, "jwksUri");
         }
 
         private static Duration checkPositive(Duration d, String what) {

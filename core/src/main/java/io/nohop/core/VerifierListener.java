@@ -85,14 +85,33 @@ public interface VerifierListener {
     default void refreshNotModified(URI jwksUri) { }
 
     /**
-     * A fetch failed or its answer was refused; the last good keys stay in use.
+     * A fetch failed or its answer was refused; the last good keys stay in use. Called by the default
+     * {@link #refreshFailed(URI, RefreshFailure, String, int, Instant)}; a listener that overrides that
+     * one is not called here.
      *
      * @param jwksUri the endpoint
-     * @param cause a short, fixed description of what went wrong (no response body text)
+     * @param cause {@code "code: short detail"}, e.g. {@code "timeout: timed out after 10000 ms"}: fixed
+     *              text, never response body text
      * @param consecutiveFailures failures since the last success, including this one
      * @param nextAttempt when the next attempt is scheduled
      */
     default void refreshFailed(URI jwksUri, String cause, int consecutiveFailures, Instant nextAttempt) { }
+
+    /**
+     * A fetch failed or its answer was refused, with a stable code; the last good keys stay in use.
+     * The default calls {@link #refreshFailed(URI, String, int, Instant)} with {@code cause} =
+     * {@code failure.code() + ": " + detail}, so listeners written against that method keep working.
+     *
+     * @param jwksUri the endpoint
+     * @param failure why, as a stable code
+     * @param detail a short, fixed description (no response body text, no file paths)
+     * @param consecutiveFailures failures since the last success, including this one
+     * @param nextAttempt when the next attempt is scheduled
+     */
+    default void refreshFailed(URI jwksUri, RefreshFailure failure, String detail, int consecutiveFailures,
+                               Instant nextAttempt) {
+        refreshFailed(jwksUri, failure.code() + ": " + detail, consecutiveFailures, nextAttempt);
+    }
 
     /**
      * Keys appeared in the set.

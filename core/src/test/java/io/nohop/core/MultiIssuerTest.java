@@ -69,7 +69,7 @@ class MultiIssuerTest {
         server.stop(0);
     }
 
-    private static String token(ECKey key, String issuer) throws Exception {
+    static String token(ECKey key, String issuer) throws Exception {
         Instant now = Instant.now();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
                 new JWTClaimsSet.Builder().issuer(issuer).audience("svc").subject("s")

@@ -73,6 +73,13 @@ class CliTest {
         assertFails(run("rotate", "--store", store, "--publish-lead", duration), 2, "Invalid value for option '--publish-lead'");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.evil.example/jwks.json", "http://keys.example/jwks.json"})
+    void verify_plainHttpToAHostThatIsNotLoopback_usageErrorInOneLine(String uri) {
+        assertFails(run("verify", "--jwks-uri", uri, "--issuer", "https://auth.example", "--audience", "orders"), 2,
+                "key endpoint " + uri + " is not allowed: it must use https");
+    }
+
     @Test
     void issue_badTtl_usageError() {
         assertFails(run("issue", "--store", store, "--subject", "a", "--audience", "b", "--ttl", "1.5h"), 2, "Invalid value");

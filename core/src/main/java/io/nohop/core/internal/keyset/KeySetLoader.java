@@ -6,6 +6,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
+import io.nohop.core.RefreshFailure;
 import io.nohop.core.internal.json.JsonParseException;
 import io.nohop.core.internal.json.StrictJson;
 
@@ -55,11 +56,12 @@ public final class KeySetLoader {
         try {
             root = StrictJson.parseObject(document, MAX_JSON_DEPTH);
         } catch (JsonParseException e) {
-            throw new InvalidKeySetException("key set is not valid JSON (" + e.getMessage() + ")");
+            throw new InvalidKeySetException(RefreshFailure.NOT_JSON,
+                    "key set is not valid JSON (" + e.getMessage() + ")");
         }
         Object keysMember = root.get("keys");
         if (!(keysMember instanceof List)) {
-            throw new InvalidKeySetException("document is not a JWKS: no \"keys\" array");
+            throw new InvalidKeySetException(RefreshFailure.NOT_A_JWKS, "document is not a JWKS: no \"keys\" array");
         }
         List<?> entries = (List<?>) keysMember;
         List<VerificationKey> usable = new ArrayList<>();
@@ -93,8 +95,9 @@ public final class KeySetLoader {
             }
         }
         if (usable.isEmpty()) {
-            throw new InvalidKeySetException(entries.isEmpty()
-                    ? "key set is empty" : "key set has no usable key (" + entries.size() + " refused)");
+            throw entries.isEmpty() ? new InvalidKeySetException(RefreshFailure.EMPTY_SET, "key set is empty")
+                    : new InvalidKeySetException(RefreshFailure.NO_USABLE_KEY,
+                            "key set has no usable key (" + entries.size() + " refused)");
         }
         return new LoadedKeySet(usable, refused);
     }

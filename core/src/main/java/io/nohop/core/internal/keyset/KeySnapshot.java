@@ -90,23 +90,6 @@ public final class KeySnapshot {
     }
 
     /**
-     * This snapshot's keys, with every key that is unchanged since {@code previous} replaced by the
-     * previous object (see {@link VerificationKey#sameKeyAs}).
-     *
-     * @param keys the newly loaded keys
-     * @param previous the snapshot they replace
-     * @return the keys to install
-     */
-    public static List<VerificationKey> reusingUnchanged(List<VerificationKey> keys, KeySnapshot previous) {
-        List<VerificationKey> out = new java.util.ArrayList<>(keys.size());
-        for (VerificationKey key : keys) {
-            VerificationKey old = key.kid() != null ? previous.byKid(key.kid()) : null;
-            out.add(old != null && old.sameKeyAs(key) ? old : key);
-        }
-        return out;
-    }
-
-    /**
      * The same keys with new timestamps, for a conditional GET answered 304 (nothing to re-parse).
      *
      * @param loadedAt when the endpoint confirmed the keys

@@ -4,30 +4,51 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * The last accepted JWKS document with what is needed to trust it again after a restart.
+ * One source's entry in the cache file: the last accepted document exactly as the endpoint sent it,
+ * with what is needed to trust it again after a restart.
  *
- * @param source what the key source was configured with (the JWKS URI, or the discovery URL): a file
- *               written for another source is foreign and ignored
+ * <p>Room for signed key sets: {@code mediaType} says what {@code document} is — today always a plain
+ * JWKS ({@value #JWKS}); a signed key set ({@code application/jwk-set+jwt}, a compact JWS) is stored
+ * the same way and verified again when loaded — and {@code newestIssuedAt} carries the {@code iat} of
+ * the newest signed set accepted, so that the rollback check survives a restart. A reader refuses an
+ * entry whose media type it cannot use, and says so.
+ *
+ * @param source what the key source was configured with (the JWKS URI, or the discovery URL): the
+ *               entry's key in the file
  * @param jwksUri where the document came from
  * @param confirmedAt when the endpoint last confirmed the document (200 or 304)
  * @param lifetime the freshness lifetime granted at that confirmation
- * @param validators the document's ETag / Last-Modified, for the first conditional request
- * @param document the raw JWKS bytes as the endpoint sent them
+ * @param revalidation the document's ETag / Last-Modified, for the first conditional request
+ * @param mediaType what {@code document} is
+ * @param newestIssuedAt the {@code iat} of the newest signed key set accepted; empty for a plain JWKS
+ * @param document the raw bytes as the endpoint sent them
  */
-record CachedKeySet(URI source, URI jwksUri, Instant confirmedAt, Duration lifetime, Validators validators,
-                    byte[] document) {
+record CachedKeySet(URI source, URI jwksUri, Instant confirmedAt, Duration lifetime, RevalidationHeaders revalidation,
+                    String mediaType, Optional<Instant> newestIssuedAt, byte[] document) {
+    /** The media type of a plain JWKS document. */
+    static final String JWKS = "application/json";
+
     CachedKeySet {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(jwksUri, "jwksUri");
         Objects.requireNonNull(confirmedAt, "confirmedAt");
         Objects.requireNonNull(lifetime, "lifetime");
-        Objects.requireNonNull(validators, "validators");
+        Objects.requireNonNull(revalidation, "revalidation");
+        Objects.requireNonNull(mediaType, "mediaType");
+        Objects.requireNonNull(newestIssuedAt, "newestIssuedAt");
         Objects.requireNonNull(document, "document");
     }
 
-    CachedKeySet confirmedAgain(Instant at, Duration newLifetime, Validators newValidators) {
-        return new CachedKeySet(source, jwksUri, at, newLifetime, newValidators, document);
+    /** @return an entry for a plain JWKS document */
+    static CachedKeySet jwks(URI source, URI jwksUri, Instant confirmedAt, Duration lifetime,
+                             RevalidationHeaders revalidation, byte[] document) {
+        return new CachedKeySet(source, jwksUri, confirmedAt, lifetime, revalidation, JWKS, Optional.empty(), document);
+    }
+
+    CachedKeySet confirmedAgain(Instant at, Duration newLifetime, RevalidationHeaders newRevalidation) {
+        return new CachedKeySet(source, jwksUri, at, newLifetime, newRevalidation, mediaType, newestIssuedAt, document);
     }
 }

@@ -1,5 +1,6 @@
 package io.nohop.core.internal.refresh;
 
+import io.nohop.core.RefreshFailure;
 import io.nohop.core.internal.json.JsonParseException;
 import io.nohop.core.internal.json.StrictJson;
 
@@ -44,32 +45,39 @@ final class DiscoveryDocument {
         try {
             metadata = StrictJson.parseObject(document, MAX_DEPTH);
         } catch (JsonParseException e) {
-            throw new Refused("discovery document is not JSON");
+            throw new Refused(RefreshFailure.NOT_JSON, "discovery document is not JSON");
         }
         if (!issuer.equals(metadata.get("issuer"))) {
-            throw new Refused("discovery document names another issuer");
+            throw new Refused(RefreshFailure.ISSUER_MISMATCH, "discovery document names another issuer");
         }
         Object jwksUri = metadata.get("jwks_uri");
         if (!(jwksUri instanceof String)) {
-            throw new Refused("discovery document has no jwks_uri string");
+            throw new Refused(RefreshFailure.BAD_METADATA, "discovery document has no jwks_uri string");
         }
         try {
             URI uri = URI.create((String) jwksUri);
             if (!uri.isAbsolute() || uri.getHost() == null) {
-                throw new Refused("discovery jwks_uri is not an absolute URL");
+                throw new Refused(RefreshFailure.BAD_METADATA, "discovery jwks_uri is not an absolute URL");
             }
             return uri;
         } catch (IllegalArgumentException e) {
-            throw new Refused("discovery jwks_uri is not a URI");
+            throw new Refused(RefreshFailure.BAD_METADATA, "discovery jwks_uri is not a URI");
         }
     }
 
-    /** Why a metadata document was refused (fixed text). */
+    /** Why a metadata document was refused: a code and fixed text. */
     static final class Refused extends Exception {
         private static final long serialVersionUID = 1L;
 
-        Refused(String why) {
+        private final RefreshFailure failure;
+
+        Refused(RefreshFailure failure, String why) {
             super(why, null, false, false);
+            this.failure = failure;
+        }
+
+        RefreshFailure failure() {
+            return failure;
         }
     }
 }

@@ -1,23 +1,25 @@
 package io.nohop.core.internal.refresh;
 
+import io.nohop.core.RefreshFailure;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
-/** What one bounded HTTP fetch produced: a body, a 304, or a failure described by fixed text. */
+/** What one bounded HTTP fetch produced: a body, a 304, or a failure with its code and fixed text. */
 sealed interface FetchResult {
 
     /**
      * A 200 answer whose whole body arrived within the bounds.
      *
      * @param body the body bytes (at most the configured cap)
-     * @param validators the response's ETag / Last-Modified
+     * @param revalidation the response's ETag / Last-Modified
      * @param freshness the lifetime the response declared, if any
      */
-    record Body(byte[] body, Validators validators, Optional<Duration> freshness) implements FetchResult {
+    record Body(byte[] body, RevalidationHeaders revalidation, Optional<Duration> freshness) implements FetchResult {
         public Body {
             Objects.requireNonNull(body, "body");
-            Objects.requireNonNull(validators, "validators");
+            Objects.requireNonNull(revalidation, "revalidation");
             Objects.requireNonNull(freshness, "freshness");
         }
     }
@@ -25,30 +27,37 @@ sealed interface FetchResult {
     /**
      * A 304 answer to a conditional request: the document held is still current.
      *
-     * @param validators validators the 304 repeated (may be empty)
+     * @param revalidation validators the 304 repeated (may be empty)
      * @param freshness the lifetime the response declared, if any
      */
-    record NotModified(Validators validators, Optional<Duration> freshness) implements FetchResult {
+    record NotModified(RevalidationHeaders revalidation, Optional<Duration> freshness) implements FetchResult {
         public NotModified {
-            Objects.requireNonNull(validators, "validators");
+            Objects.requireNonNull(revalidation, "revalidation");
             Objects.requireNonNull(freshness, "freshness");
         }
     }
 
     /**
-     * No usable answer.
+     * No usable answer (or an answer refused).
      *
-     * @param cause short fixed text, never response body text
+     * @param failure the stable code
+     * @param detail short fixed text, never response body text or a file path
      * @param retryAfter the delay the server asked for (429, 503), if any
      */
-    record Failed(String cause, Optional<Duration> retryAfter) implements FetchResult {
+    record Failed(RefreshFailure failure, String detail, Optional<Duration> retryAfter) implements FetchResult {
         public Failed {
-            Objects.requireNonNull(cause, "cause");
+            Objects.requireNonNull(failure, "failure");
+            Objects.requireNonNull(detail, "detail");
             Objects.requireNonNull(retryAfter, "retryAfter");
         }
 
-        static Failed because(String cause) {
-            return new Failed(cause, Optional.empty());
+        static Failed of(RefreshFailure failure, String detail) {
+            return new Failed(failure, detail, Optional.empty());
+        }
+
+        /** @return {@code "code: detail"}, as health's {@code lastError} shows it */
+        String text() {
+            return failure.code() + ": " + detail;
         }
     }
 }

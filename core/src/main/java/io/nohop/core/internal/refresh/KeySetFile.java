@@ -1,7 +1,13 @@
 package io.nohop.core.internal.refresh;
 
+import io.nohop.core.internal.LogText;
 import io.nohop.core.internal.json.JsonParseException;
 import io.nohop.core.internal.json.StrictJson;
+import io.nohop.core.internal.keyset.InvalidKeySetException;
+import io.nohop.core.internal.keyset.KeySetLoader;
+import io.nohop.core.internal.keyset.LoadedKeySet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
@@ -17,35 +23,66 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The last-known-good file: one small JSON envelope holding the raw JWKS document (base64) and its
- * metadata. Written atomically — a temp file in the same directory, fsync, atomic rename — so that a
- * crash mid-write leaves either the old file or the new one, never half of one.
+ * The last-known-good file of one verifier: one small JSON envelope with one entry per key source
+ * ({@link CachedKeySet}, keyed by what the source was configured with), so that any number of sources
+ * — several {@code trustIssuer} / {@code discoverIssuer} — share the one configured file and each is
+ * restored after a restart.
  *
- * <pre>{"format":"nohop-keyset-cache/1","source":"…","jwksUri":"…","confirmedAt":"2025-…Z",
- *  "lifetime":"PT5M","etag":"…","lastModified":"…","document":"base64…"}</pre>
+ * <pre>{"format":"nohop-keyset-cache/2","entries":[{"source":"…","jwksUri":"…","confirmedAt":"2030-…Z",
+ *  "lifetime":"PT5M","etag":"…","lastModified":"…","mediaType":"application/json","document":"base64…"},…]}</pre>
+ *
+ * <p>A source's write reads the file, replaces its own entry, keeps the others that are still within
+ * the staleness bound (at most {@value #MAX_ENTRIES}, newest first), and replaces the file atomically —
+ * a temp file in the same directory, fsync, atomic rename — so that a crash mid-write leaves either the
+ * old file or the new one, never half of one. Writes to one path are serialized within the JVM; two
+ * processes must not share a file (each would drop the other's entries it cannot see in time). A file
+ * in the previous single-source format ({@value #FORMAT_V1}) is read as one entry.
+ *
+ * <p>Nothing is refused silently: a file or an entry that cannot be used is logged with why (WARN), and
+ * a file without an entry for a source says so (INFO); the source then fetches as if there were no
+ * file. Never fatal: a file that cannot be written leaves the keys in memory.
  */
 final class KeySetFile {
-    static final String FORMAT = "nohop-keyset-cache/1";
+    static final String FORMAT = "nohop-keyset-cache/2";
+    static final String FORMAT_V1 = "nohop-keyset-cache/1";
+    static final int MAX_ENTRIES = 64;
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeySetFile.class);
     private static final int MAX_DEPTH = 4;
-    // base64 grows the document by 4/3; the rest of the envelope is small.
-    private static final int ENVELOPE_OVERHEAD = 16 * 1024;
+    private static final int MAX_ERROR_TEXT = 160;
+    // base64 grows the document by 4/3; the rest of an entry is small.
+    private static final int ENTRY_OVERHEAD = 16 * 1024;
+    // One lock per file within the JVM: two verifiers writing one path must not lose each other's entries.
+    private static final Map<Path, Object> WRITE_LOCKS = new ConcurrentHashMap<>();
 
     private final Path path;
+    private final int maxDocumentBytes;
     private final long maxFileBytes;
+
+    /** A usable entry, with its document loaded. @param entry the entry @param keys its keys */
+    record Restored(CachedKeySet entry, LoadedKeySet keys) {
+    }
 
     /**
      * @param path where the file lives
-     * @param maxDocumentBytes the body cap; a larger file is refused without being read
+     * @param maxDocumentBytes the body cap; larger documents are refused, a larger file is not read
      */
     KeySetFile(Path path, int maxDocumentBytes) {
         this.path = Objects.requireNonNull(path, "path");
-        this.maxFileBytes = (long) maxDocumentBytes * 4 / 3 + 4 + ENVELOPE_OVERHEAD;
+        this.maxDocumentBytes = maxDocumentBytes;
+        this.maxFileBytes = ((long) maxDocumentBytes * 4 / 3 + 4 + ENTRY_OVERHEAD) * MAX_ENTRIES;
     }
 
     Path path() {
@@ -53,12 +90,105 @@ final class KeySetFile {
     }
 
     /**
-     * Reads and checks the envelope (not the document inside, which the key loader judges).
+     * Finds this source's entry and checks that it may be served: written for this source (and, when
+     * the JWKS URI is configured, for that URI), confirmed neither in the future nor longer ago than the
+     * staleness bound, a media type this version can use, and a key set with a usable key.
      *
-     * @return the cached key set, or empty when there is no file
+     * @param source what the source was configured with
+     * @param jwksUri the source's JWKS URI when configured (empty for a discovering source)
+     * @param now the current instant
+     * @param maxStaleness how long after its confirmation an entry may still be served
+     * @return the entry with its keys, or empty (logged, with why)
+     */
+    Optional<Restored> restore(URI source, Optional<URI> jwksUri, Instant now, Duration maxStaleness) {
+        Map<URI, CachedKeySet> entries;
+        try {
+            entries = read();
+        } catch (Unreadable e) {
+            LOG.warn("ignoring key cache file {}: {}", path, e.getMessage());
+            return Optional.empty();
+        }
+        if (entries.isEmpty()) {
+            LOG.debug("no key cache file at {} yet", path);
+            return Optional.empty();
+        }
+        CachedKeySet entry = entries.get(source);
+        if (entry == null) {
+            LOG.info("key cache file {} holds no key set for {} yet", path, source);
+            return Optional.empty();
+        }
+        Instant usableUntil = entry.confirmedAt().plus(maxStaleness);
+        String refusal = null;
+        if (jwksUri.filter(u -> !u.equals(entry.jwksUri())).isPresent()) {
+            refusal = "it was fetched from another JWKS URI";
+        } else if (entry.confirmedAt().isAfter(now)) {
+            refusal = "its confirmation time lies in the future";
+        } else if (!now.isBefore(usableUntil)) {
+            refusal = "it is older than the staleness bound";
+        } else if (!CachedKeySet.JWKS.equals(entry.mediaType())) {
+            refusal = "it holds a document of type " + LogText.escape(entry.mediaType(), 80)
+                    + ", which this version cannot use";
+        } else if (entry.document().length > maxDocumentBytes) {
+            refusal = "its document is larger than " + maxDocumentBytes + " bytes";
+        }
+        LoadedKeySet keys = null;
+        if (refusal == null) {
+            try {
+                keys = KeySetLoader.load(entry.document());
+            } catch (InvalidKeySetException e) {
+                refusal = "its key set is unusable (" + LogText.escape(e.getMessage(), MAX_ERROR_TEXT) + ")";
+            }
+        }
+        if (refusal != null) {
+            LOG.warn("ignoring the key set for {} in cache file {}: {}", source, path, refusal);
+            return Optional.empty();
+        }
+        LOG.info("serving {} keys for {} from cache file {} (confirmed at {}, usable until {}) while refreshing",
+                keys.keys().size(), source, path, entry.confirmedAt(), usableUntil);
+        return Optional.of(new Restored(entry, keys));
+    }
+
+    /**
+     * Stores one source's entry, keeping the other sources' entries that are still within
+     * {@code keepOthersFor} of their confirmation. Never throws: a failure is logged and the keys stay
+     * in memory (only a restart during an outage would lack them).
+     *
+     * @param entry the entry to store
+     * @param now the current instant
+     * @param keepOthersFor how long after its confirmation another source's entry is worth keeping
+     */
+    void save(CachedKeySet entry, Instant now, Duration keepOthersFor) {
+        synchronized (WRITE_LOCKS.computeIfAbsent(path.toAbsolutePath().normalize(), p -> new Object())) {
+            List<CachedKeySet> kept = new ArrayList<>();
+            try {
+                for (CachedKeySet other : read().values()) {
+                    if (!other.source().equals(entry.source()) && other.confirmedAt().plus(keepOthersFor).isAfter(now)) {
+                        kept.add(other);
+                    }
+                }
+            } catch (Unreadable e) {
+                LOG.warn("replacing unreadable key cache file {} ({})", path, e.getMessage());
+            }
+            kept.sort(Comparator.comparing(CachedKeySet::confirmedAt).reversed());
+            List<CachedKeySet> entries = new ArrayList<>();
+            entries.add(entry);
+            entries.addAll(kept.subList(0, Math.min(kept.size(), MAX_ENTRIES - 1)));
+            try {
+                write(entries);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("could not write key cache file {} ({}); keys stay in memory", path,
+                        e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    /**
+     * Reads and checks the envelope (not the documents inside, which the key loader judges).
+     *
+     * @return the entries by source; empty when there is no file
      * @throws Unreadable when the file exists but is not a valid envelope
      */
-    Optional<CachedKeySet> read() throws Unreadable {
+    Map<URI, CachedKeySet> read() throws Unreadable {
         byte[] bytes;
         try {
             if (Files.size(path) > maxFileBytes) {
@@ -66,7 +196,7 @@ final class KeySetFile {
             }
             bytes = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
-            return Optional.empty();
+            return Map.of();
         } catch (IOException e) {
             throw new Unreadable("cannot read (" + e.getClass().getSimpleName() + ")");
         }
@@ -76,30 +206,62 @@ final class KeySetFile {
         } catch (JsonParseException e) {
             throw new Unreadable("not JSON");
         }
-        if (!FORMAT.equals(envelope.get("format"))) {
+        Object format = envelope.get("format");
+        if (FORMAT_V1.equals(format)) {
+            CachedKeySet only = entry(envelope);
+            return Map.of(only.source(), only);
+        }
+        if (!FORMAT.equals(format) || !(envelope.get("entries") instanceof List<?> list)) {
             throw new Unreadable("not a " + FORMAT + " file");
         }
+        if (list.size() > MAX_ENTRIES) {
+            throw new Unreadable("more than " + MAX_ENTRIES + " entries");
+        }
+        Map<URI, CachedKeySet> entries = new LinkedHashMap<>();
+        for (Object member : list) {
+            if (!(member instanceof Map<?, ?> map)) {
+                throw new Unreadable("an entry is not an object");
+            }
+            @SuppressWarnings("unchecked")
+            CachedKeySet entry = entry((Map<String, Object>) map);
+            if (entries.put(entry.source(), entry) != null) {
+                throw new Unreadable("two entries for one source");
+            }
+        }
+        return entries;
+    }
+
+    private static CachedKeySet entry(Map<String, Object> members) throws Unreadable {
         try {
-            return Optional.of(new CachedKeySet(
-                    URI.create(text(envelope, "source")),
-                    URI.create(text(envelope, "jwksUri")),
-                    Instant.parse(text(envelope, "confirmedAt")),
-                    Duration.parse(text(envelope, "lifetime")),
-                    new Validators(optionalText(envelope, "etag"), optionalText(envelope, "lastModified")),
-                    Base64.getDecoder().decode(text(envelope, "document"))));
+            return new CachedKeySet(
+                    URI.create(text(members, "source")),
+                    URI.create(text(members, "jwksUri")),
+                    Instant.parse(text(members, "confirmedAt")),
+                    Duration.parse(text(members, "lifetime")),
+                    new RevalidationHeaders(optionalText(members, "etag"), optionalText(members, "lastModified")),
+                    optionalText(members, "mediaType").orElse(CachedKeySet.JWKS),
+                    optionalText(members, "newestIssuedAt").map(Instant::parse),
+                    Base64.getDecoder().decode(text(members, "document")));
         } catch (IllegalArgumentException | DateTimeParseException e) {
             throw new Unreadable("malformed member");
         }
     }
 
     /**
-     * Replaces the file atomically.
+     * Replaces the file atomically with exactly these entries.
      *
-     * @param keys what to persist
+     * @param entries what to persist
      * @throws IOException when the file cannot be written (the previous file, if any, is intact)
      */
-    void write(CachedKeySet keys) throws IOException {
-        byte[] bytes = envelope(keys).getBytes(StandardCharsets.UTF_8);
+    void write(Collection<CachedKeySet> entries) throws IOException {
+        List<Object> list = new ArrayList<>();
+        for (CachedKeySet entry : entries) {
+            list.add(members(entry));
+        }
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        envelope.put("format", FORMAT);
+        envelope.put("entries", list);
+        byte[] bytes = (StrictJson.writeCompact(envelope) + "\n").getBytes(StandardCharsets.UTF_8);
         Path dir = path.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path temp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
@@ -122,6 +284,20 @@ final class KeySetFile {
         syncDirectory(dir);
     }
 
+    private static Map<String, Object> members(CachedKeySet entry) {
+        Map<String, Object> members = new LinkedHashMap<>();
+        members.put("source", entry.source().toString());
+        members.put("jwksUri", entry.jwksUri().toString());
+        members.put("confirmedAt", entry.confirmedAt().toString());
+        members.put("lifetime", entry.lifetime().toString());
+        entry.revalidation().etag().ifPresent(etag -> members.put("etag", etag));
+        entry.revalidation().lastModified().ifPresent(date -> members.put("lastModified", date));
+        members.put("mediaType", entry.mediaType());
+        entry.newestIssuedAt().ifPresent(iat -> members.put("newestIssuedAt", iat.toString()));
+        members.put("document", Base64.getEncoder().encodeToString(entry.document()));
+        return members;
+    }
+
     // Makes the rename itself durable; not every platform can open a directory, so failure is ignored.
     private static void syncDirectory(Path dir) {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
@@ -131,49 +307,16 @@ final class KeySetFile {
         }
     }
 
-    private static String envelope(CachedKeySet keys) {
-        StringBuilder json = new StringBuilder(keys.document().length * 4 / 3 + 512);
-        json.append('{');
-        member(json, "format", FORMAT).append(',');
-        member(json, "source", keys.source().toString()).append(',');
-        member(json, "jwksUri", keys.jwksUri().toString()).append(',');
-        member(json, "confirmedAt", keys.confirmedAt().toString()).append(',');
-        member(json, "lifetime", keys.lifetime().toString()).append(',');
-        keys.validators().etag().ifPresent(etag -> member(json, "etag", etag).append(','));
-        keys.validators().lastModified().ifPresent(date -> member(json, "lastModified", date).append(','));
-        member(json, "document", Base64.getEncoder().encodeToString(keys.document()));
-        return json.append("}\n").toString();
-    }
-
-    private static StringBuilder member(StringBuilder json, String name, String value) {
-        return quote(quote(json, name).append(':'), value);
-    }
-
-    private static StringBuilder quote(StringBuilder json, String text) {
-        json.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '"' || c == '\\') {
-                json.append('\\').append(c);
-            } else if (c < 0x20 || c == 0x7f) {
-                json.append(String.format("\\u%04x", (int) c));
-            } else {
-                json.append(c);
-            }
-        }
-        return json.append('"');
-    }
-
-    private static String text(Map<String, Object> envelope, String name) throws Unreadable {
-        Object value = envelope.get(name);
+    private static String text(Map<String, Object> members, String name) throws Unreadable {
+        Object value = members.get(name);
         if (!(value instanceof String)) {
             throw new Unreadable("member " + name + " missing or not a string");
         }
         return (String) value;
     }
 
-    private static Optional<String> optionalText(Map<String, Object> envelope, String name) throws Unreadable {
-        return envelope.containsKey(name) ? Optional.of(text(envelope, name)) : Optional.empty();
+    private static Optional<String> optionalText(Map<String, Object> members, String name) throws Unreadable {
+        return members.containsKey(name) ? Optional.of(text(members, name)) : Optional.empty();
     }
 
     /** The file exists but cannot be used; the message is fixed text, safe to log. */

@@ -11,11 +11,14 @@ import java.util.random.RandomGenerator;
  * <li>after a confirmation (200 or 304): the freshness lifetime is the endpoint's max-age clamped to
  *     [minRefresh, maxRefresh] (defaultRefresh without one); the next refresh runs ahead of expiry, at a
  *     random 75–95% of the lifetime, never sooner than minRefresh;</li>
- * <li>after the n-th consecutive failure: exponential backoff from initialRetryDelay, doubling, capped at
- *     maxRefresh, with full jitter over the window — except that it never goes below half the initial
- *     backoff, so an unlucky draw near zero cannot turn a failing endpoint into a tight retry loop.
+ * <li>after the n-th consecutive failure: exponential backoff from initialRetryDelay, doubling, capped
+ *     at maxRefresh, with full jitter over the window — except that it never goes below half the initial
+ *     retry delay, so an unlucky draw near zero cannot turn a failing endpoint into a tight retry loop.
  *     A {@code Retry-After} the server sent is honoured as a lower bound, still capped at maxRefresh.</li>
  * </ul>
+ *
+ * <p>The random generator may be shared by the sources of one verifier, whose fetch rounds may run on
+ * several threads: every draw takes its lock.
  */
 final class RefreshTiming {
     static final double EARLIEST_FRACTION = 0.75;
@@ -27,12 +30,12 @@ final class RefreshTiming {
     private final Duration initialRetryDelay;
     private final RandomGenerator random;
 
-    RefreshTiming(RefreshSettings settings) {
-        this.minRefresh = settings.minRefresh();
-        this.maxRefresh = settings.maxRefresh();
-        this.defaultRefresh = clamp(settings.defaultRefresh());
-        this.initialRetryDelay = min(settings.initialRetryDelay(), maxRefresh);
-        this.random = settings.random();
+    RefreshTiming(RefreshOptions options, RandomGenerator random) {
+        this.minRefresh = options.minRefresh();
+        this.maxRefresh = options.maxRefresh();
+        this.defaultRefresh = clamp(options.defaultRefresh());
+        this.initialRetryDelay = min(options.initialRetryDelay(), maxRefresh);
+        this.random = random;
     }
 
     /**
@@ -48,15 +51,15 @@ final class RefreshTiming {
      * @return the delay until the next refresh: 75–95% of the lifetime, at least minRefresh
      */
     Duration refreshDelay(Duration lifetime) {
-        double fraction = EARLIEST_FRACTION + (LATEST_FRACTION - EARLIEST_FRACTION) * random.nextDouble();
+        double fraction = EARLIEST_FRACTION + (LATEST_FRACTION - EARLIEST_FRACTION) * draw();
         return max(minRefresh, Duration.ofMillis((long) (lifetime.toMillis() * fraction)));
     }
 
     /**
      * @param consecutiveFailures failures so far, including the one just seen (at least 1)
-     * @return the largest backoff delay for that failure: initialRetryDelay × 2^(n−1), capped at maxRefresh
+     * @return the largest retry delay for that failure: initialRetryDelay × 2^(n−1), capped at maxRefresh
      */
-    Duration backoffCeiling(int consecutiveFailures) {
+    Duration retryDelayCeiling(int consecutiveFailures) {
         int doublings = Math.max(0, consecutiveFailures - 1);
         if (doublings >= 40) {
             return maxRefresh;
@@ -67,7 +70,7 @@ final class RefreshTiming {
     }
 
     /** @return the smallest retry delay: half the initial retry delay */
-    Duration backoffFloor() {
+    Duration retryDelayFloor() {
         return initialRetryDelay.dividedBy(2);
     }
 
@@ -77,12 +80,18 @@ final class RefreshTiming {
      * @return the delay until the retry
      */
     Duration retryDelay(int consecutiveFailures, Optional<Duration> retryAfter) {
-        Duration ceiling = backoffCeiling(consecutiveFailures);
-        Duration floor = min(backoffFloor(), ceiling);
+        Duration ceiling = retryDelayCeiling(consecutiveFailures);
+        Duration floor = min(retryDelayFloor(), ceiling);
         long span = ceiling.toMillis() - floor.toMillis();
-        Duration jittered = floor.plusMillis((long) (span * random.nextDouble()));
+        Duration jittered = floor.plusMillis((long) (span * draw()));
         Duration delay = retryAfter.map(asked -> max(asked, jittered)).orElse(jittered);
         return min(delay, maxRefresh);
+    }
+
+    private double draw() {
+        synchronized (random) {
+            return random.nextDouble();
+        }
     }
 
     private Duration clamp(Duration d) {

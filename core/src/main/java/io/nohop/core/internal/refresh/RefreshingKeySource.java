@@ -1,10 +1,8 @@
 package io.nohop.core.internal.refresh;
 
-import io.nohop.core.internal.LogText;
-
+import io.nohop.core.RefreshFailure;
 import io.nohop.core.VerifierHealth;
-import io.nohop.core.VerifierListener;
-import io.nohop.core.internal.keyset.RefusedKey;
+import io.nohop.core.internal.LogText;
 import io.nohop.core.internal.keyset.InvalidKeySetException;
 import io.nohop.core.internal.keyset.KeySetLoader;
 import io.nohop.core.internal.keyset.KeySnapshot;
@@ -13,39 +11,38 @@ import io.nohop.core.internal.keyset.LoadedKeySet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * Keys learned from a JWKS endpoint in the background, kept fresh ahead of expiry, and kept in use
- * (within the staleness bound) while the endpoint is slow, down or wrong.
+ * (within the staleness bound) while the endpoint is slow, down or wrong. Made by {@link KeyCache}.
  *
- * <p>Layers, each its own class: {@link BoundedFetcher} (one bounded HTTP fetch),
- * {@link RefreshTiming} (freshness, refresh-ahead and backoff, all jittered), {@link UnknownKidGate}
- * (rate limit and negative entries for unknown kids), {@link KeySetFile} (last-known-good
- * persistence), {@link DiscoveryDocument} (OpenID metadata). This class only sequences them.
+ * <p>This class only drives the parts, each its own class: {@link KeySetFetcher} (one bounded HTTP
+ * fetch, on the verifier's shared client), {@link RefreshTiming} (freshness, refresh-ahead and retry
+ * delays, jittered), {@link UnknownKidGate} (rate limit, negative entries and deferred refreshes for
+ * unknown kids), {@link KeySetChanges} (the one diff per accepted document), {@link KeySetFile}
+ * (last-known-good persistence), {@link DiscoveryDocument} (OpenID metadata), {@link StatusTracker}
+ * (status changes), {@link SourceEvents} (logs and listener calls).
  *
- * <p>Threads: the request path ({@link #snapshot()}, {@link #unknownKid(String)}) reads one volatile
- * reference and a few atomics, never blocks and never throws. Timers run on the settings' scheduler;
- * fetches on the settings' fetch executor, one at a time per source: every trigger (schedule, retry,
- * unknown kid) that arrives while a fetch is in flight collapses into it.
+ * <p>Concurrency contract:
+ * <ul>
+ * <li>Everything the source knows is one immutable {@link KeyCacheState} in one volatile field. The
+ *     request path ({@link #snapshot()}, {@link #unknownKid(String)}) and {@link #health()} read it
+ *     with one volatile read, never block and never throw; keys and their confirmation change together.</li>
+ * <li>One writer at a time: the state is replaced only by {@link #start()} (before any fetch can be
+ *     scheduled) and by the fetch round, of which at most one runs per source ({@code fetchInFlight});
+ *     every trigger (schedule, retry, unknown kid) that arrives while a round is in flight collapses
+ *     into it. So a transition reads the state, computes the next one and publishes it without a lock.</li>
+ * <li>Rounds run on the environment's fetch executor, timers on its scheduler; the HTTP exchange itself
+ *     on the shared client's threads, bounded by the fetch deadline. {@link #close()} may come from any
+ *     thread: it stops the timers and aborts the exchange in flight, and nothing is published after it.</li>
+ * </ul>
  *
  * <p>Health: FRESH while the last confirmation's freshness lifetime lasts (a failed refresh-ahead does
  * not change that); STALE after it, while the keys are still within {@code maxStaleness} of their last
@@ -53,92 +50,51 @@ import java.util.stream.Collectors;
  */
 public final class RefreshingKeySource implements KeySource {
     private static final Logger LOG = LoggerFactory.getLogger(RefreshingKeySource.class);
-    private static final int MAX_ERROR_TEXT = 160;
 
-    private final RefreshSettings settings;
-    private final Clock clock;
-    /** What the source was configured with: the JWKS URI, or the discovery metadata URL. */
-    private final URI configured;
     private final Optional<String> discoveredIssuer;
-    private final RefreshTiming timing;
-    private final UnknownKidGate gate;
+    private final RefreshOptions options;
+    private final RefreshEnvironment environment;
+    private final Clock clock;
+    private final KeySetFetcher fetcher;
     private final Optional<KeySetFile> file;
-    private final RefusedKeyReport refusedKeys = new RefusedKeyReport();
+    private final RefreshTiming timing;
+    private final SourceEvents events;
+    private final UnknownKidGate gate;
+    private final StatusTracker status;
+    private final TimerSlot refreshTimer;
+    private final RoundProgress progress = new RoundProgress();
 
-    private volatile KeySnapshot snapshot = KeySnapshot.EMPTY;
-    private volatile RefreshState state = RefreshState.INITIAL;
-    private volatile Optional<URI> jwksUri;
-    private volatile BoundedFetcher fetcher;
-
+    private volatile KeyCacheState state;
+    private volatile KeySetFetcher.Call inFlight;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean fetchInFlight = new AtomicBoolean();
-    private final AtomicBoolean deferredPending = new AtomicBoolean();
-    private final AtomicBoolean listenerFailureLogged = new AtomicBoolean();
-    private final AtomicReference<VerifierHealth.Status> reportedStatus =
-            new AtomicReference<>(VerifierHealth.Status.DOWN);
 
-    private final Object timers = new Object();
-    private ScheduledFuture<?> refreshTimer;
-    private ScheduledFuture<?> statusTimer;
-    private Instant statusTimerAt;
-    private ScheduledFuture<?> deferredTimer;
-
-    // Rounds are counted so that awaitKid can wait for "a fetch that started after I asked".
-    private final AtomicLong roundsStarted = new AtomicLong();
-    private final AtomicLong roundsCompleted = new AtomicLong();
-    private final ReentrantLock progressLock = new ReentrantLock();
-    private final Condition progress = progressLock.newCondition();
-
-    private RefreshingKeySource(URI configured, Optional<URI> jwksUri, Optional<String> issuer,
-                                RefreshSettings settings) {
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.clock = settings.clock();
-        this.configured = configured;
-        this.jwksUri = jwksUri;
-        this.discoveredIssuer = issuer;
-        this.timing = new RefreshTiming(settings);
-        this.gate = new UnknownKidGate(settings.minRefresh(), settings.negativeKidTtl(), clock);
-        this.file = settings.cacheFile().map(path -> new KeySetFile(path, settings.maxBodyBytes()));
+    RefreshingKeySource(URI configured, Optional<URI> jwksUri, Optional<String> discoveredIssuer,
+                        RefreshOptions options, RefreshEnvironment environment, KeySetFetcher fetcher,
+                        Optional<KeySetFile> file) {
+        this.discoveredIssuer = discoveredIssuer;
+        this.options = options;
+        this.environment = environment;
+        this.clock = environment.clock();
+        this.fetcher = fetcher;
+        this.file = file;
+        this.state = KeyCacheState.initial(configured, jwksUri);
+        this.timing = new RefreshTiming(options, environment.random());
+        this.events = new SourceEvents(environment.listener());
+        this.refreshTimer = new TimerSlot(environment.scheduler(), "refresh");
+        this.gate = new UnknownKidGate(options.minRefresh(), options.negativeKidTtl(), clock,
+                new TimerSlot(environment.scheduler(), "unknown-kid"),
+                new TimerSlot(environment.scheduler(), "deferred unknown-kid"),
+                this::requestFetch, () -> state.consecutiveFailures() == 0);
+        this.status = new StatusTracker(() -> state, clock, new TimerSlot(environment.scheduler(), "status"), events);
     }
 
-    /**
-     * @param jwksUri the JWKS endpoint
-     * @param settings validated settings
-     * @return a source; {@link #start()} begins fetching
-     * @throws IllegalArgumentException when the URI is not allowed (https required, except loopback)
-     */
-    public static RefreshingKeySource forJwksUri(URI jwksUri, RefreshSettings settings) {
-        Objects.requireNonNull(jwksUri, "jwksUri");
-        requireAllowed(jwksUri, settings);
-        return new RefreshingKeySource(jwksUri, Optional.of(jwksUri), Optional.empty(), settings);
-    }
-
-    /**
-     * @param issuer the issuer whose {@code /.well-known/openid-configuration} names the JWKS URI
-     * @param settings validated settings
-     * @return a source; {@link #start()} begins with discovery, then fetching
-     * @throws IllegalArgumentException when the metadata URL is not allowed or not a URL
-     */
-    public static RefreshingKeySource discovering(String issuer, RefreshSettings settings) {
-        Objects.requireNonNull(issuer, "issuer");
-        URI metadata = DiscoveryDocument.metadataUri(issuer);
-        requireAllowed(metadata, settings);
-        return new RefreshingKeySource(metadata, Optional.empty(), Optional.of(issuer), settings);
-    }
-
-    private static void requireAllowed(URI uri, RefreshSettings settings) {
-        if (!uri.isAbsolute() || uri.getHost() == null || !settings.allows(uri)) {
-            throw new IllegalArgumentException("key endpoint must be an https URL (plain http only to loopback, "
-                    + "unless insecure http is explicitly allowed): " + uri);
-        }
-    }
-
-    // ---------------------------------------------------------------- request path
+    // ---------------------------------------------------------------- request path and waits
 
     @Override
     public KeySnapshot snapshot() {
-        return snapshot;
+        return state.keys();
     }
 
     @Override
@@ -147,26 +103,15 @@ public final class RefreshingKeySource implements KeySource {
             return;
         }
         try {
-            if (snapshot.byKid(kid) != null) {
+            KeyCacheState s = state;
+            if (s.keys().byKid(kid) != null) {
                 return;
             }
-            if (state.consecutiveFailures() > 0 || jwksUri.isEmpty()) {
+            if (s.consecutiveFailures() > 0 || s.jwksUri().isEmpty()) {
                 // A retry with backoff is already scheduled; an extra fetch would only add load to a failing endpoint.
-                emit(l -> l.unknownKidRefreshSuppressed(currentUri()));
-                return;
-            }
-            switch (gate.admit(kid)) {
-                case REFRESH_NOW:
-                    // Through the scheduler, so that the request thread never runs a fetch itself.
-                    schedule(this::unknownKidFetch, Duration.ZERO);
-                    break;
-                case RATE_LIMITED:
-                    deferUnknownKidFetch();
-                    emit(l -> l.unknownKidRefreshSuppressed(currentUri()));
-                    break;
-                default:
-                    emit(l -> l.unknownKidRefreshSuppressed(currentUri()));
-                    break;
+                events.unknownKidRefreshSuppressed(s.shownUri());
+            } else if (gate.admit(kid) != UnknownKidGate.Decision.REFRESH_NOW) {
+                events.unknownKidRefreshSuppressed(s.shownUri());
             }
         } catch (RuntimeException e) {
             LOG.debug("unknown-kid refresh request dropped ({})", e.getClass().getSimpleName());
@@ -175,60 +120,30 @@ public final class RefreshingKeySource implements KeySource {
 
     @Override
     public KeySnapshot awaitKid(String kid, Duration maxWait) throws InterruptedException {
-        KeySnapshot now = snapshot;
+        KeySnapshot now = state.keys();
         if (kid == null || now.byKid(kid) != null || !started.get() || closed.get() || gate.isKnownAbsent(kid)) {
             return now;
         }
-        long target = roundsStarted.get() + 1;
-        awaitProgress(maxWait, () -> snapshot.byKid(kid) != null || roundsCompleted.get() >= target);
-        return snapshot;
+        long mark = progress.nextRound();
+        progress.await(maxWait, () -> closed.get() || state.keys().byKid(kid) != null || progress.completedSince(mark));
+        return state.keys();
     }
 
     @Override
     public boolean awaitFirstKeys(Duration timeout) throws InterruptedException {
-        awaitProgress(timeout, this::usableNow);
+        progress.await(timeout, () -> closed.get() || usableNow());
         return usableNow();
     }
 
     private boolean usableNow() {
-        KeySnapshot s = snapshot;
-        return !s.isEmpty() && clock.instant().isBefore(s.usableUntil());
+        KeySnapshot keys = state.keys();
+        return !keys.isEmpty() && clock.instant().isBefore(keys.usableUntil());
     }
 
-    // Real elapsed time (nanoTime): this bounds how long a caller's thread waits, which a test clock cannot shorten.
-    private void awaitProgress(Duration maxWait, java.util.function.BooleanSupplier done)
-            throws InterruptedException {
-        long budget = saturatedNanos(maxWait);
-        long begin = System.nanoTime();
-        progressLock.lock();
-        try {
-            while (!done.getAsBoolean() && !closed.get()) {
-                long left = budget - (System.nanoTime() - begin);
-                if (left <= 0) {
-                    return;
-                }
-                progress.awaitNanos(left);
-            }
-        } finally {
-            progressLock.unlock();
-        }
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return Math.max(0, d.toNanos());
-        } catch (ArithmeticException e) {
-            return d.isNegative() ? 0 : Long.MAX_VALUE;
-        }
-    }
-
-    private void signalProgress() {
-        progressLock.lock();
-        try {
-            progress.signalAll();
-        } finally {
-            progressLock.unlock();
-        }
+    /** Reads the state only: asking for health never reports or changes anything. */
+    @Override
+    public VerifierHealth.Source health() {
+        return state.health(clock.instant(), closed.get());
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -238,11 +153,12 @@ public final class RefreshingKeySource implements KeySource {
         if (closed.get() || !started.compareAndSet(false, true)) {
             return;
         }
-        fetcher = new BoundedFetcher(settings);
         // A quick local read: the keys are usable before start() returns, even if the endpoint is down.
-        file.ifPresent(this::restoreFrom);
-        scheduleRefresh(clock.instant());
-        armStatusTimer();
+        file.flatMap(f -> f.restore(state.configured(), state.jwksUri(), clock.instant(), options.maxStaleness()))
+                .ifPresent(this::serveRestored);
+        publish(state.rescheduled(clock.instant()));
+        armRefreshTimer();
+        status.check();
     }
 
     @Override
@@ -250,78 +166,17 @@ public final class RefreshingKeySource implements KeySource {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        synchronized (timers) {
-            cancel(refreshTimer);
-            cancel(statusTimer);
-            cancel(deferredTimer);
-            refreshTimer = null;
-            statusTimer = null;
-            deferredTimer = null;
+        refreshTimer.close();
+        gate.close();
+        status.close();
+        KeySetFetcher.Call call = inFlight;
+        if (call != null) {
+            call.abort();
         }
-        BoundedFetcher f = fetcher;
-        if (f != null) {
-            f.close();
-        }
-        signalProgress();
+        progress.signal();
     }
 
-    private static void cancel(ScheduledFuture<?> timer) {
-        if (timer != null) {
-            timer.cancel(false);
-        }
-    }
-
-    @Override
-    public VerifierHealth.Source health() {
-        VerifierHealth.Status status = statusAt(clock.instant());
-        reportIfChanged(status);
-        RefreshState s = state;
-        return new VerifierHealth.Source(Optional.of(currentUri()), status, snapshot.keys().size(),
-                s.lastSuccess(), s.consecutiveFailures(), s.lastError(),
-                closed.get() ? Optional.empty() : s.nextRefresh());
-    }
-
-    private URI currentUri() {
-        return jwksUri.orElse(configured);
-    }
-
-    // ---------------------------------------------------------------- triggers
-
-    private void refreshTimerFired() {
-        reportIfChanged(statusAt(clock.instant()));
-        requestFetch();
-    }
-
-    private void unknownKidFetch() {
-        // Coalesced into a fetch in flight: that round's end re-arms the deferred fetch for kids still waiting.
-        requestFetch();
-    }
-
-    private void deferUnknownKidFetch() {
-        if (!deferredPending.compareAndSet(false, true)) {
-            return;
-        }
-        Duration wait = Duration.between(clock.instant(), gate.nextAllowed());
-        ScheduledFuture<?> timer = schedule(this::deferredFetchFired, wait.isNegative() ? Duration.ZERO : wait);
-        synchronized (timers) {
-            deferredTimer = timer;
-        }
-        if (timer == null) {
-            deferredPending.set(false);
-        }
-    }
-
-    private void deferredFetchFired() {
-        deferredPending.set(false);
-        if (closed.get() || !gate.hasWaitingKids() || state.consecutiveFailures() > 0) {
-            return;
-        }
-        if (gate.claim()) {
-            requestFetch();
-        } else {
-            deferUnknownKidFetch();
-        }
-    }
+    // ---------------------------------------------------------------- one fetch round
 
     /** Starts a fetch round unless one is in flight (then this trigger collapses into it). */
     private void requestFetch() {
@@ -329,22 +184,20 @@ public final class RefreshingKeySource implements KeySource {
             return;
         }
         try {
-            settings.fetchExecutor().execute(this::fetchRound);
+            environment.fetchExecutor().execute(this::fetchRound);
         } catch (RejectedExecutionException e) {
             fetchInFlight.set(false);
             LOG.debug("fetch executor refused the key refresh");
         }
     }
 
-    // ---------------------------------------------------------------- one fetch round
-
     private void fetchRound() {
-        roundsStarted.incrementAndGet();
+        progress.roundStarted();
         try {
             if (closed.get()) {
                 return;
             }
-            Optional<URI> target = jwksUri;
+            Optional<URI> target = state.jwksUri();
             if (target.isEmpty()) {
                 target = discover(discoveredIssuer.orElseThrow());
             }
@@ -353,334 +206,157 @@ public final class RefreshingKeySource implements KeySource {
             }
         } catch (RuntimeException e) {
             // A bug, not an endpoint fault; keep the last good keys and retry like any failure.
-            LOG.error("key refresh from {} failed unexpectedly ({})", currentUri(), e.getClass().getName());
+            LOG.error("key refresh from {} failed unexpectedly ({})", state.shownUri(), e.getClass().getName());
             if (!closed.get()) {
-                failed("internal error (" + e.getClass().getSimpleName() + ")", Optional.empty());
+                failed(FetchResult.Failed.of(RefreshFailure.INTERNAL_ERROR, e.getClass().getSimpleName()));
             }
         } finally {
+            inFlight = null;
             fetchInFlight.set(false);
-            roundsCompleted.incrementAndGet();
-            signalProgress();
-            if (!closed.get() && gate.hasWaitingKids() && state.consecutiveFailures() == 0) {
-                // Kids that asked while this round was in flight were not answered by it.
-                deferUnknownKidFetch();
+            progress.roundCompleted();
+            if (!closed.get()) {
+                // Armed only now that no round is in flight: a timer that fired during this round's tail
+                // would have collapsed into it and been lost.
+                armRefreshTimer();
+                gate.roundEnded();
             }
         }
     }
 
+    private FetchResult fetch(URI uri, RevalidationHeaders sent) {
+        KeySetFetcher.Call call = fetcher.start(uri, sent, options.fetchTimeout(), options.maxBodyBytes());
+        inFlight = call;
+        // Read after the write above: a close() that missed this call has set closed by now.
+        if (closed.get()) {
+            call.abort();
+        }
+        return call.await();
+    }
+
     private Optional<URI> discover(String issuer) {
-        FetchResult result = fetcher.fetch(configured, Validators.NONE);
+        FetchResult result = fetch(state.configured(), RevalidationHeaders.NONE);
         if (closed.get()) {
             return Optional.empty();
         }
-        if (!(result instanceof FetchResult.Body)) {
-            FetchResult.Failed failure = result instanceof FetchResult.Failed
-                    ? (FetchResult.Failed) result : FetchResult.Failed.because("unexpected discovery answer");
-            failed("discovery: " + failure.cause(), failure.retryAfter());
+        if (!(result instanceof FetchResult.Body body)) {
+            FetchResult.Failed failure = result instanceof FetchResult.Failed f ? f
+                    : FetchResult.Failed.of(RefreshFailure.HTTP_STATUS, "HTTP 304 to an unconditional request");
+            failed(new FetchResult.Failed(failure.failure(), failure.detail() + " (discovery)", failure.retryAfter()));
             return Optional.empty();
         }
         URI found;
         try {
-            found = DiscoveryDocument.jwksUri(((FetchResult.Body) result).body(), issuer);
+            found = DiscoveryDocument.jwksUri(body.body(), issuer);
         } catch (DiscoveryDocument.Refused e) {
-            failed(e.getMessage(), Optional.empty());
+            failed(FetchResult.Failed.of(e.failure(), e.getMessage()));
             return Optional.empty();
         }
-        if (!settings.allows(found)) {
-            failed("discovery jwks_uri is not https", Optional.empty());
+        if (!EndpointUriRule.allows(found, options.unsafeAllowPlainHttp())) {
+            failed(FetchResult.Failed.of(RefreshFailure.BAD_METADATA,
+                    "discovery jwks_uri is not https (plain http only to loopback)"));
             return Optional.empty();
         }
         LOG.info("discovered JWKS URI {} for issuer {}", found, LogText.escape(issuer, 200));
-        jwksUri = Optional.of(found);
-        return jwksUri;
+        publish(state.discovered(found));
+        return Optional.of(found);
     }
 
     private void fetchKeys(URI uri) {
         Instant startedAt = clock.instant();
         gate.fetchStarted();
-        FetchResult result = fetcher.fetch(uri, state.validatorsFor(uri));
+        FetchResult result = fetch(uri, state.revalidationFor(uri));
         if (closed.get()) {
             return;
         }
         Instant doneAt = clock.instant();
-        if (result instanceof FetchResult.Body) {
-            FetchResult.Body body = (FetchResult.Body) result;
+        if (result instanceof FetchResult.Body body) {
             LoadedKeySet loaded;
             try {
                 loaded = KeySetLoader.load(body.body());
             } catch (InvalidKeySetException e) {
-                failed("key set refused: " + LogText.escape(e.getMessage(), MAX_ERROR_TEXT), Optional.empty());
+                failed(FetchResult.Failed.of(e.failure(), e.getMessage()));
                 return;
             }
             accept(uri, loaded, body, doneAt, Duration.between(startedAt, doneAt));
-        } else if (result instanceof FetchResult.NotModified) {
-            if (snapshot.isEmpty()) {
-                failed("HTTP 304 but no key set is held", Optional.empty());
-                return;
+        } else if (result instanceof FetchResult.NotModified notModified) {
+            if (state.keys().isEmpty()) {
+                failed(FetchResult.Failed.of(RefreshFailure.HTTP_STATUS, "HTTP 304 but no key set is held"));
+            } else {
+                renew(uri, notModified, doneAt);
             }
-            renew(uri, (FetchResult.NotModified) result, doneAt);
         } else {
-            FetchResult.Failed failure = (FetchResult.Failed) result;
-            failed(failure.cause(), failure.retryAfter());
+            failed((FetchResult.Failed) result);
         }
     }
 
     private void accept(URI uri, LoadedKeySet loaded, FetchResult.Body body, Instant at, Duration took) {
+        KeyCacheState before = state;
         Duration lifetime = timing.lifetime(body.freshness());
-        Optional<CachedKeySet> document = file.map(f -> new CachedKeySet(configured, uri, at, lifetime,
-                body.validators(), body.body()));
-        // Written before the keys are installed: whoever waits for the first keys (and may exit right
+        KeySetChanges changes = KeySetChanges.between(before.keys(), loaded.keys());
+        KeySnapshot keys = KeySnapshot.of(changes.keys(), at, at.plus(options.maxStaleness()));
+        Optional<CachedKeySet> entry = file.map(f -> CachedKeySet.jwks(before.configured(), uri, at, lifetime,
+                body.revalidation(), body.body()));
+        // Written before the keys are published: whoever waits for the first keys (and may exit right
         // after) then also finds them on disk.
-        document.ifPresent(this::persist);
+        entry.ifPresent(this::persist);
         Instant next = at.plus(timing.refreshDelay(lifetime));
-        // State before snapshot: a reader who sees the new keys (health(), awaitKeys()) must also see
-        // them as confirmed, never as "installed but never confirmed" (STALE for an instant).
-        state = state.confirmed(uri, body.validators(), at, lifetime, next, document);
-        install(KeySnapshot.of(KeySnapshot.reusingUnchanged(loaded.keys(), snapshot), at,
-                at.plus(settings.maxStaleness())), loaded.refused(), uri);
-        scheduleRefresh(next);
-        int count = loaded.keys().size();
-        LOG.debug("key set from {} accepted: {} keys, fresh for {}, next refresh at {}", uri, count, lifetime, next);
-        emit(l -> l.refreshSucceeded(uri, count, took));
-        reportIfChanged(statusAt(clock.instant()));
-        armStatusTimer();
+        // One write: from here on a removed key is gone, a new key usable, and both are confirmed.
+        publish(before.confirmed(uri, keys, body.revalidation(), at, lifetime, next, entry));
+        gate.fetchConfirmed(keys.kids());
+        events.keySetChanged(uri, changes, loaded.refused());
+        events.refreshSucceeded(uri, keys.keys().size(), took, next);
+        status.check();
     }
 
     private void renew(URI uri, FetchResult.NotModified answer, Instant at) {
+        KeyCacheState before = state;
         Duration lifetime = timing.lifetime(answer.freshness());
-        KeySnapshot renewed = snapshot.renewed(at, at.plus(settings.maxStaleness()));
-        RefreshState before = state;
-        Validators validators = before.validators().updatedBy(answer.validators());
-        Optional<CachedKeySet> document = before.document().map(d -> d.confirmedAgain(at, lifetime, validators));
-        Instant next = at.plus(timing.refreshDelay(lifetime));
-        state = before.confirmed(uri, validators, at, lifetime, next, document);
-        snapshot = renewed;
-        gate.fetchConfirmed(renewed.kids());
-        scheduleRefresh(next);
+        RevalidationHeaders revalidation = before.revalidation().updatedBy(answer.revalidation());
+        KeySnapshot keys = before.keys().renewed(at, at.plus(options.maxStaleness()));
         // Rewritten so that a restart trusts the keys from this confirmation, not from the last 200.
-        document.ifPresent(this::persist);
-        LOG.debug("key set from {} not modified; fresh for {}, next refresh at {}", uri, lifetime, next);
-        emit(l -> l.refreshNotModified(uri));
-        reportIfChanged(statusAt(clock.instant()));
-        armStatusTimer();
+        Optional<CachedKeySet> entry = before.persisted().map(d -> d.confirmedAgain(at, lifetime, revalidation));
+        entry.ifPresent(this::persist);
+        Instant next = at.plus(timing.refreshDelay(lifetime));
+        publish(before.confirmed(uri, keys, revalidation, at, lifetime, next, entry));
+        gate.fetchConfirmed(keys.kids());
+        events.refreshNotModified(uri, next);
+        status.check();
     }
 
-    /** Installs a new key set and reports how it differs from the previous one. */
-    private void install(KeySnapshot next, List<RefusedKey> refused, URI uri) {
-        KeySnapshot previous = snapshot;
-        KeySetChanges changes = KeySetChanges.between(previous, next);
-        // One volatile write: from here on, a removed key is gone and a new key is usable.
-        snapshot = next;
-        gate.fetchConfirmed(next.kids());
-        signalProgress();
-        if (!changes.added().isEmpty()) {
-            LOG.info("keys added at {}: {}", uri, escaped(changes.added()));
-            emit(l -> l.keysAdded(uri, changes.added()));
-        }
-        if (!changes.removed().isEmpty()) {
-            LOG.info("keys removed at {}: {}", uri, escaped(changes.removed()));
-            emit(l -> l.keysRemoved(uri, changes.removed()));
-        }
-        for (String kid : changes.materialChanged()) {
-            LOG.warn("kid {} at {} now has different key material; using the new key (tokens signed with the "
-                    + "old one will fail; this usually means a broken issuer)", LogText.escape(kid), uri);
-            emit(l -> l.keyMaterialChanged(uri, kid));
-        }
-        for (RefusedKey key : refusedKeys.newlyRefused(refused)) {
-            String kid = key.kid() == null ? "" : key.kid();
-            LOG.warn("key {} at {} refused: {}", LogText.escape(key.kid()), uri, key.reason());
-            emit(l -> l.keyRefused(uri, kid, key.reason()));
-        }
-    }
-
-    private static String escaped(Set<String> kids) {
-        return kids.stream().limit(20).map(LogText::escape).collect(Collectors.joining(", ", "[", kids.size() > 20
-                ? ", ...]" : "]"));
-    }
-
-    private void failed(String cause, Optional<Duration> retryAfter) {
-        Instant now = clock.instant();
-        int failures = state.consecutiveFailures() + 1;
-        Instant next = now.plus(timing.retryDelay(failures, retryAfter));
-        state = state.failed(cause, next);
+    private void failed(FetchResult.Failed failure) {
+        KeyCacheState before = state;
+        int failures = before.consecutiveFailures() + 1;
+        Instant next = clock.instant().plus(timing.retryDelay(failures, failure.retryAfter()));
+        publish(before.failed(failure.text(), next));
         gate.fetchFailed();
-        scheduleRefresh(next);
-        URI uri = currentUri();
-        if (failures == 1) {
-            LOG.warn("key refresh from {} failed: {}; keeping the last good keys, retrying at {}", uri, cause, next);
-        } else {
-            LOG.debug("key refresh from {} failed again ({} in a row): {}; retrying at {}", uri, failures, cause,
-                    next);
-        }
-        emit(l -> l.refreshFailed(uri, cause, failures, next));
-        reportIfChanged(statusAt(now));
-        armStatusTimer();
+        events.refreshFailed(before.shownUri(), failure, failures, next);
+        status.check();
     }
 
-    // ---------------------------------------------------------------- last-known-good file
-
-    private void restoreFrom(KeySetFile keyFile) {
-        Optional<CachedKeySet> read;
-        try {
-            read = keyFile.read();
-        } catch (KeySetFile.Unreadable e) {
-            LOG.warn("ignoring key cache file {}: {}", keyFile.path(), e.getMessage());
-            return;
-        }
-        if (read.isEmpty()) {
-            LOG.debug("no key cache file at {} yet", keyFile.path());
-            return;
-        }
-        CachedKeySet cached = read.get();
-        Instant now = clock.instant();
-        Instant usableUntil = cached.confirmedAt().plus(settings.maxStaleness());
-        String refusal = null;
-        if (!cached.source().equals(configured) || jwksUri.filter(u -> !u.equals(cached.jwksUri())).isPresent()) {
-            refusal = "it was written for another key source";
-        } else if (cached.confirmedAt().isAfter(now)) {
-            refusal = "its confirmation time lies in the future";
-        } else if (!now.isBefore(usableUntil)) {
-            refusal = "it is older than the staleness bound";
-        }
-        LoadedKeySet loaded = null;
-        if (refusal == null) {
-            try {
-                loaded = KeySetLoader.load(cached.document());
-            } catch (InvalidKeySetException e) {
-                refusal = "its key set is unusable (" + LogText.escape(e.getMessage(), MAX_ERROR_TEXT) + ")";
-            }
-        }
-        if (refusal != null) {
-            LOG.warn("ignoring key cache file {}: {}", keyFile.path(), refusal);
-            return;
-        }
-        Duration lifetime = timing.lifetime(Optional.of(cached.lifetime()));
-        state = new RefreshState(Optional.of(cached.jwksUri()), cached.validators(),
-                Optional.of(cached.confirmedAt()), cached.confirmedAt().plus(lifetime), 0, Optional.empty(),
-                Optional.of(now), Optional.of(cached));
-        install(KeySnapshot.of(loaded.keys(), cached.confirmedAt(), usableUntil), loaded.refused(),
-                cached.jwksUri());
-        LOG.info("serving {} keys from cache file {} (confirmed at {}, usable until {}) while refreshing",
-                loaded.keys().size(), keyFile.path(), cached.confirmedAt(), usableUntil);
-        reportIfChanged(statusAt(now));
+    private void serveRestored(KeySetFile.Restored restored) {
+        CachedKeySet entry = restored.entry();
+        KeyCacheState before = state;
+        KeySetChanges changes = KeySetChanges.between(before.keys(), restored.keys().keys());
+        KeySnapshot keys = KeySnapshot.of(changes.keys(), entry.confirmedAt(),
+                entry.confirmedAt().plus(options.maxStaleness()));
+        publish(before.restored(entry, keys, timing.lifetime(Optional.of(entry.lifetime())), clock.instant()));
+        events.keySetChanged(entry.jwksUri(), changes, restored.keys().refused());
     }
 
-    private void persist(CachedKeySet document) {
-        KeySetFile keyFile = file.orElseThrow();
-        try {
-            keyFile.write(document);
-        } catch (IOException | RuntimeException e) {
-            // The keys in memory are fine; only a restart during an outage would lack them.
-            LOG.warn("could not write key cache file {} ({}); keys stay in memory", keyFile.path(),
-                    e.getClass().getSimpleName());
-        }
+    private void persist(CachedKeySet entry) {
+        file.orElseThrow().save(entry, clock.instant(), options.maxStaleness());
     }
 
-    // ---------------------------------------------------------------- status
+    // ---------------------------------------------------------------- state and timers
 
-    private VerifierHealth.Status statusAt(Instant now) {
-        KeySnapshot s = snapshot;
-        if (s.isEmpty() || !now.isBefore(s.usableUntil())) {
-            return VerifierHealth.Status.DOWN;
-        }
-        return now.isBefore(state.freshUntil()) ? VerifierHealth.Status.FRESH : VerifierHealth.Status.STALE;
+    /** The only write of the state (see the concurrency contract above). */
+    private void publish(KeyCacheState next) {
+        state = next;
+        progress.signal();
     }
 
-    private void reportIfChanged(VerifierHealth.Status now) {
-        VerifierHealth.Status before = reportedStatus.getAndSet(now);
-        if (before == now) {
-            return;
-        }
-        URI uri = currentUri();
-        if (now == VerifierHealth.Status.DOWN) {
-            LOG.error("keys from {} are unavailable (was {}): tokens are rejected with keys_unavailable", uri, before);
-        } else if (now == VerifierHealth.Status.STALE) {
-            LOG.warn("keys from {} are stale (was {}): serving the last good keys, last confirmed {}", uri, before,
-                    state.lastSuccess().map(Instant::toString).orElse("never"));
-        } else {
-            LOG.info("keys from {} are fresh (was {})", uri, before);
-        }
-        emit(l -> l.statusChanged(uri, before, now));
-    }
-
-    /** One timer at the next instant the status changes by itself (freshness ends, staleness bound). */
-    private void armStatusTimer() {
-        Instant now = clock.instant();
-        Instant freshUntil = state.freshUntil();
-        Instant usableUntil = snapshot.usableUntil();
-        Instant at;
-        if (!snapshot.isEmpty() && now.isBefore(freshUntil)) {
-            at = freshUntil;
-        } else if (!snapshot.isEmpty() && now.isBefore(usableUntil)) {
-            at = usableUntil;
-        } else {
-            return;
-        }
-        synchronized (timers) {
-            if (closed.get() || at.equals(statusTimerAt)) {
-                return;
-            }
-            cancel(statusTimer);
-            statusTimerAt = at;
-            statusTimer = schedule(this::statusTimerFired, Duration.between(now, at));
-        }
-    }
-
-    private void statusTimerFired() {
-        synchronized (timers) {
-            statusTimerAt = null;
-        }
-        reportIfChanged(statusAt(clock.instant()));
-        armStatusTimer();
-    }
-
-    // ---------------------------------------------------------------- timers and listener
-
-    private void scheduleRefresh(Instant at) {
-        Duration delay = Duration.between(clock.instant(), at);
-        synchronized (timers) {
-            if (closed.get()) {
-                return;
-            }
-            cancel(refreshTimer);
-            refreshTimer = schedule(this::refreshTimerFired, delay.isNegative() ? Duration.ZERO : delay);
-        }
-        if (!state.nextRefresh().equals(Optional.of(at))) {
-            state = state.rescheduled(at);
-        }
-    }
-
-    /** @return the timer, or null when the scheduler refused it (shut down) */
-    private ScheduledFuture<?> schedule(Runnable task, Duration delay) {
-        if (closed.get()) {
-            return null;
-        }
-        try {
-            return settings.scheduler().schedule(guarded(task), saturatedNanos(delay), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            LOG.debug("scheduler refused a key refresh timer");
-            return null;
-        }
-    }
-
-    // A timer task that throws would be silently dropped by a ScheduledExecutorService; log it instead.
-    private Runnable guarded(Runnable task) {
-        return () -> {
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                LOG.error("key refresh timer failed ({})", e.getClass().getName());
-            }
-        };
-    }
-
-    private void emit(Consumer<VerifierListener> event) {
-        try {
-            event.accept(settings.listener());
-        } catch (RuntimeException e) {
-            if (listenerFailureLogged.compareAndSet(false, true)) {
-                LOG.warn("a verifier listener threw {}; ignored (logged once)", e.getClass().getName());
-            }
-        }
+    /** Arms the refresh timer for the state's next refresh; called when no round is in flight. */
+    private void armRefreshTimer() {
+        state.nextRefresh().ifPresent(at -> refreshTimer.arm(Duration.between(clock.instant(), at), this::requestFetch));
     }
 }

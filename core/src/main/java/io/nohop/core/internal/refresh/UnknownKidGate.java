@@ -11,24 +11,31 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
- * Decides whether a token's unknown kid may trigger a refresh. Request path: lock-free and O(1).
+ * Decides whether a token's unknown kid may trigger a refresh, and schedules the refreshes it grants.
+ * Request path ({@link #admit}): lock-free and O(1) apart from arming a timer, never a fetch.
  *
  * <p>Two defences, and why both: a kid that a refresh already looked for and did not find is
  * remembered for a while (a negative entry), so tokens repeating one bogus kid cost nothing; but a
  * flood of <em>different</em> made-up kids is not stopped by negative entries — each kid is new — so
  * the real budget is the rate limit: at most one unknown-kid refresh per {@code minRefresh} since the
  * last fetch of any kind. The limit is shared, not per kid, which is exactly why a genuine new kid
- * is still learned during a flood: the next allowed refresh fetches the whole set, and the genuine
+ * is still learned during a flood: a kid that asked while the budget was spent is answered by a refresh
+ * deferred to the moment the budget returns, and that refresh fetches the whole set, so the genuine
  * kid arrives with it, at most one interval after it was published.
+ *
+ * <p>Concurrency: {@link #admit} runs on request threads; {@code fetchStarted/Confirmed/Failed} on the
+ * one fetch round in flight; the two timers on the scheduler. Each piece of state is an atomic or
+ * written by the fetch round only.
  */
 final class UnknownKidGate {
-    /** What an unknown kid may do. */
+    /** What an unknown kid did. */
     enum Decision {
-        /** Refresh now; this call won the interval's budget. */
+        /** A refresh was scheduled now; this call won the interval's budget. */
         REFRESH_NOW,
-        /** A refresh ran or was granted less than minRefresh ago; one will be allowed at {@link #nextAllowed()}. */
+        /** The budget is spent; a refresh is (or was already) deferred to {@link #nextAllowed()}. */
         RATE_LIMITED,
         /** A recent refresh looked for this kid and did not find it. */
         KNOWN_ABSENT
@@ -47,9 +54,28 @@ final class UnknownKidGate {
     // Written only by the one fetch in flight; volatile because consecutive fetches may run on different threads.
     private volatile Set<String> inFetch = Set.of();
 
-    UnknownKidGate(Duration minRefresh, Duration negativeTtl, Clock clock) {
+    private final TimerSlot now;
+    private final TimerSlot deferred;
+    private final Runnable fetch;
+    private final BooleanSupplier endpointHealthy;
+
+    /**
+     * @param minRefresh the budget: one unknown-kid refresh per this interval
+     * @param negativeTtl how long a kid a refresh did not find is remembered
+     * @param clock time source
+     * @param now the timer that runs a granted refresh at once (never on the request thread)
+     * @param deferred the timer that runs a refresh deferred until the budget returns
+     * @param fetch asks the source for a fetch round (collapses into one in flight)
+     * @param endpointHealthy false while the endpoint is failing: its retries, not kids, decide when to fetch
+     */
+    UnknownKidGate(Duration minRefresh, Duration negativeTtl, Clock clock, TimerSlot now, TimerSlot deferred,
+                   Runnable fetch, BooleanSupplier endpointHealthy) {
         this.minGapMillis = minRefresh.toMillis();
         this.clock = clock;
+        this.now = now;
+        this.deferred = deferred;
+        this.fetch = fetch;
+        this.endpointHealthy = endpointHealthy;
         this.absent = Caffeine.newBuilder()
                 .maximumSize(MAX_NEGATIVE_ENTRIES)
                 .expireAfterWrite(negativeTtl)
@@ -61,14 +87,14 @@ final class UnknownKidGate {
 
     private static Ticker clockTicker(Clock clock) {
         return () -> {
-            Instant now = clock.instant();
-            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+            Instant instant = clock.instant();
+            return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
         };
     }
 
     /**
      * @param kid the unknown kid
-     * @return whether it may trigger a refresh now
+     * @return what it did: a refresh now, deferred, or nothing
      */
     Decision admit(String kid) {
         if (absent.getIfPresent(kid) != null) {
@@ -78,7 +104,13 @@ final class UnknownKidGate {
         if (kids.size() < MAX_WAITING_KIDS) {
             kids.add(kid);
         }
-        return claim() ? Decision.REFRESH_NOW : Decision.RATE_LIMITED;
+        if (claim()) {
+            // Through the scheduler, so that the request thread never runs a fetch itself.
+            now.arm(Duration.ZERO, fetch);
+            return Decision.REFRESH_NOW;
+        }
+        deferRefresh();
+        return Decision.RATE_LIMITED;
     }
 
     /**
@@ -87,24 +119,6 @@ final class UnknownKidGate {
      */
     boolean isKnownAbsent(String kid) {
         return absent.getIfPresent(kid) != null;
-    }
-
-    /** @return true when this caller won the interval's single unknown-kid refresh */
-    boolean claim() {
-        long now = clock.millis();
-        long allowed = nextAllowedMillis.get();
-        return now >= allowed && nextAllowedMillis.compareAndSet(allowed, now + minGapMillis);
-    }
-
-    /** @return when the next unknown-kid refresh will be allowed */
-    Instant nextAllowed() {
-        long allowed = nextAllowedMillis.get();
-        return allowed == Long.MIN_VALUE ? Instant.EPOCH : Instant.ofEpochMilli(allowed);
-    }
-
-    /** @return true when kids asked since the last fetch started */
-    boolean hasWaitingKids() {
-        return !waiting.get().isEmpty();
     }
 
     /** A fetch (of any kind) starts: it spends the budget, and it will answer the kids waiting so far. */
@@ -131,5 +145,51 @@ final class UnknownKidGate {
     /** The fetch failed: it says nothing about any kid. */
     void fetchFailed() {
         inFetch = Set.of();
+    }
+
+    /** A fetch round ended: kids that asked while it was in flight were not answered by it. */
+    void roundEnded() {
+        if (hasWaitingKids() && endpointHealthy.getAsBoolean()) {
+            deferRefresh();
+        }
+    }
+
+    /** Cancels the pending refreshes. */
+    void close() {
+        now.close();
+        deferred.close();
+    }
+
+    /** @return when the next unknown-kid refresh will be allowed */
+    Instant nextAllowed() {
+        long allowed = nextAllowedMillis.get();
+        return allowed == Long.MIN_VALUE ? Instant.EPOCH : Instant.ofEpochMilli(allowed);
+    }
+
+    private boolean hasWaitingKids() {
+        return !waiting.get().isEmpty();
+    }
+
+    // True when this caller won the interval's single unknown-kid refresh.
+    private boolean claim() {
+        long nowMillis = clock.millis();
+        long allowed = nextAllowedMillis.get();
+        return nowMillis >= allowed && nextAllowedMillis.compareAndSet(allowed, nowMillis + minGapMillis);
+    }
+
+    // One deferred refresh at a time, at the end of the interval.
+    private void deferRefresh() {
+        deferred.armIfIdle(Duration.between(clock.instant(), nextAllowed()), this::deferredRefreshDue);
+    }
+
+    private void deferredRefreshDue() {
+        if (!hasWaitingKids() || !endpointHealthy.getAsBoolean()) {
+            return;
+        }
+        if (claim()) {
+            fetch.run();
+        } else {
+            deferRefresh();
+        }
     }
 }

@@ -1,25 +1,39 @@
 /**
- * The key cache: keys learned from a JWKS endpoint in the background, never on the request path.
+ * The key cache: keys learned from JWKS endpoints in the background, never on the request path.
  *
- * <p>{@link io.nohop.core.internal.refresh.RefreshingKeySource} sequences small single-purpose parts:
+ * <p>{@link io.nohop.core.internal.refresh.KeyCache} is one verifier's cache: it makes the
+ * {@link io.nohop.core.internal.refresh.RefreshingKeySource}s (one per JWKS URI or discovered issuer)
+ * and owns what they share. Each source is a thin driver over one immutable state record
+ * ({@code KeyCacheState}, published by one volatile write; its concurrency contract is in
+ * {@code RefreshingKeySource}) and small single-purpose parts:
  * <ul>
- * <li>{@code BoundedFetcher} + {@code CappedBodySubscriber}: one HTTP GET with a connect timeout, a
- *     total deadline over headers and body, a streamed body cap, no redirects, 200 (or 304 to a
- *     conditional request) only; threads are daemons named {@code nohop-http-N}, stopped by close;</li>
+ * <li>{@code KeySetFetcher} + {@code CappedBodySubscriber}: the verifier's one HTTP client, on its own
+ *     daemon threads ({@code nohop-http-N}, stopped by close; never the common pool); one GET with a
+ *     connect timeout, a total deadline over headers and body, a streamed body cap, no redirects, 200
+ *     (or 304 to a conditional request) only;</li>
+ * <li>{@code EndpointUriRule}: https, or plain http only to loopback ({@code localhost}, 127.0.0.0/8,
+ *     {@code ::1}, by address, no DNS) unless explicitly allowed — for configured and discovered URIs;</li>
  * <li>{@code ResponseDirectives}: {@code Cache-Control: max-age} (minus {@code Age}),
- *     {@code no-cache}/{@code no-store}, {@code Retry-After} (seconds or HTTP-date);</li>
+ *     {@code no-cache}/{@code no-store}, {@code Retry-After} (seconds or HTTP-date);
+ *     {@code RevalidationHeaders}: the ETag / Last-Modified sent back for a 304;</li>
  * <li>{@code RefreshTiming}: lifetime = max-age clamped to [minRefresh, maxRefresh] (defaultRefresh
  *     without one); refresh at a random 75–95% of it (never before minRefresh); after failure n, a
- *     delay drawn uniformly from [initialRetryDelay/2, min(maxRefresh, initialRetryDelay·2^(n−1))], at least
- *     any Retry-After, at most maxRefresh;</li>
+ *     delay drawn uniformly from [initialRetryDelay/2, min(maxRefresh, initialRetryDelay·2^(n−1))], at
+ *     least any Retry-After, at most maxRefresh;</li>
  * <li>{@code UnknownKidGate}: at most one unknown-kid refresh per minRefresh since the last fetch of
  *     any kind, plus negative entries (Caffeine, bounded, TTL negativeKidTtl) for kids a refresh did
- *     not find; a rate-limited ask is deferred to the end of the interval, so a genuine new kid is
- *     learned within one interval even during a flood of made-up kids;</li>
- * <li>{@code KeySetFile}: the last-known-good envelope, written atomically (temp file, fsync, rename)
- *     after every 200 and 304, read at start when younger than maxStaleness;</li>
+ *     not find; a rate-limited ask is deferred (by the gate's own timer) to the end of the interval, so
+ *     a genuine new kid is learned within one interval even during a flood of made-up kids;</li>
+ * <li>{@code KeySetChanges}: the one diff of a new key set against the keys held — what to install
+ *     (unchanged keys keep their object) and what to report (added, removed, material changed);</li>
+ * <li>{@code KeySetFile}: the last-known-good file, one entry per source ({@code CachedKeySet}),
+ *     written atomically (temp file, fsync, rename) after every 200 and 304, restored at start when
+ *     confirmed within maxStaleness;</li>
  * <li>{@code DiscoveryDocument}: OpenID metadata, trusted only when its {@code issuer} is exactly the
- *     configured one.</li>
+ *     configured one;</li>
+ * <li>{@code StatusTracker} + {@code SourceEvents}: status changes detected where the state changes
+ *     (and by a timer at the instants it changes by itself), logged and passed to the listener; every
+ *     failure carries a stable {@link io.nohop.core.RefreshFailure} code.</li>
  * </ul>
  *
  * <p>Health: FRESH within the lifetime granted by the last confirmation (200 or 304); STALE after it;
@@ -28,14 +42,14 @@
  * so a key removed from the set is gone from the snapshot that refresh installs.
  *
  * <p>Recommended defaults (the builder's): minRefresh 30 s (also the unknown-kid budget), default
- * lifetime 5 min, maxRefresh 1 h (also the backoff cap, so an outage is probed at least hourly),
+ * lifetime 5 min, maxRefresh 1 h (also the retry-delay cap, so an outage is probed at least hourly),
  * maxStaleness 24 h (rides out a long outage; revocation is bounded by the refresh interval, not by
- * this), initial retry delay 1 s, negative-kid TTL 1 min, connect timeout 5 s, total fetch deadline 10 s,
- * body cap 256 KiB (a JWKS of dozens of RSA-4096 keys fits in ~30 KiB).
+ * this), initial retry delay 1 s, negative-kid TTL 1 min, connect timeout 5 s, total fetch deadline
+ * 10 s, body cap 256 KiB (a JWKS of dozens of RSA-4096 keys fits in ~30 KiB).
  *
- * <p>Time comes from the settings' clock, timers from its scheduler, fetches run on its executor and
- * jitter from its random generator — so tests drive everything with a fake clock and scheduler. Only
- * the fetch deadline and caller waits ({@code awaitKid}, {@code awaitFirstKeys}) use real elapsed
- * time: they bound real I/O and real threads.
+ * <p>Time comes from the environment's clock, timers from its scheduler, fetch rounds run on its
+ * executor and jitter from its random generator — so tests drive everything with a fake clock and
+ * scheduler. Only the fetch deadline and caller waits ({@code awaitKid}, {@code awaitFirstKeys}) use
+ * real elapsed time: they bound real I/O and real threads.
  */
 package io.nohop.core.internal.refresh;

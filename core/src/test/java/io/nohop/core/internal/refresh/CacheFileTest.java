@@ -13,8 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static io.nohop.core.internal.refresh.FaultyEndpoint.document;
@@ -43,7 +46,8 @@ class CacheFileTest {
     }
 
     private CachedKeySet readFile() throws Exception {
-        return new KeySetFile(file, world.maxBodyBytes).read().orElseThrow();
+        return java.util.Objects.requireNonNull(new KeySetFile(file, world.maxBodyBytes).read()
+                .get(world.endpoint.jwksUri()));
     }
 
     @Test
@@ -54,7 +58,7 @@ class CacheFileTest {
         assertEquals(world.endpoint.jwksUri(), cached.source());
         assertEquals(world.endpoint.jwksUri(), cached.jwksUri());
         assertEquals(RefreshFixture.START, cached.confirmedAt());
-        assertTrue(cached.validators().etag().isPresent());
+        assertTrue(cached.revalidation().etag().isPresent());
         assertArrayEquals(TestKeys.jwks("a", "b").getBytes(StandardCharsets.UTF_8), cached.document());
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(file), files.toList(), "no temporary file left behind");
@@ -110,8 +114,8 @@ class CacheFileTest {
     @Test
     void aFileWrittenForAnotherSourceIsIgnored() throws IOException {
         URI elsewhere = URI.create("https://elsewhere.example/jwks.json");
-        new KeySetFile(file, world.maxBodyBytes).write(new CachedKeySet(elsewhere, elsewhere, world.now(),
-                Duration.ofMinutes(5), Validators.NONE, TestKeys.jwks("x").getBytes(StandardCharsets.UTF_8)));
+        new KeySetFile(file, world.maxBodyBytes).write(List.of(CachedKeySet.jwks(elsewhere, elsewhere, world.now(),
+                Duration.ofMinutes(5), RevalidationHeaders.NONE, TestKeys.jwks("x").getBytes(StandardCharsets.UTF_8))));
         assertIgnored();
     }
 
@@ -145,10 +149,74 @@ class CacheFileTest {
         assertEquals(Status.FRESH, source.health().status());
     }
 
+    @Test
+    void aFileInTheEarlierSingleSourceFormatIsRestored() throws IOException {
+        URI uri = world.endpoint.jwksUri();
+        Files.writeString(file, "{\"format\":\"nohop-keyset-cache/1\",\"source\":\"" + uri + "\",\"jwksUri\":\""
+                + uri + "\",\"confirmedAt\":\"" + world.now() + "\",\"lifetime\":\"PT5M\",\"document\":\""
+                + Base64.getEncoder().encodeToString(TestKeys.jwks("x").getBytes(StandardCharsets.UTF_8)) + "\"}\n");
+        world.endpoint.stop();
+
+        RefreshingKeySource source = world.source();
+        source.start();
+
+        assertEquals(List.of("x"), List.copyOf(source.snapshot().kids()));
+    }
+
+    @Test
+    void storingOneSourcesEntryKeepsTheOtherSourcesEntries() throws Exception {
+        URI elsewhere = URI.create("https://elsewhere.example/jwks.json");
+        CachedKeySet other = CachedKeySet.jwks(elsewhere, elsewhere, world.now(), Duration.ofMinutes(5),
+                RevalidationHeaders.NONE, TestKeys.jwks("x").getBytes(StandardCharsets.UTF_8));
+        new KeySetFile(file, world.maxBodyBytes).write(List.of(other));
+
+        world.started();
+
+        Map<URI, CachedKeySet> entries = new KeySetFile(file, world.maxBodyBytes).read();
+        assertEquals(Set.of(elsewhere, world.endpoint.jwksUri()), entries.keySet());
+        assertArrayEquals(other.document(), entries.get(elsewhere).document());
+    }
+
+    @Test
+    void anotherSourcesEntryPastTheStalenessBoundIsDroppedWhenAnEntryIsStored() throws Exception {
+        URI elsewhere = URI.create("https://elsewhere.example/jwks.json");
+        new KeySetFile(file, world.maxBodyBytes).write(List.of(CachedKeySet.jwks(elsewhere, elsewhere,
+                world.now().minus(world.maxStaleness), Duration.ofMinutes(5), RevalidationHeaders.NONE,
+                TestKeys.jwks("x").getBytes(StandardCharsets.UTF_8))));
+
+        world.started();
+
+        assertEquals(Set.of(world.endpoint.jwksUri()), new KeySetFile(file, world.maxBodyBytes).read().keySet());
+    }
+
+    @Test
+    void anEntryHoldingADocumentTypeThisVersionCannotUseIsIgnored() throws IOException {
+        URI uri = world.endpoint.jwksUri();
+        new KeySetFile(file, world.maxBodyBytes).write(List.of(new CachedKeySet(uri, uri, world.now(),
+                Duration.ofMinutes(5), RevalidationHeaders.NONE, "application/jwk-set+jwt", Optional.empty(),
+                TestKeys.jwks("x").getBytes(StandardCharsets.UTF_8))));
+        assertIgnored();
+    }
+
+    @Test
+    void anEntryKeepsItsMediaTypeAndNewestIssuedAtThroughTheFile() throws Exception {
+        URI uri = world.endpoint.jwksUri();
+        CachedKeySet signed = new CachedKeySet(uri, uri, world.now(), Duration.ofMinutes(5),
+                new RevalidationHeaders(Optional.of("\"e1\""), Optional.empty()), "application/jwk-set+jwt",
+                Optional.of(world.now().minusSeconds(60)), "eyJ.e30.sig".getBytes(StandardCharsets.US_ASCII));
+        new KeySetFile(file, world.maxBodyBytes).write(List.of(signed));
+
+        CachedKeySet read = readFile();
+
+        assertEquals(List.of(signed.mediaType(), signed.newestIssuedAt(), signed.revalidation(), signed.confirmedAt()),
+                List.of(read.mediaType(), read.newestIssuedAt(), read.revalidation(), read.confirmedAt()));
+        assertArrayEquals(signed.document(), read.document());
+    }
+
     private void writeFile(Instant confirmedAt, String jwks) throws IOException {
         URI uri = world.endpoint.jwksUri();
-        new KeySetFile(file, world.maxBodyBytes).write(new CachedKeySet(uri, uri, confirmedAt,
-                Duration.ofMinutes(5), Validators.NONE, jwks.getBytes(StandardCharsets.UTF_8)));
+        new KeySetFile(file, world.maxBodyBytes).write(List.of(CachedKeySet.jwks(uri, uri, confirmedAt,
+                Duration.ofMinutes(5), RevalidationHeaders.NONE, jwks.getBytes(StandardCharsets.UTF_8))));
     }
 
     /** The file is not used, start() does not fail, and the endpoint's keys are fetched as usual. */

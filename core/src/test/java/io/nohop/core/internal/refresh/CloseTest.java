@@ -32,13 +32,13 @@ class CloseTest {
     }
 
     @Test
-    void closeLeavesNoNohopThreadRunning() {
+    void closingTheSourcesAndTheirKeyCacheLeavesNoNohopThreadRunning() {
         world.endpoint.answerKeys(document(TestKeys.jwks("a")));
-        RefreshingKeySource source = world.started();
+        world.started();
         world.scheduler.advance(Duration.ofHours(1));
-        assertFalse(liveNohopThreads().isEmpty(), "the fetches ran on the source's own HTTP threads");
+        assertFalse(liveNohopThreads().isEmpty(), "the fetches ran on the key cache's own HTTP threads");
 
-        source.close();
+        world.closeSources();
 
         assertEquals(List.of(), liveNohopThreads(), () -> Thread.getAllStackTraces().entrySet().stream()
                 .filter(e -> e.getKey().getName().startsWith("nohop-"))

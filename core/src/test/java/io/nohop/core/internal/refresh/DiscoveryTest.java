@@ -100,14 +100,27 @@ class DiscoveryTest {
     }
 
     @Test
+    void aDiscoveredJwksUriToANameThatOnlyStartsLikeLoopbackIsRefused() {
+        String issuer = world.endpoint.issuer();
+        publishMetadata(issuer, "http://127.evil.example/jwks.json");
+
+        RefreshingKeySource source = startDiscovering(issuer);
+
+        assertTrue(source.snapshot().isEmpty());
+        assertTrue(source.health().lastError().orElseThrow().startsWith("bad_metadata: "),
+                source.health().lastError().orElseThrow());
+        assertEquals(io.nohop.core.RefreshFailure.BAD_METADATA, world.listener.failures().get(0).failure());
+    }
+
+    @Test
     void plainHttpIsRefusedExceptToLoopbackUnlessExplicitlyAllowed() {
         URI remote = URI.create("http://keys.example/jwks.json");
-        assertThrows(IllegalArgumentException.class, () -> RefreshingKeySource.forJwksUri(remote, world.settings()));
-        assertThrows(IllegalArgumentException.class,
-                () -> RefreshingKeySource.discovering("http://auth.example", world.settings()));
+        KeyCache keyCache = world.keyCache();
+        assertThrows(IllegalArgumentException.class, () -> keyCache.forJwksUri(remote, world.options()));
+        assertThrows(IllegalArgumentException.class, () -> keyCache.discovering("http://auth.example", world.options()));
 
-        world.allowInsecureHttp = true;
-        RefreshingKeySource.forJwksUri(remote, world.settings()).close();
+        world.unsafeAllowPlainHttp = true;
+        keyCache.forJwksUri(remote, world.options()).close();
     }
 
     @Test
@@ -124,7 +137,7 @@ class DiscoveryTest {
         assertEquals(List.of("a"), List.copyOf(restarted.snapshot().kids()));
         world.scheduler.runDue();
         assertEquals(List.of("a"), List.copyOf(restarted.snapshot().kids()));
-        assertTrue(restarted.health().lastError().orElseThrow().startsWith("discovery"));
+        assertTrue(restarted.health().lastError().orElseThrow().contains("discovery"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.nohop.core.internal.refresh;
 
+import io.nohop.core.RefreshFailure;
 import io.nohop.core.VerifierHealth;
 import io.nohop.core.VerifierHealth.Status;
 import io.nohop.core.internal.keyset.KeySnapshot;
@@ -53,69 +54,70 @@ class EndpointFaultTest {
 
     @Test
     void refusedConnection() {
-        survives(Optional.empty(), "connection refused");
+        survives(Optional.empty(), RefreshFailure.UNREACHABLE, "connection refused");
     }
 
     @Test
     void hungEndpointIsAbandonedAtTheTotalDeadline() {
         fewerSlowAttempts();
-        survives(Optional.of(hang()), "timed out");
+        survives(Optional.of(hang()), RefreshFailure.TIMEOUT, "timed out");
     }
 
     @Test
     void slowDripBodyIsAbandonedAtTheTotalDeadline() {
         fewerSlowAttempts();
-        survives(Optional.of(slowDrip(10_000)), "timed out");
+        survives(Optional.of(slowDrip(10_000)), RefreshFailure.TIMEOUT, "timed out");
     }
 
     @Test
     void serverError() {
-        survives(Optional.of(status(500)), "HTTP 500");
+        survives(Optional.of(status(500)), RefreshFailure.HTTP_STATUS, "HTTP 500");
     }
 
     @Test
     void unavailable() {
-        survives(Optional.of(status(503)), "HTTP 503");
+        survives(Optional.of(status(503)), RefreshFailure.HTTP_STATUS, "HTTP 503");
     }
 
     @Test
     void redirectIsNotFollowed() {
-        survives(Optional.of(status(302, Map.of("Location", "http://127.0.0.1:1/elsewhere"))), "HTTP 302");
+        survives(Optional.of(status(302, Map.of("Location", "http://127.0.0.1:1/elsewhere"))), RefreshFailure.REDIRECT,
+                "HTTP 302");
     }
 
     @Test
     void tooManyRequests() {
-        survives(Optional.of(status(429)), "HTTP 429");
+        survives(Optional.of(status(429)), RefreshFailure.HTTP_STATUS, "HTTP 429");
     }
 
     @Test
     void notJson() {
-        survives(Optional.of(body(200, TestKeys.NOT_JSON)), "not valid JSON");
+        survives(Optional.of(body(200, TestKeys.NOT_JSON)), RefreshFailure.NOT_JSON, "not valid JSON");
     }
 
     @Test
     void notAKeySet() {
-        survives(Optional.of(body(200, TestKeys.NOT_A_JWKS)), "not a JWKS");
+        survives(Optional.of(body(200, TestKeys.NOT_A_JWKS)), RefreshFailure.NOT_A_JWKS, "not a JWKS");
     }
 
     @Test
     void oversizedBodyIsRefusedWhileStreaming() {
-        survives(Optional.of(oversized(world.maxBodyBytes + 1, false)), "larger than");
+        survives(Optional.of(oversized(world.maxBodyBytes + 1, false)), RefreshFailure.TOO_LARGE, "larger than");
     }
 
     @Test
     void oversizedDeclaredLengthIsRefusedBeforeReading() {
-        survives(Optional.of(oversized(world.maxBodyBytes + 1, true)), "larger than");
+        survives(Optional.of(oversized(world.maxBodyBytes + 1, true)), RefreshFailure.TOO_LARGE, "larger than");
     }
 
     @Test
     void emptyKeySet() {
-        survives(Optional.of(body(200, TestKeys.EMPTY_SET)), "empty");
+        survives(Optional.of(body(200, TestKeys.EMPTY_SET)), RefreshFailure.EMPTY_SET, "empty");
     }
 
     @Test
     void noUsableKey() {
-        survives(Optional.of(body(200, TestKeys.NO_USABLE_KEY)), "no usable key");
+        survives(Optional.of(body(200, TestKeys.NO_USABLE_KEY)), RefreshFailure.NO_USABLE_KEY, "no usable key");
     }
 
     @Test
@@ -188,9 +190,10 @@ class EndpointFaultTest {
 
     /**
      * @param fault how the endpoint misbehaves after the first good answer; empty: it goes away
+     * @param code the failure code events and health must carry
      * @param cause text the health's last error must contain
      */
-    private void survives(Optional<FaultyEndpoint.Answer> fault, String cause) {
+    private void survives(Optional<FaultyEndpoint.Answer> fault, RefreshFailure code, String cause) {
         RefreshingKeySource source = startWithGoodKeys();
         Instant t0 = world.now();
         KeySnapshot good = source.snapshot();
@@ -216,7 +219,7 @@ class EndpointFaultTest {
         assertEquals(Optional.of(t0), health.lastSuccess());
         assertTrue(health.consecutiveFailures() >= 2);
         String lastError = health.lastError().orElseThrow();
-        assertTrue(lastError.contains(cause), lastError);
+        assertTrue(lastError.startsWith(code.code() + ": ") && lastError.contains(cause), lastError);
         assertFalse(lastError.contains("secret"), "never response body text: " + lastError);
 
         world.scheduler.advanceTo(usableUntil);
@@ -224,11 +227,10 @@ class EndpointFaultTest {
         assertFalse(world.now().isBefore(source.snapshot().usableUntil()), "keys past the bound are not usable");
 
         assertEquals(List.of(Status.FRESH, Status.STALE, Status.DOWN), world.listener.statuses());
-        RefreshTiming timing = new RefreshTiming(world.settings());
+        RefreshTiming timing = world.timing();
         for (RecordingListener.Failure f : world.listener.failures()) {
-            Duration floor = f.cause().contains("HTTP 429") || f.cause().contains("HTTP 503")
-                    ? timing.backoffFloor() : timing.backoffFloor();
-            Expect.between(f.delay(), floor, timing.backoffCeiling(f.failures()));
+            assertEquals(code, f.failure());
+            Expect.between(f.delay(), timing.retryDelayFloor(), timing.retryDelayCeiling(f.failures()));
         }
     }
 }

@@ -82,6 +82,23 @@ class KeySetEventsTest {
     }
 
     @Test
+    void aListenerWrittenForTheUncodedRefreshFailedStillHearsCodeAndDetail() {
+        List<String> causes = new java.util.ArrayList<>();
+        world.listenerInUse = new io.nohop.core.VerifierListener() {
+            @Override
+            public void refreshFailed(java.net.URI jwksUri, String cause, int consecutiveFailures,
+                                      java.time.Instant nextAttempt) {
+                causes.add(cause);
+            }
+        };
+        world.endpoint.answerKeys(FaultyEndpoint.status(500));
+
+        world.started();
+
+        assertEquals(List.of("http_status: HTTP 500 server error"), causes);
+    }
+
+    @Test
     void aThrowingListenerNeverBreaksARefresh() {
         world.listener.throwAfterRecording();
         world.endpoint.answerKeys(document(TestKeys.jwks("a")));

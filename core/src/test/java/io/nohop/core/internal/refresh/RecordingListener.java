@@ -1,5 +1,6 @@
 package io.nohop.core.internal.refresh;
 
+import io.nohop.core.RefreshFailure;
 import io.nohop.core.VerifierHealth;
 import io.nohop.core.VerifierListener;
 
@@ -14,8 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Records key-source events, with the test clock's instant; can be told to throw after recording. */
 final class RecordingListener implements VerifierListener {
-    /** @param at when @param failures consecutive failures @param nextAttempt scheduled retry @param cause why */
-    record Failure(Instant at, int failures, Instant nextAttempt, String cause) {
+    /**
+     * @param at when @param failures consecutive failures @param nextAttempt scheduled retry
+     * @param failure the code @param cause "code: detail"
+     */
+    record Failure(Instant at, int failures, Instant nextAttempt, RefreshFailure failure, String cause) {
         Duration delay() {
             return Duration.between(at, nextAttempt);
         }
@@ -70,9 +74,11 @@ final class RecordingListener implements VerifierListener {
     }
 
     @Override
-    public void refreshFailed(URI jwksUri, String cause, int consecutiveFailures, Instant nextAttempt) {
+    public void refreshFailed(URI jwksUri, RefreshFailure failure, String detail, int consecutiveFailures,
+                              Instant nextAttempt) {
+        String cause = failure.code() + ": " + detail;
         synchronized (this) {
-            failures.add(new Failure(clock.instant(), consecutiveFailures, nextAttempt, cause));
+            failures.add(new Failure(clock.instant(), consecutiveFailures, nextAttempt, failure, cause));
         }
         record("failed " + cause);
     }

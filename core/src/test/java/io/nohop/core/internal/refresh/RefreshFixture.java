@@ -19,7 +19,8 @@ import java.util.concurrent.Executor;
 
 /**
  * One test's world: a fake clock and scheduler, a direct fetch executor, a real loopback endpoint,
- * a recording listener, and settings a test may change before creating a source.
+ * a recording listener, and options a test may change before creating a source. Each source gets a
+ * key cache of its own (as a restarted verifier would), closed with the world.
  */
 final class RefreshFixture implements AutoCloseable {
     static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
@@ -54,13 +55,14 @@ final class RefreshFixture implements AutoCloseable {
     Duration connectTimeout = Duration.ofSeconds(2);
     Duration fetchTimeout = Duration.ofSeconds(5);
     int maxBodyBytes = 256 * 1024;
-    boolean allowInsecureHttp;
+    boolean unsafeAllowPlainHttp;
     Optional<Path> cacheFile = Optional.empty();
     long seed = 42;
     Executor fetchExecutor = Runnable::run;
     VerifierListener listenerInUse = listener;
 
     private final List<RefreshingKeySource> sources = new ArrayList<>();
+    private final List<KeyCache> caches = new ArrayList<>();
 
     RefreshFixture() {
         try {
@@ -70,18 +72,29 @@ final class RefreshFixture implements AutoCloseable {
         }
     }
 
-    RefreshSettings settings() {
-        return new RefreshSettings(minRefresh, defaultRefresh, maxRefresh, maxStaleness, initialRetryDelay,
-                negativeKidTtl, connectTimeout, fetchTimeout, maxBodyBytes, allowInsecureHttp, cacheFile, clock,
-                scheduler, fetchExecutor, new SplittableRandom(seed), listenerInUse);
+    RefreshOptions options() {
+        return new RefreshOptions(minRefresh, defaultRefresh, maxRefresh, maxStaleness, initialRetryDelay,
+                negativeKidTtl, fetchTimeout, maxBodyBytes, unsafeAllowPlainHttp);
+    }
+
+    RefreshTiming timing() {
+        return new RefreshTiming(options(), new SplittableRandom(seed));
+    }
+
+    /** @return a new key cache with this world's environment; closed with the world */
+    KeyCache keyCache() {
+        KeyCache cache = new KeyCache(new RefreshEnvironment(clock, scheduler, fetchExecutor,
+                new SplittableRandom(seed), listenerInUse), connectTimeout, cacheFile);
+        caches.add(cache);
+        return cache;
     }
 
     RefreshingKeySource source() {
-        return track(RefreshingKeySource.forJwksUri(endpoint.jwksUri(), settings()));
+        return track(keyCache().forJwksUri(endpoint.jwksUri(), options()));
     }
 
     RefreshingKeySource discovering(String issuer) {
-        return track(RefreshingKeySource.discovering(issuer, settings()));
+        return track(keyCache().discovering(issuer, options()));
     }
 
     /** @return a source that has started and run its first fetch */
@@ -109,9 +122,15 @@ final class RefreshFixture implements AutoCloseable {
         return URI.create(text);
     }
 
+    /** Closes every source, then every key cache: afterwards no thread of theirs runs. */
+    void closeSources() {
+        sources.forEach(RefreshingKeySource::close);
+        caches.forEach(KeyCache::close);
+    }
+
     @Override
     public void close() {
-        sources.forEach(RefreshingKeySource::close);
+        closeSources();
         endpoint.close();
     }
 }

@@ -135,7 +135,7 @@ class RefreshModelPropertyTest {
     }
 
     private static void checkFetchSpacing(RefreshFixture world, List<Served> served, Duration elapsed) {
-        Duration afterFailure = new RefreshTiming(world.settings()).backoffFloor();
+        Duration afterFailure = world.timing().retryDelayFloor();
         for (int i = 1; i < served.size(); i++) {
             Served before = served.get(i - 1);
             Duration gap = Duration.between(before.at(), served.get(i).at());

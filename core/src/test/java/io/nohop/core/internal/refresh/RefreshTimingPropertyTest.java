@@ -5,7 +5,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -19,10 +18,8 @@ class RefreshTimingPropertyTest {
     private static final Duration INITIAL_RETRY_DELAY = Duration.ofSeconds(10);
 
     private static RefreshTiming timing(long seed) {
-        return new RefreshTiming(new RefreshSettings(MIN, DEFAULT, MAX, Duration.ofHours(24), INITIAL_RETRY_DELAY,
-                Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofSeconds(10), 1024, false, Optional.empty(),
-                Clock.systemUTC(), new FakeScheduler(new MutableClock(RefreshFixture.START)), Runnable::run,
-                new SplittableRandom(seed), io.nohop.core.VerifierListener.NONE));
+        return new RefreshTiming(new RefreshOptions(MIN, DEFAULT, MAX, Duration.ofHours(24), INITIAL_RETRY_DELAY,
+                Duration.ofMinutes(5), Duration.ofSeconds(10), 1024, false), new SplittableRandom(seed));
     }
 
     @Property(tries = 200)
@@ -49,7 +46,7 @@ class RefreshTimingPropertyTest {
         RefreshTiming timing = timing(seed);
         Duration ceiling = Duration.ofMillis(Math.min(MAX.toMillis(),
                 INITIAL_RETRY_DELAY.toMillis() * (1L << Math.min(failures - 1, 20))));
-        assertEquals(ceiling, timing.backoffCeiling(failures));
+        assertEquals(ceiling, timing.retryDelayCeiling(failures));
         Expect.between(timing.retryDelay(failures, Optional.empty()), INITIAL_RETRY_DELAY.dividedBy(2), ceiling);
     }
 

@@ -5,31 +5,32 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The HTTP validators of the document held, sent back as {@code If-None-Match} /
- * {@code If-Modified-Since} so that an unchanged key set costs the endpoint a 304 and no body.
+ * The {@code ETag} and {@code Last-Modified} of the document held (what RFC 9110 calls its validators),
+ * sent back as {@code If-None-Match} / {@code If-Modified-Since} so that an unchanged key set costs the
+ * endpoint a 304 and no body.
  *
  * @param etag the {@code ETag} the endpoint sent, verbatim
  * @param lastModified the {@code Last-Modified} the endpoint sent, verbatim
  */
-record Validators(Optional<String> etag, Optional<String> lastModified) {
-    /** No validators: the next request is unconditional. */
-    static final Validators NONE = new Validators(Optional.empty(), Optional.empty());
+record RevalidationHeaders(Optional<String> etag, Optional<String> lastModified) {
+    /** Nothing to send: the next request is unconditional. */
+    static final RevalidationHeaders NONE = new RevalidationHeaders(Optional.empty(), Optional.empty());
 
     // A header value longer than this is not a sane validator; sending it back would only cost bytes.
     private static final int MAX_LENGTH = 512;
 
-    Validators {
+    RevalidationHeaders {
         Objects.requireNonNull(etag, "etag");
         Objects.requireNonNull(lastModified, "lastModified");
     }
 
-    static Validators of(HttpHeaders headers) {
-        return new Validators(usable(headers.firstValue("ETag")), usable(headers.firstValue("Last-Modified")));
+    static RevalidationHeaders of(HttpHeaders headers) {
+        return new RevalidationHeaders(usable(headers.firstValue("ETag")), usable(headers.firstValue("Last-Modified")));
     }
 
     /** Keeps what a 304 did not repeat (RFC 9110 lets it omit unchanged validators). */
-    Validators updatedBy(Validators fromNotModified) {
-        return new Validators(fromNotModified.etag.or(() -> etag),
+    RevalidationHeaders updatedBy(RevalidationHeaders fromNotModified) {
+        return new RevalidationHeaders(fromNotModified.etag.or(() -> etag),
                 fromNotModified.lastModified.or(() -> lastModified));
     }
 
@@ -41,7 +42,7 @@ record Validators(Optional<String> etag, Optional<String> lastModified) {
         return value.filter(v -> !v.isEmpty() && v.length() <= MAX_LENGTH && isVisibleAscii(v));
     }
 
-    // A validator is echoed into a request header: refuse anything the HttpClient would reject.
+    // Echoed into a request header: refuse anything the HttpClient would reject.
     private static boolean isVisibleAscii(String v) {
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);

@@ -1,0 +1,76 @@
+package io.nohop.core.internal.refresh;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The key cache of one verifier: makes its refreshing key sources and owns what they share — one HTTP
+ * client with its own daemon threads ({@code nohop-http-N}) and, when configured, one cache file holding
+ * one entry per source.
+ *
+ * <p>Lifecycle: the verifier makes every source here, starts them, and on close closes each source
+ * first (timers stop, exchanges in flight are aborted) and then this (the HTTP threads stop and are
+ * joined). The scheduler and fetch executor in the {@link RefreshEnvironment} belong to the verifier.
+ */
+public final class KeyCache implements AutoCloseable {
+    private final RefreshEnvironment environment;
+    private final KeySetFetcher fetcher;
+    private final Optional<Path> cacheFile;
+
+    /**
+     * Creates the shared HTTP client (no connection is made yet).
+     *
+     * @param environment time, timers, fetch threads, jitter and listener shared by every source
+     * @param connectTimeout the TCP/TLS connect timeout of every fetch
+     * @param cacheFile the last-known-good file shared by every source, if any
+     */
+    public KeyCache(RefreshEnvironment environment, Duration connectTimeout, Optional<Path> cacheFile) {
+        this.environment = Objects.requireNonNull(environment, "environment");
+        this.cacheFile = Objects.requireNonNull(cacheFile, "cacheFile");
+        this.fetcher = new KeySetFetcher(Objects.requireNonNull(connectTimeout, "connectTimeout"),
+                environment.clock());
+    }
+
+    /**
+     * A source that fetches one JWKS URI.
+     *
+     * @param jwksUri the JWKS endpoint
+     * @param options how the source refreshes
+     * @return a source; {@link RefreshingKeySource#start()} begins fetching
+     * @throws IllegalArgumentException when the URI is not allowed (https required, plain http only to
+     *         loopback unless {@code unsafeAllowPlainHttp})
+     */
+    public RefreshingKeySource forJwksUri(URI jwksUri, RefreshOptions options) {
+        EndpointUriRule.requireAllowed(Objects.requireNonNull(jwksUri, "jwksUri"), options.unsafeAllowPlainHttp());
+        return new RefreshingKeySource(jwksUri, Optional.of(jwksUri), Optional.empty(), options, environment,
+                fetcher, file(options));
+    }
+
+    /**
+     * A source that first finds its JWKS URI in the issuer's OpenID metadata.
+     *
+     * @param issuer the issuer whose {@code /.well-known/openid-configuration} names the JWKS URI
+     * @param options how the source refreshes
+     * @return a source; {@link RefreshingKeySource#start()} begins with discovery, then fetching
+     * @throws IllegalArgumentException when the metadata URL is not a URL or not allowed
+     */
+    public RefreshingKeySource discovering(String issuer, RefreshOptions options) {
+        URI metadata = DiscoveryDocument.metadataUri(Objects.requireNonNull(issuer, "issuer"));
+        EndpointUriRule.requireAllowed(metadata, options.unsafeAllowPlainHttp());
+        return new RefreshingKeySource(metadata, Optional.empty(), Optional.of(issuer), options, environment,
+                fetcher, file(options));
+    }
+
+    private Optional<KeySetFile> file(RefreshOptions options) {
+        return cacheFile.map(path -> new KeySetFile(path, options.maxBodyBytes()));
+    }
+
+    /** Stops the HTTP client's threads (joined, bounded). Close the sources first. Idempotent. */
+    @Override
+    public void close() {
+        fetcher.close();
+    }
+}
