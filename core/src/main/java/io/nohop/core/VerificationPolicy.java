@@ -124,7 +124,7 @@ final class VerificationPolicy {
                 throw TokenVerifier.reject(RejectionReason.MISSING_CLAIM, "a required claim is missing");
             }
         }
-        VerifiedToken token = new VerifiedToken(claims, algorithm.name(), keyId, expMillis, iatMillis, nbfMillis);
+        VerifiedToken token = new VerifiedToken(header, claims, algorithm.name(), keyId, expMillis, iatMillis, nbfMillis);
         for (NamedPredicate p : predicates) {
             boolean ok;
             try {
