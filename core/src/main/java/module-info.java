@@ -1,7 +1,7 @@
 /**
  * nohop core: verify signed JWTs in-process against cached public keys.
  *
- * <p>Only {@code io.nohop.core} (and the optional Micrometer binder) is exported; everything else
+ * <p>Only {@code io.nohop.core} (and the optional Micrometer binder and Servlet filter) is exported; everything else
  * is implementation that users need not see and that may change between releases.
  */
 module io.nohop.core {
@@ -10,7 +10,9 @@ module io.nohop.core {
     requires org.slf4j;
     requires java.net.http;
     requires static micrometer.core;
+    requires static jakarta.servlet;
 
     exports io.nohop.core;
     exports io.nohop.core.micrometer;
+    exports io.nohop.core.servlet;
 }
