@@ -53,7 +53,9 @@ import java.util.Map;
  *   <li>with a Micrometer {@code MeterRegistry}, nohop's metrics ({@link VerifierMetrics}).</li>
  * </ul>
  * The application's {@link VerifierListener} beans receive the verifier's events. An application that
- * defines its own {@link TokenVerifier} bean keeps it, and gets the decoder, health and metrics for it.
+ * defines its own {@link TokenVerifier} bean keeps it, and gets the decoder, health and the health
+ * gauges for it (for the counters and timers, it passes the {@link VerifierMetrics} bean to its
+ * builder's {@code listener(...)}).
  */
 @AutoConfiguration(
         beforeName = {
