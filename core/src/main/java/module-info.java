@@ -1,7 +1,7 @@
 /**
  * nohop core: verify signed JWTs in-process against cached public keys.
  *
- * <p>Only {@code io.nohop.core} (and the optional Micrometer binder) is exported; everything else
+ * <p>Only {@code io.nohop.core} (and the optional Micrometer binder and Servlet filter) is exported; everything else
  * is implementation that users need not see and that may change between releases.
  */
 module io.nohop.core {
@@ -11,7 +11,9 @@ module io.nohop.core {
     requires java.net.http;
     requires static micrometer.core;
     requires static org.jspecify;
+    requires static jakarta.servlet;
 
     exports io.nohop.core;
     exports io.nohop.core.micrometer;
+    exports io.nohop.core.servlet;
 }

@@ -125,7 +125,7 @@ final class VerificationPolicy {
                 throw new TokenRejectedException(RejectionReason.MISSING_CLAIM, "a required claim is missing");
             }
         }
-        VerifiedToken token = new VerifiedToken(claims, algorithm.name(), keyId, expMillis, iatMillis, nbfMillis);
+        VerifiedToken token = new VerifiedToken(header, claims, algorithm.name(), keyId, expMillis, iatMillis, nbfMillis);
         for (NamedPredicate p : predicates) {
             boolean ok;
             try {

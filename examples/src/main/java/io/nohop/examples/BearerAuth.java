@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * How a resource server answers a bearer-token request that nohop did not accept (RFC 6750 §3), shared
- * by the demo's service and the Servlet filter.
+ * by the demo's service and the replay (nohop-core's {@code io.nohop.core.servlet.NohopAuthenticationFilter}
+ * answers the same way).
  *
  * <ul>
  *   <li>no {@code Authorization: Bearer} header: 401 with {@code WWW-Authenticate: Bearer} (no error

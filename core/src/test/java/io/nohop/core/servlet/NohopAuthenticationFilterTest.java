@@ -1,4 +1,4 @@
-package io.nohop.examples.servlet;
+package io.nohop.core.servlet;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;

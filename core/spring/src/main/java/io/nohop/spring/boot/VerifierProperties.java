@@ -1,0 +1,87 @@
+package io.nohop.spring.boot;
+
+import io.nohop.core.TokenVerifier;
+
+/** Applies {@link NohopProperties} to a {@link TokenVerifier.Builder}: a property left out keeps the builder's default. */
+final class VerifierProperties {
+    private VerifierProperties() {
+    }
+
+    static TokenVerifier.Builder builder(NohopProperties p) {
+        TokenVerifier.Builder b = TokenVerifier.builder();
+        if (p.jwksUri() != null) {
+            b.jwksUri(p.jwksUri());
+        }
+        if (p.issuerUri() != null) {
+            b.discoverIssuer(p.issuerUri());
+        }
+        p.issuer().forEach(b::issuer);
+        if (p.allowAnyIssuer()) {
+            b.allowAnyIssuer();
+        }
+        if (!p.audience().isEmpty()) {
+            b.audience(p.audience().toArray(String[]::new));
+        }
+        if (p.allowAnyAudience()) {
+            b.allowAnyAudience();
+        }
+        if (!p.algorithms().isEmpty()) {
+            b.algorithms(p.algorithms().toArray(String[]::new));
+        }
+        if (p.requiredType() != null) {
+            b.requiredType(p.requiredType());
+        }
+        if (!p.requiredClaims().isEmpty()) {
+            b.requireClaims(p.requiredClaims().toArray(String[]::new));
+        }
+        if (p.maxTokenBytes() != null) {
+            b.maxTokenBytes(p.maxTokenBytes());
+        }
+        if (p.clockSkew() != null) {
+            b.clockSkew(p.clockSkew());
+        }
+        if (p.maxLifetime() != null) {
+            b.maxLifetime(p.maxLifetime());
+        }
+        if (p.minRefreshInterval() != null) {
+            b.minRefreshInterval(p.minRefreshInterval());
+        }
+        if (p.defaultRefreshInterval() != null) {
+            b.defaultRefreshInterval(p.defaultRefreshInterval());
+        }
+        if (p.maxRefreshInterval() != null) {
+            b.maxRefreshInterval(p.maxRefreshInterval());
+        }
+        if (p.maxStaleness() != null) {
+            b.maxStaleness(p.maxStaleness());
+        }
+        if (p.initialRetryDelay() != null) {
+            b.initialRetryDelay(p.initialRetryDelay());
+        }
+        if (p.negativeKidTtl() != null) {
+            b.negativeKidTtl(p.negativeKidTtl());
+        }
+        if (p.connectTimeout() != null) {
+            b.connectTimeout(p.connectTimeout());
+        }
+        if (p.fetchTimeout() != null) {
+            b.fetchTimeout(p.fetchTimeout());
+        }
+        if (p.maxJwksBytes() != null) {
+            b.maxJwksBytes(p.maxJwksBytes());
+        }
+        if (p.cacheFile() != null) {
+            b.cacheFile(p.cacheFile());
+        }
+        if (p.waitForUnknownKid() != null) {
+            b.waitForUnknownKid(p.waitForUnknownKid());
+        }
+        if (p.resultCache() != null) {
+            b.resultCache(p.resultCache());
+        }
+        if (p.unsafeAllowPlainHttp()) {
+            b.unsafeAllowPlainHttp();
+        }
+        return b;
+    }
+}

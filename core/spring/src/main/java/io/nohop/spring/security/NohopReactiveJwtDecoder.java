@@ -1,0 +1,63 @@
+package io.nohop.spring.security;
+
+import io.nohop.core.TokenVerifier;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import java.util.Objects;
+
+/**
+ * A Spring Security {@link ReactiveJwtDecoder} (WebFlux) backed by a nohop {@link TokenVerifier}: the
+ * same {@link Jwt}, exceptions and answers as {@link NohopJwtDecoder}, delivered as a {@link Mono}
+ * (errors as error signals).
+ *
+ * <p>Verification touches memory only, so by default it runs on the subscribing thread (an event loop),
+ * as Spring's own reactive decoder verifies signatures. A verifier built with
+ * {@code waitForUnknownKid(...)} can block for that long on a token with an unknown kid: give such a
+ * verifier's decoder {@code Schedulers.boundedElastic()} (the auto-configuration does, when
+ * {@code nohop.wait-for-unknown-kid} is set).
+ *
+ * <p>Immutable and thread-safe. It does not own the verifier: whoever built it closes it.
+ */
+public final class NohopReactiveJwtDecoder implements ReactiveJwtDecoder {
+    private final NohopJwtDecoder decoder;
+    private final Scheduler scheduler;
+
+    /**
+     * A decoder that verifies on the subscribing thread, with {@link NohopJwtDecoder}'s defaults.
+     *
+     * @param verifier the verifier
+     */
+    public NohopReactiveJwtDecoder(TokenVerifier verifier) {
+        this(new NohopJwtDecoder(verifier), Schedulers.immediate());
+    }
+
+    /**
+     * A decoder over a configured blocking decoder, verifying on {@code scheduler}.
+     *
+     * @param decoder the decoder that does the work (its converter, validator and Retry-After apply)
+     * @param scheduler where verification runs: {@code Schedulers.immediate()} for the subscribing
+     *     thread, {@code Schedulers.boundedElastic()} when the verifier may wait for unknown kids
+     */
+    public NohopReactiveJwtDecoder(NohopJwtDecoder decoder, Scheduler scheduler) {
+        this.decoder = Objects.requireNonNull(decoder, "decoder");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    }
+
+    /**
+     * Verifies the token and emits it as Spring's {@link Jwt}, or an error signal with the exceptions
+     * {@link NohopJwtDecoder#decode(String)} throws.
+     *
+     * @param token the compact JWS, without a {@code Bearer } prefix
+     * @return the verified token, lazily: nothing happens until subscription
+     */
+    @Override
+    public Mono<Jwt> decode(String token) throws JwtException {
+        Mono<Jwt> jwt = Mono.fromCallable(() -> decoder.decode(token));
+        return scheduler == Schedulers.immediate() ? jwt : jwt.subscribeOn(scheduler);
+    }
+}
