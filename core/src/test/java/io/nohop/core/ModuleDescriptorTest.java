@@ -28,7 +28,7 @@ class ModuleDescriptorTest {
     void onlyTheApiPackagesAreExported() {
         Set<String> exported = CORE.getDescriptor().exports().stream().map(ModuleDescriptor.Exports::source)
                 .collect(Collectors.toSet());
-        assertEquals(Set.of("io.nohop.core", "io.nohop.core.micrometer"), exported);
+        assertEquals(Set.of("io.nohop.core", "io.nohop.core.micrometer", "io.nohop.core.servlet"), exported);
         assertFalse(CORE.isExported("io.nohop.core.internal.keyset"));
     }
 
