@@ -18,32 +18,76 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * Signature checks on the benchmark fixtures, compared on a machine shared with other work: every
- * implementation runs in turn for 100 ms of this thread's CPU time, round after round, and the report
- * gives CPU µs per check (minimum and median over the rounds, the first three rounds being warm-up).
+ * Signature checks on the benchmark fixtures ({@code signatures}), or nohop's cheap paths through the
+ * public API as {@link CheapPathBenchmark} drives them ({@code cheap}), compared on a machine shared
+ * with other work: every candidate runs in turn for 100 ms of this thread's CPU time, round after
+ * round, and the report gives CPU µs per operation (minimum and median over the rounds, the first
+ * three rounds being warm-up).
  * Interleaving gives every implementation the same background load; thread CPU time leaves out the
  * time the thread waited for a core. Not a JMH benchmark (no forks, no dead-code protection beyond
  * checking every result): a cross-check for the JMH figures when the machine is not quiet.
  *
- * <pre>java -cp examples/target/benchmarks.jar io.nohop.examples.bench.InterleavedSignatureCheck [seconds]</pre>
+ * <pre>java -cp examples/target/benchmarks.jar io.nohop.examples.bench.InterleavedComparison [seconds] [signatures|cheap]</pre>
  */
-public final class InterleavedSignatureCheck {
+public final class InterleavedComparison {
     private static final long BATCH_CPU_NANOS = 100_000_000L;
     private static final int WARM_UP_ROUNDS = 3;
+    private static final int OPS_PER_CLOCK_READ = 64;
 
-    private InterleavedSignatureCheck() {
+    private InterleavedComparison() {
     }
 
     /**
      * Runs the comparison.
      *
-     * @param args optional: how many seconds to run (default 60)
-     * @throws GeneralSecurityException if a fixture or implementation cannot be set up
+     * @param args optional: how many seconds to run (default 60), then {@code signatures} (default) or {@code cheap}
+     * @throws Exception if a fixture, implementation or verifier cannot be set up
      */
-    public static void main(String[] args) throws GeneralSecurityException {
+    public static void main(String[] args) throws Exception {
         long seconds = args.length > 0 ? Long.parseLong(args[0]) : 60;
-        Provider accp = CryptoProviders.accp();
+        boolean cheap = args.length > 1 && args[1].equals("cheap");
         Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+        List<CheapPathBenchmark> toClose = new ArrayList<>();
+        try {
+            if (cheap) {
+                for (String algorithm : new String[] {"RS256", "ES256"}) {
+                    addCheapPaths(checks, algorithm, toClose);
+                }
+            } else {
+                addSignatures(checks);
+            }
+            run(checks, seconds);
+        } finally {
+            for (CheapPathBenchmark b : toClose) {
+                b.tearDown();
+            }
+        }
+    }
+
+    private static void addCheapPaths(Map<String, BooleanSupplier> checks, String algorithm,
+                                      List<CheapPathBenchmark> toClose) throws Exception {
+        CheapPathBenchmark b = new CheapPathBenchmark();
+        b.algorithm = algorithm;
+        b.setup();
+        toClose.add(b);
+        checks.put(algorithm + " malformed ('!' in payload)", () -> b.malformedBang() != null);
+        checks.put(algorithm + " unknown kid, fixed set", () -> b.unknownKid() != null);
+        checks.put(algorithm + " unknown kid flood, endpoint", () -> b.unknownKidFlood() != null);
+        checks.put(algorithm + " cache hit, same String", () -> hit(b, false));
+        checks.put(algorithm + " cache hit, fresh String", () -> hit(b, true));
+        checks.put(algorithm + " fresh String alone", () -> b.freshStringOnly().length() > 0);
+    }
+
+    private static boolean hit(CheapPathBenchmark b, boolean fresh) {
+        try {
+            return (fresh ? b.cacheHitFreshString() : b.cacheHitSameString()) != null;
+        } catch (io.nohop.core.TokenRejectedException e) {
+            return false;
+        }
+    }
+
+    private static void addSignatures(Map<String, BooleanSupplier> checks) throws GeneralSecurityException {
+        Provider accp = CryptoProviders.accp();
         for (String algorithm : BenchTokens.ALGORITHMS) {
             BenchTokens.Fixture f = BenchTokens.fixture(algorithm);
             checks.put(algorithm + " JDK", jca(f, null));
@@ -64,7 +108,9 @@ public final class InterleavedSignatureCheck {
                 return false;
             }
         });
+    }
 
+    private static void run(Map<String, BooleanSupplier> checks, long seconds) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         Map<String, List<Double>> perCheck = new LinkedHashMap<>();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
@@ -75,10 +121,13 @@ public final class InterleavedSignatureCheck {
                 long start = threads.getCurrentThreadCpuTime();
                 long ops = 0;
                 while (threads.getCurrentThreadCpuTime() - start < BATCH_CPU_NANOS) {
-                    if (!e.getValue().getAsBoolean()) {
-                        throw new IllegalStateException(e.getKey() + " did not verify its fixture");
+                    // Reading the thread clock costs about a microsecond: run operations in groups.
+                    for (int i = 0; i < OPS_PER_CLOCK_READ; i++) {
+                        if (!e.getValue().getAsBoolean()) {
+                            throw new IllegalStateException(e.getKey() + " did not take its path");
+                        }
                     }
-                    ops++;
+                    ops += OPS_PER_CLOCK_READ;
                 }
                 double micros = (threads.getCurrentThreadCpuTime() - start) / 1000.0 / ops;
                 if (round > WARM_UP_ROUNDS) {
@@ -86,11 +135,11 @@ public final class InterleavedSignatureCheck {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "java %s, %d rounds (%d warm-up), thread CPU µs per check%n",
+        System.out.printf(Locale.ROOT, "java %s, %d rounds (%d warm-up), thread CPU µs per operation%n",
                 System.getProperty("java.version"), round, WARM_UP_ROUNDS);
         perCheck.forEach((name, values) -> {
             Collections.sort(values);
-            System.out.printf(Locale.ROOT, "%-36s min %9.1f   median %9.1f%n", name, values.get(0),
+            System.out.printf(Locale.ROOT, "%-42s min %9.3f   median %9.3f%n", name, values.get(0),
                     values.get(values.size() / 2));
         });
     }
