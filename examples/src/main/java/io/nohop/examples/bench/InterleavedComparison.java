@@ -137,6 +137,9 @@ public final class InterleavedComparison {
         }
         System.out.printf(Locale.ROOT, "java %s, %d rounds (%d warm-up), thread CPU µs per operation%n",
                 System.getProperty("java.version"), round, WARM_UP_ROUNDS);
+        if (perCheck.isEmpty()) {
+            System.out.println("no round finished after the warm-up: run longer");
+        }
         perCheck.forEach((name, values) -> {
             Collections.sort(values);
             System.out.printf(Locale.ROOT, "%-42s min %9.3f   median %9.3f%n", name, values.get(0),
