@@ -515,6 +515,49 @@ class ProviderDisagreementTest {
         return out;
     }
 
+    /**
+     * ECDSA signatures are malleable: (r, n - s) is as valid as (r, s). JWS has no low-S rule and the
+     * JDK's signer produces high S about half the time, so every implementation must verify both forms
+     * (a provider that demanded low S would refuse honest tokens).
+     */
+    @Test
+    void ecdsaHighS_everyImplementationVerifiesBothForms() throws Exception {
+        List<String> problems = new ArrayList<>();
+        int tc = 0;
+        for (JwsAlgorithm alg : List.of(JwsAlgorithm.ES256, JwsAlgorithm.ES384, JwsAlgorithm.ES512)) {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new java.security.spec.ECGenParameterSpec(
+                    Map.of("P-256", "secp256r1", "P-384", "secp384r1", "P-521", "secp521r1").get(alg.curve())));
+            KeyPair pair = generator.generateKeyPair();
+            BigInteger n = ((java.security.interfaces.ECPublicKey) pair.getPublic()).getParams().getOrder();
+            int half = alg.signatureLength() / 2;
+            for (int i = 0; i < 8; i++) {
+                byte[] msg = ("nohop high-S probe " + i).getBytes(StandardCharsets.US_ASCII);
+                Signature signer = Signature.getInstance(alg.jcaName());
+                signer.initSign(pair.getPrivate());
+                signer.update(msg);
+                byte[] sig = signer.sign();
+                BigInteger s = new BigInteger(1, Arrays.copyOfRange(sig, half, sig.length));
+                byte[] flipped = n.subtract(s).toByteArray();
+                byte[] other = sig.clone();
+                Arrays.fill(other, half, other.length, (byte) 0);
+                int len = Math.min(flipped.length, half);
+                System.arraycopy(flipped, flipped.length - len, other, other.length - len, len);
+                byte[] der = pair.getPublic().getEncoded();
+                for (byte[] candidate : List.of(sig, other)) {
+                    tc++;
+                    Map<String, Outcome> outcomes = new LinkedHashMap<>();
+                    implementations(alg).forEach((name, check) ->
+                            outcomes.put(name, run(check, alg, pair.getPublic(), der, msg, candidate)));
+                    record(problems, "ecdsa high-S (generated)", tc, alg, pair.getPublic(), candidate, "valid",
+                            "[HighS]", alg + (candidate == sig ? " as signed" : " with s replaced by n - s"), outcomes);
+                }
+            }
+        }
+        RUN.put("ecdsa (r, s) and (r, n - s), generated here", tc);
+        assertEquals(List.of(), problems);
+    }
+
     // ---- whole JWS vectors: the signature part only ----
 
     /**
