@@ -1,0 +1,165 @@
+package io.nohop.examples.bench;
+
+import com.google.crypto.tink.subtle.Ed25519Verify;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.security.GeneralSecurityException;
+import java.security.Provider;
+import java.security.Signature;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Signature checks on the benchmark fixtures ({@code signatures}), or nohop's cheap paths through the
+ * public API as {@link CheapPathBenchmark} drives them ({@code cheap}), compared on a machine shared
+ * with other work: every candidate runs in turn for 100 ms of this thread's CPU time, round after
+ * round, and the report gives CPU µs per operation (minimum and median over the rounds, the first
+ * three rounds being warm-up).
+ * Interleaving gives every implementation the same background load; thread CPU time leaves out the
+ * time the thread waited for a core. Not a JMH benchmark (no forks, no dead-code protection beyond
+ * checking every result): a cross-check for the JMH figures when the machine is not quiet.
+ *
+ * <pre>java -cp examples/target/benchmarks.jar io.nohop.examples.bench.InterleavedComparison [seconds] [signatures|cheap]</pre>
+ */
+public final class InterleavedComparison {
+    private static final long BATCH_CPU_NANOS = 100_000_000L;
+    private static final int WARM_UP_ROUNDS = 3;
+    private static final int OPS_PER_CLOCK_READ = 64;
+
+    private InterleavedComparison() {
+    }
+
+    /**
+     * Runs the comparison.
+     *
+     * @param args optional: how many seconds to run (default 60), then {@code signatures} (default) or {@code cheap}
+     * @throws Exception if a fixture, implementation or verifier cannot be set up
+     */
+    public static void main(String[] args) throws Exception {
+        long seconds = args.length > 0 ? Long.parseLong(args[0]) : 60;
+        boolean cheap = args.length > 1 && args[1].equals("cheap");
+        Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+        List<CheapPathBenchmark> toClose = new ArrayList<>();
+        try {
+            if (cheap) {
+                for (String algorithm : new String[] {"RS256", "ES256"}) {
+                    addCheapPaths(checks, algorithm, toClose);
+                }
+            } else {
+                addSignatures(checks);
+            }
+            run(checks, seconds);
+        } finally {
+            for (CheapPathBenchmark b : toClose) {
+                b.tearDown();
+            }
+        }
+    }
+
+    private static void addCheapPaths(Map<String, BooleanSupplier> checks, String algorithm,
+                                      List<CheapPathBenchmark> toClose) throws Exception {
+        CheapPathBenchmark b = new CheapPathBenchmark();
+        b.algorithm = algorithm;
+        b.setup();
+        toClose.add(b);
+        checks.put(algorithm + " malformed ('!' in payload)", () -> b.malformedBang() != null);
+        checks.put(algorithm + " unknown kid, fixed set", () -> b.unknownKid() != null);
+        checks.put(algorithm + " unknown kid flood, endpoint", () -> b.unknownKidFlood() != null);
+        checks.put(algorithm + " cache hit, same String", () -> hit(b, false));
+        checks.put(algorithm + " cache hit, fresh String", () -> hit(b, true));
+        checks.put(algorithm + " fresh String alone", () -> b.freshStringOnly().length() > 0);
+    }
+
+    private static boolean hit(CheapPathBenchmark b, boolean fresh) {
+        try {
+            return (fresh ? b.cacheHitFreshString() : b.cacheHitSameString()) != null;
+        } catch (io.nohop.core.TokenRejectedException e) {
+            return false;
+        }
+    }
+
+    private static void addSignatures(Map<String, BooleanSupplier> checks) throws GeneralSecurityException {
+        Provider accp = CryptoProviders.accp();
+        for (String algorithm : BenchTokens.ALGORITHMS) {
+            BenchTokens.Fixture f = BenchTokens.fixture(algorithm);
+            checks.put(algorithm + " JDK", jca(f, null));
+            checks.put(algorithm + " ACCP", jca(f, accp));
+        }
+        BenchTokens.Fixture ed = BenchTokens.fixture("EdDSA");
+        byte[] spki = ed.publicKey.getEncoded();
+        byte[] raw = Arrays.copyOfRange(spki, spki.length - 32, spki.length);
+        Ed25519.PublicPoint point = Ed25519.validatePublicKeyPartialExport(raw, 0);
+        checks.put("EdDSA BouncyCastle rfc8032 (point)", () ->
+                Ed25519.verify(ed.signature, 0, point, ed.signingInput, 0, ed.signingInput.length));
+        Ed25519Verify tink = new Ed25519Verify(raw);
+        checks.put("EdDSA Tink", () -> {
+            try {
+                tink.verify(ed.signature, ed.signingInput);
+                return true;
+            } catch (GeneralSecurityException e) {
+                return false;
+            }
+        });
+    }
+
+    private static void run(Map<String, BooleanSupplier> checks, long seconds) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, List<Double>> perCheck = new LinkedHashMap<>();
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        int round = 0;
+        while (System.nanoTime() < end) {
+            round++;
+            for (Map.Entry<String, BooleanSupplier> e : checks.entrySet()) {
+                long start = threads.getCurrentThreadCpuTime();
+                long ops = 0;
+                while (threads.getCurrentThreadCpuTime() - start < BATCH_CPU_NANOS) {
+                    // Reading the thread clock costs about a microsecond: run operations in groups.
+                    for (int i = 0; i < OPS_PER_CLOCK_READ; i++) {
+                        if (!e.getValue().getAsBoolean()) {
+                            throw new IllegalStateException(e.getKey() + " did not take its path");
+                        }
+                    }
+                    ops += OPS_PER_CLOCK_READ;
+                }
+                double micros = (threads.getCurrentThreadCpuTime() - start) / 1000.0 / ops;
+                if (round > WARM_UP_ROUNDS) {
+                    perCheck.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(micros);
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "java %s, %d rounds (%d warm-up), thread CPU µs per operation%n",
+                System.getProperty("java.version"), round, WARM_UP_ROUNDS);
+        if (perCheck.isEmpty()) {
+            System.out.println("no round finished after the warm-up: run longer");
+        }
+        perCheck.forEach((name, values) -> {
+            Collections.sort(values);
+            System.out.printf(Locale.ROOT, "%-42s min %9.3f   median %9.3f%n", name, values.get(0),
+                    values.get(values.size() / 2));
+        });
+    }
+
+    private static BooleanSupplier jca(BenchTokens.Fixture f, Provider provider) throws GeneralSecurityException {
+        Signature s = provider == null ? Signature.getInstance(f.jcaName) : Signature.getInstance(f.jcaName, provider);
+        if (f.jcaParameters != null) {
+            s.setParameter(f.jcaParameters);
+        }
+        s.initVerify(f.publicKey);
+        return () -> {
+            try {
+                s.update(f.signingInput);
+                return s.verify(f.signature);
+            } catch (GeneralSecurityException e) {
+                return false;
+            }
+        };
+    }
+}
