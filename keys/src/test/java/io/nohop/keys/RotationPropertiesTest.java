@@ -98,7 +98,7 @@ class RotationPropertiesTest {
                         .withForce(r.force()), PASSPHRASE);
             } else if (step instanceof Revoke r) {
                 List<KeyRecord> records = store.snapshot().records();
-                store.revoke(records.get(r.index() % records.size()).kid(), Optional.of("property"), r.force());
+                store.revoke(records.get(r.index() % records.size()).kid(), Optional.of("property"), r.force(), PASSPHRASE);
             } else if (step instanceof Advance a) {
                 clock.advance(Duration.ofMinutes(a.minutes()));
             } else if (step instanceof Issue i) {

@@ -82,7 +82,7 @@ class ConcurrencyIT {
         for (int i = 0; i < records.size(); i++) {
             assertEquals(i + 1, records.get(i).sequence());
         }
-        AuditVerification audit = opened.verifyAudit();
+        AuditVerification audit = opened.verifyAudit(NohopJar.PASSPHRASE.toCharArray());
         assertTrue(audit.intact(), audit.problem().orElse(""));
         assertEquals(records.size(), audit.entries());
     }
