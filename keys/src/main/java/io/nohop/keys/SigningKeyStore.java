@@ -273,25 +273,59 @@ public final class SigningKeyStore {
      */
     public StoreSnapshot snapshot() throws StoreException {
         try {
-            List<KeyRecord> stored = loadRecords();
-            Optional<StoreRoots> roots = readRoots();
-            if (roots.isEmpty()) {
-                return new StoreSnapshot(config(), RotationSchedule.derive(stored, config()), Optional.empty(),
-                        Optional.of(noRootMessage()), List.of(), List.of());
+            for (int attempt = 1; ; attempt++) {
+                // The set is read before and after the records: writers change records and the set in an
+                // order that is safe for each alone, and this way a reader never pairs a record with a set
+                // from another moment (which could make a genuine record look unsigned for one read).
+                KeySetBytes setBefore = readKeySetBytes();
+                List<KeyRecord> stored = loadRecords();
+                Optional<StoreRoots> roots = readRoots();
+                KeySetBytes setAfter = readKeySetBytes();
+                if (!setBefore.sameAs(setAfter) && attempt < 5) {
+                    continue;
+                }
+                return snapshot(stored, roots, setAfter);
             }
-            KeySetRead read = readKeySet(roots.get());
-            List<RootKey> root = roots.get().all().stream().map(StoreRoots.Entry::view).toList();
-            if (read.set().isEmpty()) {
-                return new StoreSnapshot(config(), RotationSchedule.derive(stored, config()), Optional.empty(),
-                        read.problem(), List.of(), root);
-            }
-            KeySetJws.VerifiedKeySet set = read.set().get();
-            boolean needsAudit = stored.stream().anyMatch(r -> !set.kids().contains(r.kid()));
-            Classified c = classify(stored, set, needsAudit ? createdKids(AuditLog.read(folder)) : Set.of());
-            return new StoreSnapshot(config(), c.records(config()), Optional.of(new SignedKeySet(set)), Optional.empty(),
-                    c.unsigned(), root);
         } catch (IOException e) {
             throw ioFailure("cannot read the store at " + folder, e);
+        }
+    }
+
+    private StoreSnapshot snapshot(List<KeyRecord> stored, Optional<StoreRoots> roots, KeySetBytes bytes) throws IOException {
+        if (roots.isEmpty()) {
+            return new StoreSnapshot(config(), RotationSchedule.derive(stored, config()), Optional.empty(),
+                    Optional.of(noRootMessage()), List.of(), List.of());
+        }
+        KeySetRead read = verifyKeySet(roots.get(), bytes);
+        List<RootKey> known = roots.get().all().stream().map(StoreRoots.Entry::view).toList();
+        if (read.set().isEmpty()) {
+            return new StoreSnapshot(config(), RotationSchedule.derive(stored, config()), Optional.empty(),
+                    read.problem(), List.of(), known);
+        }
+        KeySetJws.VerifiedKeySet set = read.set().get();
+        boolean needsAudit = stored.stream().anyMatch(r -> !set.kids().contains(r.kid()));
+        Classified c = classify(stored, set, needsAudit ? createdKids(AuditLog.read(folder)) : Set.of());
+        return new StoreSnapshot(config(), c.records(config()), Optional.of(new SignedKeySet(set)), Optional.empty(),
+                c.unsigned(), known);
+    }
+
+    /** The raw {@code keyset.jwt}: empty when missing; {@code tooLarge} when it is unreasonably big (not read). */
+    private record KeySetBytes(Optional<byte[]> bytes, boolean tooLarge) {
+        boolean sameAs(KeySetBytes other) {
+            return tooLarge == other.tooLarge && bytes.isPresent() == other.bytes.isPresent()
+                    && (bytes.isEmpty() || Arrays.equals(bytes.get(), other.bytes.get()));
+        }
+    }
+
+    private KeySetBytes readKeySetBytes() throws IOException {
+        Path file = folder.resolve(KEY_SET_FILE);
+        try {
+            if (Files.size(file) > MAX_KEY_SET_BYTES) {
+                return new KeySetBytes(Optional.empty(), true);
+            }
+            return new KeySetBytes(Optional.of(Files.readAllBytes(file)), false);
+        } catch (NoSuchFileException e) {
+            return new KeySetBytes(Optional.empty(), false);
         }
     }
 
@@ -1123,20 +1157,20 @@ public final class SigningKeyStore {
     }
 
     private KeySetRead readKeySet(StoreRoots roots) throws IOException {
-        Path file = folder.resolve(KEY_SET_FILE);
+        return verifyKeySet(roots, readKeySetBytes());
+    }
+
+    private KeySetRead verifyKeySet(StoreRoots roots, KeySetBytes read) {
         String again = "; nohop rotate --store " + folder + " --if-due (with the passphrase) signs it again";
-        byte[] bytes;
-        try {
-            if (Files.size(file) > MAX_KEY_SET_BYTES) {
-                return new KeySetRead(Optional.empty(), Optional.of(KEY_SET_FILE + " is far too large to be a signed key set"
-                        + " (altered without the passphrase)" + again));
-            }
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
+        if (read.tooLarge()) {
+            return new KeySetRead(Optional.empty(), Optional.of(KEY_SET_FILE + " is far too large to be a signed key set"
+                    + " (altered without the passphrase)" + again));
+        }
+        if (read.bytes().isEmpty()) {
             return new KeySetRead(Optional.empty(), Optional.of("the signed key set " + KEY_SET_FILE + " is missing" + again));
         }
         try {
-            return new KeySetRead(Optional.of(KeySetJws.verifyKeySet(new String(bytes, StandardCharsets.US_ASCII),
+            return new KeySetRead(Optional.of(KeySetJws.verifyKeySet(new String(read.bytes().get(), StandardCharsets.ISO_8859_1),
                     roots.publicJwks(), config().issuer())), Optional.empty());
         } catch (KeySetJws.RefusedException e) {
             return new KeySetRead(Optional.empty(), Optional.of("the signed key set " + KEY_SET_FILE
