@@ -102,6 +102,15 @@ public final class SigningKeyStore {
     private static final String SETTINGS_MAC_PREFIX = "nohop store settings v1\n";
     /** A signed key set is a few KiB; anything far larger is refused unread. */
     private static final long MAX_KEY_SET_BYTES = 1 << 20;
+    /** Key sets that passed the check, by exact document, roots and issuer (a few per process). */
+    private static final Map<String, KeySetJws.VerifiedKeySet> VERIFIED = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, KeySetJws.VerifiedKeySet> eldest) {
+            return size() > 8;
+        }
+    };
 
     private final Path folder;
     private final Clock clock;
@@ -1169,9 +1178,23 @@ public final class SigningKeyStore {
         if (read.bytes().isEmpty()) {
             return new KeySetRead(Optional.empty(), Optional.of("the signed key set " + KEY_SET_FILE + " is missing" + again));
         }
+        String compact = new String(read.bytes().get(), StandardCharsets.ISO_8859_1);
+        // serve and TokenIssuer read the store every second or every token: a signature check is done
+        // once per distinct (document, roots, issuer), never trusted across any other input.
+        String cacheKey = compact + "\n" + roots.publicJwks().stream().map(JWK::toJSONString).toList() + "\n"
+                + config().issuer().orElse("");
+        synchronized (VERIFIED) {
+            KeySetJws.VerifiedKeySet cached = VERIFIED.get(cacheKey);
+            if (cached != null) {
+                return new KeySetRead(Optional.of(cached), Optional.empty());
+            }
+        }
         try {
-            return new KeySetRead(Optional.of(KeySetJws.verifyKeySet(new String(read.bytes().get(), StandardCharsets.ISO_8859_1),
-                    roots.publicJwks(), config().issuer())), Optional.empty());
+            KeySetJws.VerifiedKeySet verified = KeySetJws.verifyKeySet(compact, roots.publicJwks(), config().issuer());
+            synchronized (VERIFIED) {
+                VERIFIED.put(cacheKey, verified);
+            }
+            return new KeySetRead(Optional.of(verified), Optional.empty());
         } catch (KeySetJws.RefusedException e) {
             return new KeySetRead(Optional.empty(), Optional.of("the signed key set " + KEY_SET_FILE
                     + " does not verify under the store's root key (" + e.getMessage()
