@@ -388,11 +388,13 @@ public final class SigningKeyStore {
                 // between leaves a published key that never signs and leaves the next set.
                 Written set = writeKeySet(s.rootPrivate(), s.roots(), publishedAt(RotationSchedule.derive(withNew, config()), now),
                         now, s.lastIssuedAt());
+                writeRecord(created);
+                // Audited once both files exist: a signed set without its audit entry is an interrupted
+                // command, one with its entry but a key without a record means the record was removed.
                 if (s.rebuild().isPresent()) {
                     auditRebuild(s, now, "rotate");
                 }
                 auditKeySet(s.auditKey(), now, "rotate", set);
-                writeRecord(created);
                 AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("rotate", AuditLog.EVENT_CREATED,
                         created.kid(), null, "activates at " + created.activateAt() + (request.onlyIfDue() ? " (due)" : "")
                                 + refusal.map(r -> "; forced past: " + r).orElse("")));
@@ -520,6 +522,18 @@ public final class SigningKeyStore {
                 Classified c = classify(stored, set, created);
                 for (KeyRecord r : c.unsigned()) {
                     problems.add(unsignedMessage(r));
+                }
+                Set<String> storedKids = new HashSet<>();
+                stored.forEach(r -> storedKids.add(r.kid()));
+                for (String kid : set.kids()) {
+                    if (!storedKids.contains(kid)) {
+                        String missing = "key " + kid + " is in the signed key set but " + KEYS_FOLDER + "/" + kid + ".json is missing";
+                        if (audited) {
+                            problems.add(missing + ": it was removed from the store");
+                        } else {
+                            notes.add(missing + ": a command was interrupted; the next writing command drops it from the set");
+                        }
+                    }
                 }
                 for (KeyRecord r : c.inSet()) {
                     if (!created.contains(r.kid())) {
