@@ -900,7 +900,8 @@ public final class SigningKeyStore {
                     storeFile.passphraseCheck(), storeFile.createdAt(), StoreCodec.STORE_FORMAT, Optional.empty()), kek);
             AtomicFileWriter.write(folder.resolve(STORE_FILE), StoreCodec.writeStore(file), AtomicFileWriter.OWNER_ONLY);
         }
-        List<AuditLog.Entry> entries = AuditLog.read(folder);
+        // Only entries with a valid MAC count here: a forged "created" or "revoked" line must not steer a writer.
+        List<AuditLog.Entry> entries = AuditLog.verify(folder, auditKey).parsed();
         KeySetRead read = readKeySet(roots);
         List<KeyRecord> stored = loadRecords();
         long maxSequence = stored.stream().mapToLong(KeyRecord::sequence).max().orElse(0);

@@ -180,6 +180,28 @@ class SignedKeySetCliTest {
         assertTrue(r.err().startsWith("nohop: warning: the signed key set keyset.jwt is missing"), r.err());
     }
 
+    @Test
+    void auditAcknowledge_recordedLoss_verifyThenPassesAndStillPrintsIt() throws Exception {
+        String store = init();
+        assertEquals(0, run("rotate", "--store", store).status());
+        Path log = Path.of(store, "audit.log");
+        List<String> lines = Files.readAllLines(log);
+        Files.write(log, lines.subList(0, lines.size() - 1));
+        assertEquals(0, run("rotate", "--store", store, "--force").status());
+        Result failed = run("audit", "verify", "--store", store);
+        assertOneLineFailure(failed, 1, "audit verify failed: entries lost after #" + (lines.size() - 1));
+        String lossEntry = String.valueOf(lines.size());
+        assertTrue(failed.out().contains("problem: entries lost after #" + (lines.size() - 1) + " (recorded in entry #"
+                + lossEntry), failed.out());
+        assertTrue(failed.out().contains("nohop audit acknowledge --entry " + lossEntry), failed.out());
+        Result ack = run("audit", "acknowledge", "--store", store, "--entry", lossEntry, "--reason", "checked the backup");
+        assertEquals(0, ack.status(), ack.err());
+        Result passed = run("audit", "verify", "--store", store);
+        assertEquals(0, passed.status(), passed.out() + passed.err());
+        assertTrue(passed.out().contains("note: entries lost after #" + (lines.size() - 1)), passed.out());
+        assertTrue(passed.out().contains("checked the backup"), passed.out());
+    }
+
     // ------------------------------------------------------------ a store made before signed key sets
 
     /** A store made by nohop before signed key sets (main at 1ae5fa8: init, then rotate), passphrase "legacy-passphrase". */
