@@ -208,6 +208,27 @@ class SignedKeySetIT {
         assertEquals(1, JWKSet.parse(get(base + "/.well-known/jwks.json").body()).getKeys().size());
     }
 
+    @Test
+    void serve_storeMadeBeforeSignedKeySets_failsWithOneLineNamingRootKeyCreate() throws Exception {
+        Path store = tmp.resolve("legacy");
+        Path source = Path.of("src/test/resources/legacy-store");
+        try (var files = Files.walk(source)) {
+            for (Path p : files.toList()) {
+                Path to = store.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        NohopJar.Result r = NohopJar.run("serve", "--store", store.toString(), "--port", "0");
+        assertEquals(1, r.status(), r.out() + r.err());
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(r.err().startsWith("nohop: ") && r.err().contains("run nohop root-key --store " + store + " --create"), r.err());
+        assertEquals("", r.out(), "nothing was served");
+    }
+
     /** A running {@code nohop verify}: write lines, read answers. */
     private record RunningVerify(Process process, OutputStream in, BufferedReader out) {
         String answer(String line) throws IOException {
