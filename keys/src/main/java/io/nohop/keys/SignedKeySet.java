@@ -1,6 +1,5 @@
 package io.nohop.keys;
 
-import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.nohop.keys.internal.KeySetJws;
 import java.time.Instant;
@@ -21,10 +20,6 @@ public final class SignedKeySet {
 
     SignedKeySet(KeySetJws.VerifiedKeySet verified) {
         this.verified = Objects.requireNonNull(verified, "verified");
-    }
-
-    KeySetJws.VerifiedKeySet verified() {
-        return verified;
     }
 
     /**
@@ -88,10 +83,6 @@ public final class SignedKeySet {
      */
     public Optional<String> issuer() {
         return verified.issuer();
-    }
-
-    List<JWK> keys() {
-        return verified.keys();
     }
 
     @Override

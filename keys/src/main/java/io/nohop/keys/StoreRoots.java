@@ -68,8 +68,4 @@ record StoreRoots(Entry current, Optional<Entry> next, List<Entry> previous) {
     List<JWK> publicJwks() {
         return all().stream().map(Entry::publicJwk).toList();
     }
-
-    Optional<Entry> find(String kid) {
-        return all().stream().filter(e -> e.kid().equals(kid)).findFirst();
-    }
 }

@@ -46,9 +46,6 @@ public final class KeySetJws {
     /** The {@code typ} of a signed key set. */
     public static final String KEY_SET_TYPE = "jwk-set+jwt";
 
-    /** The media type of a signed key set. */
-    public static final String MEDIA_TYPE = "application/jwk-set+jwt";
-
     /** The {@code typ} of a root endorsement (a root vouching for its successor). */
     public static final String ENDORSEMENT_TYPE = "nohop-root-endorsement+jwt";
 
