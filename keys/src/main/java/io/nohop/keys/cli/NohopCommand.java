@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             ExportCommand.class,
             IssueCommand.class,
             AuditCommand.class,
+            RootKeyCommand.class,
             ServeCommand.class,
             VerifyCommand.class,
         })

@@ -6,6 +6,7 @@ import io.nohop.keys.StoreException;
 import io.nohop.keys.StoreSnapshot;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,16 +33,27 @@ final class RevokeCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Revoke even the last key that can sign.")
     boolean force;
 
+    @Option(names = "--passphrase-file", paramLabel = "FILE",
+            description = "Read the passphrase from FILE instead of NOHOP_PASSPHRASE (the root key signs the new key set).")
+    Path passphraseFile;
+
     @Override
     public Integer call() throws StoreException {
         CliContext context = parent.context;
         SigningKeyStore opened = SigningKeyStore.open(store, context.clock);
         Optional<KeyRecord> before = opened.snapshot().record(kid);
+        char[] passphrase = context.passphrase(passphraseFile);
+        KeyRecord revoked;
+        try {
+            // Also when it was revoked already: an interrupted revoke may have left it in the signed set.
+            revoked = opened.revoke(kid, Optional.ofNullable(reason), force, passphrase);
+        } finally {
+            Arrays.fill(passphrase, '\0');
+        }
         if (before.isPresent() && before.get().revokedAt().isPresent()) {
             context.err.println("nohop: key " + kid + " was already revoked at " + before.get().revokedAt().get());
             return 0;
         }
-        KeyRecord revoked = opened.revoke(kid, Optional.ofNullable(reason), force);
         context.out.println("revoked key " + revoked.kid() + " at " + revoked.revokedAt().orElseThrow()
                 + "; it is unpublished and its private part destroyed");
         StoreSnapshot after = opened.snapshot();

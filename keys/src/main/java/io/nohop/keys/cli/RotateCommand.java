@@ -2,6 +2,7 @@ package io.nohop.keys.cli;
 
 import io.nohop.keys.KeyRecord;
 import io.nohop.keys.RotationRequest;
+import io.nohop.keys.SignedKeySet;
 import io.nohop.keys.SigningKeyStore;
 import io.nohop.keys.StoreException;
 import java.nio.file.Path;
@@ -16,7 +17,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "rotate", mixinStandardHelpOptions = true,
         description = {"Schedule a new signing key: published now, signing after the publish lead L.",
             "Its predecessor stops signing then and stays published for T + S more.",
-            "Refused (exit 1) when L < 2R or a pending key already exists, unless --force."})
+            "Refused (exit 1) when L < 2R or a pending key already exists, unless --force.",
+            "--if-due also signs a new key set when a key reached its removal time or less than half the set's lifetime is left."})
 final class RotateCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -48,6 +50,7 @@ final class RotateCommand implements Callable<Integer> {
             request = request.withPublishLead(publishLead);
         }
         char[] passphrase = context.passphrase(passphraseFile);
+        Optional<SignedKeySet> before = ifDue ? opened.snapshot().signedKeySet() : Optional.empty();
         Optional<KeyRecord> created;
         try {
             created = opened.rotate(request, passphrase);
@@ -56,6 +59,11 @@ final class RotateCommand implements Callable<Integer> {
         }
         if (created.isEmpty()) {
             context.out.println("no rotation due");
+            Optional<SignedKeySet> after = opened.snapshot().signedKeySet();
+            if (after.isPresent() && !after.map(SignedKeySet::issuedAt).equals(before.map(SignedKeySet::issuedAt))) {
+                context.out.println("signed a new key set: " + after.get().kids().size() + " keys, expires "
+                        + after.get().expiresAt());
+            }
             return 0;
         }
         KeyRecord key = created.get();

@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
         description = {"Serve the store's public keys over HTTP: GET|HEAD /.well-known/jwks.json,",
             "/.well-known/openid-configuration (when the store has an issuer) and /healthz.",
             "The first stdout line is 'listening on http://HOST:PORT'. Changes other processes make to the",
-            "store, and scheduled transitions, are served within a second. Stops on SIGTERM."})
+            "store, and scheduled transitions, are served within a second. Stops on SIGTERM.",
+            "Also GET|HEAD /.well-known/jwks.jwt: the signed key set (application/jwk-set+jwt); both hold exactly its keys."})
 final class ServeCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -35,8 +35,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code GET|HEAD /.well-known/jwks.json}: {@code application/json}, a strong {@code ETag},
  *       {@code Cache-Control: public, max-age=N, stale-if-error=M}, 304 on a matching {@code If-None-Match};</li>
+ *   <li>{@code GET|HEAD /.well-known/jwks.jwt} when the publication has a signed key set: the compact JWS,
+ *       {@code application/jwk-set+jwt}, with the same ETag, Cache-Control and 304 rules;</li>
  *   <li>{@code GET|HEAD /.well-known/openid-configuration} when there is an issuer: {@code issuer} and
- *       {@code jwks_uri} (the public URL without a trailing slash + {@code /.well-known/jwks.json});</li>
+ *       {@code jwks_uri} (the public URL without a trailing slash + {@code /.well-known/jwks.json}), and
+ *       {@code signed_jwks_uri} ({@code /.well-known/jwks.jwt}) when there is a signed key set;</li>
  *   <li>{@code GET|HEAD /healthz}: key count, active kid, next transition, and whether the last reload failed;</li>
  *   <li>any other path: 404 whatever the method; a known path with another method: 405.</li>
  * </ul>
@@ -50,6 +53,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class JwksServer implements AutoCloseable {
     /** The JWKS path. */
     public static final String JWKS_PATH = "/.well-known/jwks.json";
+    /** The signed key set path (OpenID Federation 1.0 signed JWK set). */
+    public static final String SIGNED_JWKS_PATH = "/.well-known/jwks.jwt";
+    /** The media type of the signed key set. */
+    public static final String SIGNED_JWKS_TYPE = "application/jwk-set+jwt";
     /** The OpenID metadata path. */
     public static final String OPENID_PATH = "/.well-known/openid-configuration";
     /** The health path. */
@@ -69,7 +76,8 @@ public final class JwksServer implements AutoCloseable {
     private volatile String lastError;
 
     /** One rendering: the bytes served until the publication changes. */
-    private record Rendered(Publication publication, byte[] jwks, String etag, byte[] openid, Instant renderedAt) { }
+    private record Rendered(Publication publication, byte[] jwks, String etag, byte[] openid, Instant renderedAt,
+                            byte[] signedJwks, String signedEtag) { }
 
     private JwksServer(HttpServer server, PublicationSource source, Clock clock, Duration maxAge,
                        Duration staleIfError, Optional<String> publicUrl, int threads, Rendered first) {
@@ -169,7 +177,8 @@ public final class JwksServer implements AutoCloseable {
 
     private static Rendered render(Publication p, Instant now) {
         byte[] body = p.jwksJson().getBytes(StandardCharsets.UTF_8);
-        return new Rendered(p, body, etag(body), new byte[0], now);
+        byte[] signed = p.signedJwks().map(jwt -> jwt.getBytes(StandardCharsets.US_ASCII)).orElse(new byte[0]);
+        return new Rendered(p, body, etag(body), new byte[0], now, signed, etag(signed));
     }
 
     private Rendered withOpenid(Rendered r) {
@@ -179,8 +188,11 @@ public final class JwksServer implements AutoCloseable {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("issuer", r.publication().issuer().get());
         meta.put("jwks_uri", publicUrl + JWKS_PATH);
+        if (r.publication().signedJwks().isPresent()) {
+            meta.put("signed_jwks_uri", publicUrl + SIGNED_JWKS_PATH);
+        }
         byte[] openid = JSONObjectUtils.toJSONString(meta).getBytes(StandardCharsets.UTF_8);
-        return new Rendered(r.publication(), r.jwks(), r.etag(), openid, r.renderedAt());
+        return new Rendered(r.publication(), r.jwks(), r.etag(), openid, r.renderedAt(), r.signedJwks(), r.signedEtag());
     }
 
     private static String etag(byte[] body) {
@@ -201,7 +213,8 @@ public final class JwksServer implements AutoCloseable {
             String method = exchange.getRequestMethod();
             Rendered r = rendered;
             boolean known = JWKS_PATH.equals(path) || HEALTH_PATH.equals(path)
-                    || (OPENID_PATH.equals(path) && r.publication().issuer().isPresent());
+                    || (OPENID_PATH.equals(path) && r.publication().issuer().isPresent())
+                    || (SIGNED_JWKS_PATH.equals(path) && r.publication().signedJwks().isPresent());
             Headers headers = exchange.getResponseHeaders();
             if (!known) {
                 status = 404;
@@ -216,6 +229,16 @@ public final class JwksServer implements AutoCloseable {
             } else if (OPENID_PATH.equals(path)) {
                 status = 200;
                 length = send(exchange, status, "application/json", cacheControl, r.openid());
+            } else if (SIGNED_JWKS_PATH.equals(path)) {
+                headers.set("ETag", r.signedEtag());
+                if (matches(exchange.getRequestHeaders().get("If-None-Match"), r.signedEtag())) {
+                    headers.set("Cache-Control", cacheControl);
+                    status = 304;
+                    exchange.sendResponseHeaders(304, -1);
+                } else {
+                    status = 200;
+                    length = send(exchange, status, SIGNED_JWKS_TYPE, cacheControl, r.signedJwks());
+                }
             } else {
                 headers.set("ETag", r.etag());
                 if (matches(exchange.getRequestHeaders().get("If-None-Match"), r.etag())) {
