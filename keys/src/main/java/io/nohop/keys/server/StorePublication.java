@@ -7,6 +7,8 @@ import io.nohop.keys.StoreSnapshot;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -46,7 +48,8 @@ public final class StorePublication {
 
     /**
      * The publication of a snapshot at an instant: the published keys' JWKS, their count, the key
-     * that signs, the next transition of any key, and the store's issuer.
+     * that signs, the next transition of any key, the store's issuer, and each published key's state and
+     * creation time.
      *
      * @param snapshot the store's records
      * @param now the instant
@@ -60,7 +63,11 @@ public final class StorePublication {
                 next = t;
             }
         }
-        return new Publication(snapshot.jwksJsonAt(now), snapshot.publishedAt(now).size(),
-                snapshot.activeAt(now).map(KeyRecord::kid), next, snapshot.config().issuer());
+        List<PublishedKey> keys = new ArrayList<>();
+        for (KeyRecord r : snapshot.publishedAt(now)) {
+            keys.add(new PublishedKey(r.kid(), r.stateAt(now), r.createdAt()));
+        }
+        return new Publication(snapshot.jwksJsonAt(now), keys.size(),
+                snapshot.activeAt(now).map(KeyRecord::kid), next, snapshot.config().issuer(), keys);
     }
 }
