@@ -37,7 +37,7 @@ java -jar "$jar" init --store "$work/store" --algorithm ES256 --issuer https://a
 java -jar "$jar" rotate --store "$work/store" >/dev/null   # two published keys, as during a rotation
 java -jar "$jar" export --store "$work/store" --out "$work/jwks.json" >/dev/null
 
-java -jar "$jar" serve --store "$work/store" --port 0 > "$work/serve.out" 2>&1 &
+java -jar "$jar" serve --store "$work/store" --port 0 --admin-bind 0 > "$work/serve.out" 2>&1 &
 serve_pid=$!
 for _ in $(seq 100); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
 serve_url="$(head -1 "$work/serve.out" | sed 's/listening on //')/.well-known/jwks.json"

@@ -9,6 +9,7 @@ module io.nohop.keys {
     requires com.nimbusds.jose.jwt;
     requires org.slf4j;
     requires info.picocli;
+    requires java.net.http;
     requires io.nohop.core;
     requires io.netty.buffer;
     requires io.netty.codec;

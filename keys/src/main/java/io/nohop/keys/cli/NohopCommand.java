@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             AuditCommand.class,
             ServeCommand.class,
             VerifyCommand.class,
+            StatusCommand.class,
         })
 final class NohopCommand {
 

@@ -26,12 +26,12 @@ public final class EndpointMetrics {
     private final List<String> paths;
     private final ConcurrentHashMap<Integer, Counter> requests = new ConcurrentHashMap<>();
     private final Supplier<FleetView> census;
-    private volatile CachedCensus cached = new CachedCensus(Long.MIN_VALUE, new long[3], 0);
+    private volatile CachedCensus cached;
 
-    private record CachedCensus(long atNanos, long[] sets, int instances) { }
+    private record CachedCensus(long atNanos, long[] sets) { }
 
     /**
-     * Registers the gauges.
+     * Registers the gauges (held strongly: Micrometer would otherwise let the suppliers be collected).
      *
      * @param paths the public paths that get their own {@code path} label; any other is {@code other}
      * @param census takes a census of the instance table (called at most once per scrape)
@@ -49,27 +49,28 @@ public final class EndpointMetrics {
             Gauge.builder("nohop.endpoint.pollers", this, m -> m.census().sets()[set])
                     .description("instances seen within the freshness window, by the publication they hold")
                     .tag("set", set == 0 ? "current" : set == 1 ? "previous" : "older")
-                    .register(registry);
+                    .strongReference(true).register(registry);
         }
         Gauge.builder("nohop.endpoint.instances", instances, s -> s.get())
-                .description("entries in the instance table").register(registry);
+                .description("entries in the instance table").strongReference(true).register(registry);
         Gauge.builder("nohop.endpoint.publication.age", publicationAge, s -> s.get().toMillis() / 1000.0)
-                .description("time since what is served last changed").baseUnit("seconds").register(registry);
+                .description("time since what is served last changed").baseUnit("seconds").strongReference(true)
+                .register(registry);
         double lead = publishLead == null ? Double.NaN : publishLead.toSeconds();
         Gauge.builder("nohop.endpoint.publish.lead", () -> lead)
-                .description("the store's publish lead L").baseUnit("seconds").register(registry);
+                .description("the store's publish lead L").baseUnit("seconds").strongReference(true).register(registry);
         double age = maxAge.toSeconds();
         Gauge.builder("nohop.endpoint.max.age", () -> age)
-                .description("the Cache-Control max-age sent with the key set").baseUnit("seconds").register(registry);
+                .description("the Cache-Control max-age sent with the key set").baseUnit("seconds").strongReference(true)
+                .register(registry);
     }
 
     private CachedCensus census() {
         CachedCensus c = cached;
         long now = System.nanoTime();
         // The three pollers gauges are read in one scrape; one table walk serves them all.
-        if (now - c.atNanos() > 500_000_000L) {
-            FleetView view = census.get();
-            c = new CachedCensus(now, view.pollersBySet(), 0);
+        if (c == null || now - c.atNanos() > 500_000_000L) {
+            c = new CachedCensus(now, census.get().pollersBySet());
             cached = c;
         }
         return c;

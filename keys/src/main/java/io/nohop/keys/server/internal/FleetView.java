@@ -94,6 +94,15 @@ public final class FleetView {
         return observed > 0 ? observed : maxAge.toMillis();
     }
 
+    private Map<String, Object> instanceSummary(InstanceTable.Row r, long nowMillis) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("instance", r.name());
+        s.put("lastPoll", Instant.ofEpochMilli(r.lastPollMillis()).toString());
+        s.put("secondsSincePoll", (nowMillis - r.lastPollMillis()) / 1000.0);
+        s.put("holds", SETS[setIndex(r.sentGeneration())]);
+        return s;
+    }
+
     /**
      * Returns the {@code /status} document.
      *
@@ -126,13 +135,17 @@ public final class FleetView {
             key.put("state", d == null ? null : d.state().name());
             key.put("publishedAt", d == null ? null : d.publishedAt().toString());
             long heldBy = 0;
+            InstanceTable.Row slowest = null;
             for (InstanceTable.Row r : seen) {
                 if (kidsByGeneration.getOrDefault(r.sentGeneration(), Set.of()).contains(kid)) {
                     heldBy++;
+                } else if (slowest == null) {
+                    slowest = r; // seen is in poll order: the first without the key polled longest ago
                 }
             }
             key.put("heldBy", heldBy);
             key.put("notHeldBy", seen.size() - heldBy);
+            key.put("slowest", slowest == null ? null : instanceSummary(slowest, nowMillis));
             keys.add(key);
         }
         pub.put("keys", keys);
@@ -161,13 +174,7 @@ public final class FleetView {
         if (seen.isEmpty()) {
             summary.put("slowest", null);
         } else {
-            InstanceTable.Row slowest = seen.get(0);
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("instance", slowest.name());
-            s.put("lastPoll", Instant.ofEpochMilli(slowest.lastPollMillis()).toString());
-            s.put("secondsSincePoll", (nowMillis - slowest.lastPollMillis()) / 1000.0);
-            s.put("holds", SETS[setIndex(slowest.sentGeneration())]);
-            summary.put("slowest", s);
+            summary.put("slowest", instanceSummary(seen.get(0), nowMillis));
         }
         doc.put("summary", summary);
 
