@@ -8,10 +8,12 @@
 #   examples/load/endpoint-under-attack.sh [DURATION_SECONDS] [CONNECTIONS] [IDLE] [SLOW]
 #
 # EXTRA_TARGETS="name|http://127.0.0.1:PORT/.well-known/jwks.json ..." adds servers that are already
-# running (any other engine you want in the same table).
+# running (any other engine you want in the same table); REVERSE=1 measures the targets in the
+# opposite order; WARMUP=SECONDS (default 10) of load precede each target's measurement.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=${1:-10}
+warmup=${WARMUP:-10}   # seconds of load before measuring: lets the JIT compile the JVM servers
 connections=${2:-32}
 idle=${3:-500}
 slow=${4:-64}
@@ -78,12 +80,15 @@ echo "# wrk -t2 -c$connections -d${duration}s --latency; attack: $idle idle + $s
 printf "%-14s %-8s %10s %9s  %s\n" server attack "req/s" "p99 ms" "fresh-connection probes / errors"
 targets=("nohop serve|$serve_url" "nginx|$nginx_url")
 for extra in ${EXTRA_TARGETS:-}; do targets+=("$extra"); done
+if [ "${REVERSE:-0}" = 1 ]; then   # run the same targets in the opposite order (load drifts on a shared box)
+  for ((i = 0, j = ${#targets[@]} - 1; i < j; i++, j--)); do t=${targets[i]}; targets[i]=${targets[j]}; targets[j]=$t; done
+fi
 for target in "${targets[@]}"; do
   name=${target%%|*}; url=${target#*|}
   port=$(echo "$url" | sed -E 's#http://[^:]+:([0-9]+)/.*#\1#')
   path=$(echo "$url" | sed -E 's#http://[^/]+(/.*)#\1#')
   curl -sf "$url" >/dev/null
-  wrk -t2 -c"$connections" -d3s "$url" >/dev/null    # warm-up (JIT for the JVM side)
+  wrk -t2 -c"$connections" -d"${warmup}s" "$url" >/dev/null    # warm-up (JIT for the JVM side)
   out=$(wrk -t2 -c"$connections" -d"${duration}s" --latency "$url")
   printf "%-14s %-8s %10s %9s  %s\n" "$name" no "$(rps <<<"$out")" "$(p99_ms <<<"$out")" "$(errs <<<"$out")"
   python3 examples/load/slow-clients.py --port "$port" --path "$path" --idle "$idle" --slow "$slow" \

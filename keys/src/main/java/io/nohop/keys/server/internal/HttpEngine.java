@@ -218,13 +218,15 @@ public final class HttpEngine implements AutoCloseable {
 
     /**
      * Counts the connection, and closes it when the phase it is in overruns its bound. Runs on the
-     * connection's event loop only, so its fields need no synchronisation.
+     * connection's event loop only, so its fields need no synchronisation. The deadline is a field that
+     * phase changes overwrite; one timer per connection checks it when due and re-arms itself for the
+     * rest, so a request costs no timer operations.
      */
     private final class ConnectionGuard extends ChannelDuplexHandler {
         private Phase phase = Phase.FIRST_REQUEST;
-        private ScheduledFuture<?> deadline;
+        private long deadlineNanos;
+        private ScheduledFuture<?> timer;
         private boolean counted;
-        private boolean bytesWhileAnswering;
         private boolean draining;
 
         @Override
@@ -236,7 +238,8 @@ public final class HttpEngine implements AutoCloseable {
                 return;
             }
             connections.add(ctx.channel());
-            arm(ctx, limits.requestHeaderTimeout());
+            deadlineNanos = System.nanoTime() + limits.requestHeaderTimeout().toNanos();
+            schedule(ctx, limits.requestHeaderTimeout().toNanos());
             ctx.fireChannelActive();
         }
 
@@ -246,43 +249,37 @@ public final class HttpEngine implements AutoCloseable {
                 open.decrementAndGet();
                 counted = false;
             }
-            cancel();
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
             ctx.fireChannelInactive();
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof ByteBuf b && b.isReadable()) {
-                if (phase == Phase.IDLE) {
-                    phase = Phase.READING_HEAD;
-                    arm(ctx, limits.requestHeaderTimeout());
-                } else if (phase == Phase.ANSWERING) {
-                    bytesWhileAnswering = true;
-                }
+            if (phase == Phase.IDLE && msg instanceof ByteBuf b && b.isReadable()) {
+                enter(Phase.READING_HEAD, limits.requestHeaderTimeout());
             }
             ctx.fireChannelRead(msg);
         }
 
-        /** The codec produced a request head: no deadline until its answer is written. */
-        void headComplete(ChannelHandlerContext ctx) {
-            phase = Phase.ANSWERING;
-            bytesWhileAnswering = false;
-            arm(ctx, limits.idleTimeout());
+        /** The codec produced a request head; its answer must be taken within the idle bound. */
+        void headComplete() {
+            enter(Phase.ANSWERING, limits.idleTimeout());
         }
 
-        /** The answer left; wait for the next request. */
+        /**
+         * The answer was handed to the socket; wait for the next request. Should the client not read
+         * it, the idle bound still runs out and closes the connection (and reading stops while the
+         * answer cannot be written, so nothing piles up meanwhile).
+         */
         void answered(ChannelHandlerContext ctx) {
             if (draining) {
                 ctx.close();
                 return;
             }
-            if (bytesWhileAnswering) {
-                phase = Phase.READING_HEAD;
-                arm(ctx, limits.requestHeaderTimeout());
-            } else {
-                phase = Phase.IDLE;
-                arm(ctx, limits.idleTimeout());
-            }
+            enter(Phase.IDLE, limits.idleTimeout());
         }
 
         boolean draining() {
@@ -297,22 +294,25 @@ public final class HttpEngine implements AutoCloseable {
             }
         }
 
-        private void arm(ChannelHandlerContext ctx, Duration bound) {
-            cancel();
-            Phase armedFor = phase;
-            deadline = ctx.executor().schedule(() -> {
-                if (phase == armedFor && ctx.channel().isOpen()) {
-                    LOG.debug("closing a connection from {}: {} took longer than {}", ctx.channel().remoteAddress(),
-                            armedFor, bound);
-                    ctx.close();
-                }
-            }, bound.toNanos(), TimeUnit.NANOSECONDS);
+        private void enter(Phase next, Duration bound) {
+            phase = next;
+            deadlineNanos = System.nanoTime() + bound.toNanos();
         }
 
-        private void cancel() {
-            if (deadline != null) {
-                deadline.cancel(false);
-                deadline = null;
+        private void schedule(ChannelHandlerContext ctx, long delayNanos) {
+            timer = ctx.executor().schedule(() -> check(ctx), delayNanos, TimeUnit.NANOSECONDS);
+        }
+
+        private void check(ChannelHandlerContext ctx) {
+            if (!ctx.channel().isOpen()) {
+                return;
+            }
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                LOG.debug("closing a connection from {}: {} overran its bound", ctx.channel().remoteAddress(), phase);
+                ctx.close();
+            } else {
+                schedule(ctx, left);
             }
         }
 
@@ -350,7 +350,7 @@ public final class HttpEngine implements AutoCloseable {
 
         private void exchange(ChannelHandlerContext ctx, HttpRequest request) {
             long start = System.nanoTime();
-            guard.headComplete(ctx);
+            guard.headComplete();
             String method = request.method().name();
             String uri = request.uri();
             Exchange.Response answer;
@@ -396,22 +396,16 @@ public final class HttpEngine implements AutoCloseable {
             }
             HttpUtil.setKeepAlive(response, keepAlive);
             long bytes = head ? 0 : answer.body().length;
-            ChannelFuture written = ctx.writeAndFlush(response);
             if (keepAlive) {
-                written.addListener(f -> {
-                    if (f.isSuccess()) {
-                        guard.answered(ctx);
-                    } else {
-                        ctx.close();
-                    }
-                });
+                ctx.writeAndFlush(response, ctx.voidPromise());
+                guard.answered(ctx);
                 if (!ctx.channel().isWritable()) {
                     // A client that pipelines requests without reading answers: stop reading it.
                     ctx.channel().config().setAutoRead(false);
                 }
             } else {
                 closing = true;
-                written.addListener(f -> ctx.close());
+                ctx.writeAndFlush(response).addListener(f -> ctx.close());
             }
             access.answered(method, uri, answer.status(), bytes, (System.nanoTime() - start) / 1000);
         }
