@@ -92,11 +92,18 @@ for target in "${targets[@]}"; do
   out=$(wrk -t2 -c"$connections" -d"${duration}s" --latency "$url")
   printf "%-14s %-8s %10s %9s  %s\n" "$name" no "$(rps <<<"$out")" "$(p99_ms <<<"$out")" "$(errs <<<"$out")"
   python3 examples/load/slow-clients.py --port "$port" --path "$path" --idle "$idle" --slow "$slow" \
-      --duration "$((duration + 6))" > "$work/attack.out" 2>&1 &
+      --probe-ms 0 --duration "$((duration + 6))" > "$work/attack.out" 2>&1 &
   attack_pid=$!
   sleep 3   # let the attack connect before measuring
+  # Fresh-connection probes from a process of their own, so the attacker's reconnect bursts do not delay them.
+  python3 examples/load/slow-clients.py --port "$port" --path "$path" --idle 0 --slow 0 --probe-ms 100 \
+      --duration "$duration" > "$work/probe.out" 2>&1 &
+  probe_pid=$!
   out=$(wrk -t2 -c"$connections" -d"${duration}s" --latency "$url")
+  wait "$probe_pid" || true
   wait "$attack_pid" || true
   attack_pid=""
-  printf "%-14s %-8s %10s %9s  %s %s\n" "$name" yes "$(rps <<<"$out")" "$(p99_ms <<<"$out")" "$(tail -1 "$work/attack.out")" "$(errs <<<"$out")"
+  probes=$(tail -1 "$work/probe.out" | sed 's/; attack connections.*//')
+  closed=$(tail -1 "$work/attack.out" | sed 's/.*attack connections/attack connections/')
+  printf "%-14s %-8s %10s %9s  %s; %s %s\n" "$name" yes "$(rps <<<"$out")" "$(p99_ms <<<"$out")" "$probes" "$closed" "$(errs <<<"$out")"
 done
