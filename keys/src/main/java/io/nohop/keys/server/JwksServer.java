@@ -119,7 +119,7 @@ public final class JwksServer implements AutoCloseable {
     private Map<String, Route> publicRoutes() {
         Map<String, Route> routes = new LinkedHashMap<>();
         routes.put(JWKS_PATH, new Route(r -> true, this::jwks));
-        routes.put(OPENID_PATH, new Route(r -> r.publication().issuer().isPresent(), this::openid));
+        routes.put(OPENID_PATH, new Route(r -> r.publication().issuer().isPresent() && r.openid().length > 0, this::openid));
         routes.put(HEALTH_PATH, new Route(r -> true, this::health));
         return routes;
     }
@@ -149,14 +149,23 @@ public final class JwksServer implements AutoCloseable {
                 settings.publishLead.orElse(null), settings.maxAge) : null;
         this.engine = new HttpEngine(settings.threads, new HttpEngine.Limits(settings.requestHeaderTimeout,
                 settings.idleTimeout, settings.maxRequestHeaderBytes, settings.maxConnections), new DateHeader(clock));
+        // Served for the instant between binding and knowing the bound port (the openid document
+        // names it): the openid route does not exist until it is rendered.
+        this.rendered = first;
         try {
             this.bound = engine.listen(address, request -> answer(publicRoutes, request, true), JwksServer::logAccess);
             this.publicUrl = stripTrailingSlash(settings.publicUrl.orElse("http://" + hostText(bound) + ":" + bound.getPort()));
             this.rendered = withOpenid(first);
             if (admin) {
                 Map<String, Route> adminRoutes = adminRoutes();
-                this.adminBound = Optional.of(engine.listen(settings.adminAddress.get(),
-                        request -> answer(adminRoutes, request, false), JwksServer::logAccess));
+                InetSocketAddress adminAddress = settings.adminAddress.get();
+                try {
+                    this.adminBound = Optional.of(engine.listen(adminAddress,
+                            request -> answer(adminRoutes, request, false), JwksServer::logAccess));
+                } catch (IOException e) {
+                    throw new IOException("admin listener " + adminAddress.getHostString() + ":" + adminAddress.getPort()
+                            + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+                }
             } else {
                 this.adminBound = Optional.empty();
             }

@@ -196,4 +196,13 @@ class StatusCommandTest {
         assertEquals(1, r.errLines().size(), r.err());
         assertTrue(r.err().startsWith("nohop: warning: cannot reach the admin listener"), r.err());
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x:y", "1:2:3", "[::1]", "70000", "127.0.0.1:-1"})
+    void serve_malformedAdminBind_usageError(String bind) {
+        Result r = run("serve", "--store", store, "--admin-bind", bind);
+        assertEquals(2, r.status(), r.err());
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(r.err().startsWith("nohop: --admin-bind"), r.err());
+    }
 }

@@ -12,8 +12,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -32,7 +30,6 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +41,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -105,7 +104,8 @@ public final class HttpEngine implements AutoCloseable {
     private final Limits limits;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
-    private final ChannelGroup connections = new DefaultChannelGroup("nohop-connections", GlobalEventExecutor.INSTANCE);
+    /** Open connections, for closing them at shutdown (Netty's ChannelGroup would start a global, non-daemon thread). */
+    private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
     private final List<Channel> listeners = new ArrayList<>();
     private final AtomicInteger open = new AtomicInteger();
     private final DateHeader date;
@@ -203,10 +203,15 @@ public final class HttpEngine implements AutoCloseable {
             });
         }
         long deadline = System.nanoTime() + grace.toNanos();
-        while (!connections.isEmpty() && System.nanoTime() < deadline) {
-            connections.newCloseFuture().awaitUninterruptibly(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        for (Channel c : connections) {
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                c.closeFuture().awaitUninterruptibly(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+            }
         }
-        connections.close().awaitUninterruptibly();
+        for (Channel c : connections) {
+            c.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
         boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
         workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
         boss.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -249,6 +254,7 @@ public final class HttpEngine implements AutoCloseable {
                 open.decrementAndGet();
                 counted = false;
             }
+            connections.remove(ctx.channel());
             if (timer != null) {
                 timer.cancel(false);
                 timer = null;
