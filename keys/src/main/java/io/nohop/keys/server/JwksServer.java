@@ -66,7 +66,8 @@ import java.util.function.Predicate;
  * <p><b>Admin listener</b> (off unless {@link Settings#adminAddress(InetSocketAddress)} is set): a
  * second listener, never the public one, that serves {@code GET /status} (JSON: the publication, its
  * keys and how many instances hold each, per instance its last poll and whether it holds the current
- * set, and a summary) and {@code GET /metrics} (Prometheus text format). With it on, the server keeps
+ * set, and a summary) and {@code GET /metrics} (Prometheus text format), on an I/O thread of its own
+ * (a status walks the whole instance table; the public listener never waits for it). With it on, the server keeps
  * a bounded table of the verifier instances that fetch the key set: keyed by the {@code Nohop-Instance}
  * request header, or, for clients that do not send one, by their address and {@code User-Agent}.
  */
@@ -153,7 +154,7 @@ public final class JwksServer implements AutoCloseable {
         // names it): the openid route does not exist until it is rendered.
         this.rendered = first;
         try {
-            this.bound = engine.listen(address, request -> answer(publicRoutes, request, true), JwksServer::logAccess);
+            this.bound = engine.listen(address, request -> answer(publicRoutes, request, true), JwksServer::logAccess, false);
             this.publicUrl = stripTrailingSlash(settings.publicUrl.orElse("http://" + hostText(bound) + ":" + bound.getPort()));
             this.rendered = withOpenid(first);
             if (admin) {
@@ -161,7 +162,7 @@ public final class JwksServer implements AutoCloseable {
                 InetSocketAddress adminAddress = settings.adminAddress.get();
                 try {
                     this.adminBound = Optional.of(engine.listen(adminAddress,
-                            request -> answer(adminRoutes, request, false), JwksServer::logAccess));
+                            request -> answer(adminRoutes, request, false), JwksServer::logAccess, true));
                 } catch (IOException e) {
                     throw new IOException("admin listener " + adminAddress.getHostString() + ":" + adminAddress.getPort()
                             + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);

@@ -104,6 +104,7 @@ public final class HttpEngine implements AutoCloseable {
     private final Limits limits;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
+    private EventLoopGroup ownLoops;
     /** Open connections, for closing them at shutdown (Netty's ChannelGroup would start a global, non-daemon thread). */
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
     private final List<Channel> listeners = new ArrayList<>();
@@ -132,13 +133,25 @@ public final class HttpEngine implements AutoCloseable {
      * @param address where to listen (port 0: any free port)
      * @param routes what answers
      * @param access told of every answer
+     * @param ownThread whether its connections get an I/O thread of their own ({@code nohop-admin}),
+     *     for answers that take real work (the admin listener's table walks) and must not delay the rest
      * @return the bound address
      * @throws IOException if the address cannot be bound
      */
-    public InetSocketAddress listen(InetSocketAddress address, Exchange.Routes routes, AccessListener access)
-            throws IOException {
+    public InetSocketAddress listen(InetSocketAddress address, Exchange.Routes routes, AccessListener access,
+                                    boolean ownThread) throws IOException {
+        EventLoopGroup loops = workers;
+        if (ownThread) {
+            synchronized (listeners) {
+                if (ownLoops == null) {
+                    ownLoops = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("nohop-admin", true),
+                            NioIoHandler.newFactory());
+                }
+                loops = ownLoops;
+            }
+        }
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(boss, workers)
+                .group(boss, loops)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -212,10 +225,18 @@ public final class HttpEngine implements AutoCloseable {
         for (Channel c : connections) {
             c.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
-        boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-        workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-        boss.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        workers.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        List<EventLoopGroup> groups = new ArrayList<>(List.of(boss, workers));
+        synchronized (listeners) {
+            if (ownLoops != null) {
+                groups.add(ownLoops);
+            }
+        }
+        for (EventLoopGroup g : groups) {
+            g.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+        }
+        for (EventLoopGroup g : groups) {
+            g.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
     }
 
     /** Where a connection is in its request cycle; every state has a deadline. */
