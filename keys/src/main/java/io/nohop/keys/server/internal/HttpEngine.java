@@ -30,6 +30,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,7 +106,7 @@ public final class HttpEngine implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private EventLoopGroup ownLoops;
-    /** Open connections, for closing them at shutdown (Netty's ChannelGroup would start a global, non-daemon thread). */
+    /** Open connections, for closing them at shutdown. */
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
     private final List<Channel> listeners = new ArrayList<>();
     private final AtomicInteger open = new AtomicInteger();
@@ -196,7 +197,8 @@ public final class HttpEngine implements AutoCloseable {
 
     /**
      * Stops accepting, lets requests in flight finish for up to {@code grace} (idle connections are
-     * closed at once), then closes the rest and stops every thread it started, waiting for them.
+     * closed at once), then closes the rest and stops every thread it started, waiting for them (and
+     * for Netty's shared helper thread, which takes about a second to end).
      *
      * @param grace how long requests in flight may take
      */
@@ -236,6 +238,16 @@ public final class HttpEngine implements AutoCloseable {
         }
         for (EventLoopGroup g : groups) {
             g.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        // Netty reports the end of each event loop to its group on a shared helper thread
+        // (globalEventExecutor, not a daemon), which ends itself after a second of quiet. Wait for it,
+        // so that no thread this server caused outlives close().
+        try {
+            GlobalEventExecutor.INSTANCE.awaitInactivity(5, TimeUnit.SECONDS);
+        } catch (IllegalStateException e) {
+            // never started: nothing to wait for
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
