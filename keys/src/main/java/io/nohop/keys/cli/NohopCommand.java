@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             RootKeyCommand.class,
             ServeCommand.class,
             VerifyCommand.class,
+            StatusCommand.class,
         })
 final class NohopCommand {
 

@@ -5,14 +5,17 @@ import io.nohop.keys.RotationRequest;
 import io.nohop.keys.SignedKeySet;
 import io.nohop.keys.SigningKeyStore;
 import io.nohop.keys.StoreException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 @Command(name = "rotate", mixinStandardHelpOptions = true,
         description = {"Schedule a new signing key: published now, signing after the publish lead L.",
@@ -41,8 +44,17 @@ final class RotateCommand implements Callable<Integer> {
             description = "Read the passphrase from FILE instead of NOHOP_PASSPHRASE.")
     Path passphraseFile;
 
+    @Option(names = "--admin-url", paramLabel = "URL",
+            description = {"The admin listener of nohop serve: after rotating, print when the fleet is expected to",
+                "hold the new key, from the poll intervals the endpoint observed."})
+    String adminUrl;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws StoreException {
+        URI admin = adminUrl == null ? null : FleetStatus.parseUrl(adminUrl, spec.commandLine());
         CliContext context = parent.context;
         SigningKeyStore opened = SigningKeyStore.open(store, context.clock);
         RotationRequest request = RotationRequest.standard().withForce(force).withOnlyIfDue(ifDue);
@@ -68,6 +80,9 @@ final class RotateCommand implements Callable<Integer> {
         }
         KeyRecord key = created.get();
         context.out.println("scheduled key " + key.kid() + ": published now, signs from " + key.activateAt());
+        if (admin != null) {
+            FleetEstimate.print(context, admin, "key " + key.kid());
+        }
         return 0;
     }
 }

@@ -9,6 +9,8 @@ import io.nohop.keys.StoreSnapshot;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -66,7 +68,8 @@ public final class StorePublication {
 
     /**
      * The publication of a snapshot at an instant: the signed key set and the plain JWKS of its keys,
-     * their count, the key that signs, the next transition of any key, and the store's issuer.
+     * their count, the key that signs, the next transition of any key, the store's issuer, and each
+     * published key's state and creation time.
      *
      * @param snapshot the store as loaded
      * @param now the instant
@@ -84,7 +87,13 @@ public final class StorePublication {
             }
         }
         Optional<String> active = snapshot.activeAt(now).map(KeyRecord::kid).filter(set.kids()::contains);
+        List<PublishedKey> keys = new ArrayList<>();
+        for (KeyRecord r : snapshot.records()) {
+            if (set.kids().contains(r.kid())) {
+                keys.add(new PublishedKey(r.kid(), r.stateAt(now), r.createdAt()));
+            }
+        }
         return new Publication(set.jwksJson(), set.kids().size(), active, next, snapshot.config().issuer(),
-                Optional.of(set.compactSerialization()));
+                Optional.of(set.compactSerialization()), keys);
     }
 }
