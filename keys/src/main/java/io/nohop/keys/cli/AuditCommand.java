@@ -3,14 +3,15 @@ package io.nohop.keys.cli;
 import io.nohop.keys.AuditVerification;
 import io.nohop.keys.SigningKeyStore;
 import io.nohop.keys.StoreException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = "Work with the store's hash-chained audit log.",
+        description = {"Check the store's hash-chained audit log.",
+            "Every change to the store is appended to DIR/audit.log, one JSON object per line, each holding"
+                + " the SHA-256 of the line before it."},
         subcommands = AuditCommand.Verify.class)
 final class AuditCommand {
 
@@ -18,19 +19,21 @@ final class AuditCommand {
     NohopCommand parent;
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Check the audit log's hash chain; exit 1 naming the first broken entry.")
+            description = {"Check the audit log's hash chain.",
+                "Exit 0 when every entry links to the one before it and the log ends where DIR/audit.head says;"
+                    + " exit 1 naming the first broken entry."})
     static final class Verify implements Callable<Integer> {
 
         @ParentCommand
         AuditCommand audit;
 
-        @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store folder.")
-        Path store;
+        @Mixin
+        StoreOption store;
 
         @Override
         public Integer call() throws StoreException {
             CliContext context = audit.parent.context;
-            AuditVerification result = SigningKeyStore.open(store, context.clock).verifyAudit();
+            AuditVerification result = SigningKeyStore.open(store.folder(), context.clock).verifyAudit();
             if (!result.intact()) {
                 throw new StoreException("audit log broken: " + result.problem().orElseThrow());
             }

@@ -5,7 +5,6 @@ import io.nohop.keys.SigningKeyStore;
 import io.nohop.keys.StoreException;
 import io.nohop.keys.StoreSnapshot;
 import io.nohop.keys.internal.JsonText;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -13,19 +12,23 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = {"List the keys: kid, algorithm, state now, and the next transition.",
-            "--json prints an array of {kid, alg, state, createdAt, activateAt, deactivateAt, removeAt, revokedAt}."})
+        description = {"List the keys with their state and next transition.",
+            "A table of kid, algorithm, state now (PENDING, ACTIVE, RETIRING, RETIRED or REVOKED) and the next"
+                + " scheduled transition. With --json, an array of objects with kid, alg, state, createdAt,"
+                + " activateAt, deactivateAt, removeAt and revokedAt (ISO-8601 instants in UTC, null where"
+                + " unset), one object per line."})
 final class ListCommand implements Callable<Integer> {
 
     @ParentCommand
     NohopCommand parent;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store folder.")
-    Path store;
+    @Mixin
+    StoreOption store;
 
     @Option(names = "--json", description = "Print JSON for scripts.")
     boolean json;
@@ -33,7 +36,7 @@ final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() throws StoreException {
         CliContext context = parent.context;
-        StoreSnapshot snapshot = SigningKeyStore.open(store, context.clock).snapshot();
+        StoreSnapshot snapshot = SigningKeyStore.open(store.folder(), context.clock).snapshot();
         Instant now = context.clock.instant();
         if (json) {
             StringBuilder out = new StringBuilder("[");

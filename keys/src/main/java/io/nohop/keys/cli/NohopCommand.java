@@ -1,19 +1,24 @@
 package io.nohop.keys.cli;
 
 import io.nohop.keys.StoreException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 
 /**
  * The top command. New subcommands (such as {@code serve} and {@code verify}) are added to the
  * {@code subcommands} list; each gets the shared {@link CliContext} through {@code @ParentCommand}.
+ * Every command gets the shared usage footer ({@link UsageFooter}) and the one-line error rules
+ * ({@link UsageErrors}) without doing anything.
  */
 @Command(name = "nohop",
         mixinStandardHelpOptions = true,
-        version = "nohop 0.1.0",
-        description = "Manage a nohop signing key store: keys, rotation, revocation, JWKS export and tokens.",
+        versionProvider = NohopVersion.class,
+        description = {"Manage a nohop signing key store: keys, rotation, revocation, JWKS publication and tokens.",
+            "Run 'nohop help COMMAND' (or 'nohop COMMAND --help') for the options of a command."},
         subcommands = {
             InitCommand.class,
             RotateCommand.class,
@@ -24,6 +29,7 @@ import picocli.CommandLine.Command;
             AuditCommand.class,
             ServeCommand.class,
             VerifyCommand.class,
+            HelpCommand.class,
         })
 final class NohopCommand {
 
@@ -39,16 +45,17 @@ final class NohopCommand {
         commandLine.setErr(new PrintWriter(context.err, true));
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.registerConverter(Duration.class, new DurationConverter());
+        UsageFooter.applyTo(commandLine);
         commandLine.setParameterExceptionHandler((e, args) -> {
-            CommandLine failed = e.getCommandLine();
-            context.err.println("nohop: " + oneLine(e.getMessage()) + " (see '"
-                    + failed.getCommandSpec().qualifiedName() + " --help')");
+            context.err.println("nohop: " + UsageErrors.describe(e));
             context.err.flush();
             return 2;
         });
         commandLine.setExecutionExceptionHandler((e, failed, parseResult) -> {
             if (e instanceof StoreException) {
                 context.err.println("nohop: " + oneLine(e.getMessage()));
+            } else if (e instanceof IOException io) {
+                context.err.println("nohop: " + FileProblem.describe(io));
             } else {
                 // A bug or an environment problem nobody anticipated: still one line, never a stack trace.
                 context.err.println("nohop: unexpected failure: " + e.getClass().getSimpleName() + ": "

@@ -4,24 +4,28 @@ import io.nohop.keys.KeyRecord;
 import io.nohop.keys.SigningKeyStore;
 import io.nohop.keys.StoreException;
 import io.nohop.keys.StoreSnapshot;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "revoke", mixinStandardHelpOptions = true,
-        description = {"Revoke a key at once: unpublished, private part destroyed, reason recorded.",
-            "Refused (exit 1) for the last key that can sign, unless --force (signing then stops)."})
+        description = {"Revoke a key at once: unpublished, private part destroyed.",
+            "The key leaves the published set at once (nohop serve picks the change up within a second),"
+                + " its private part is destroyed and the reason is recorded in the audit log. Refused (exit 1)"
+                + " for the last key that can sign, unless --force (signing then stops). To revoke the ACTIVE"
+                + " key without a gap, first give it a successor that signs at once:"
+                + " rotate --publish-lead 0s --force."})
 final class RevokeCommand implements Callable<Integer> {
 
     @ParentCommand
     NohopCommand parent;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store folder.")
-    Path store;
+    @Mixin
+    StoreOption store;
 
     @Option(names = "--kid", required = true, paramLabel = "KID", description = "The key to revoke.")
     String kid;
@@ -35,7 +39,7 @@ final class RevokeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws StoreException {
         CliContext context = parent.context;
-        SigningKeyStore opened = SigningKeyStore.open(store, context.clock);
+        SigningKeyStore opened = SigningKeyStore.open(store.folder(), context.clock);
         Optional<KeyRecord> before = opened.snapshot().record(kid);
         if (before.isPresent() && before.get().revokedAt().isPresent()) {
             context.err.println("nohop: key " + kid + " was already revoked at " + before.get().revokedAt().get());
