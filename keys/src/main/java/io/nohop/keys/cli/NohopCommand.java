@@ -4,6 +4,8 @@ import io.nohop.keys.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -19,7 +21,16 @@ import picocli.CommandLine.HelpCommand;
         versionProvider = NohopVersion.class,
         description = {"Manage a nohop signing key store: keys, rotation, revocation, JWKS publication and tokens.",
             "Run 'nohop help COMMAND' (or 'nohop COMMAND --help') for the options of a command."},
-        subcommands = {
+        // No subcommands attribute: see SUBCOMMANDS.
+        subcommands = {})
+final class NohopCommand {
+
+    /**
+     * The subcommands, in the order {@code nohop --help} lists them; a new command is added here. Each
+     * is built (picocli reflects over its fields) only when needed: a run of {@code nohop list} builds
+     * {@code list} alone, which keeps start-up short; help and mistakes get the whole tree.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
             InitCommand.class,
             RotateCommand.class,
             RevokeCommand.class,
@@ -29,9 +40,7 @@ import picocli.CommandLine.HelpCommand;
             AuditCommand.class,
             ServeCommand.class,
             VerifyCommand.class,
-            HelpCommand.class,
-        })
-final class NohopCommand {
+            HelpCommand.class);
 
     final CliContext context;
 
@@ -39,8 +48,22 @@ final class NohopCommand {
         this.context = context;
     }
 
+    /** The whole command tree. */
     static CommandLine commandLine(CliContext context) {
+        return commandLine(context, Optional.empty());
+    }
+
+    /**
+     * The command tree for one run: with only the subcommand the first argument names, when it names
+     * one; else the whole tree.
+     */
+    static CommandLine commandLine(CliContext context, Optional<String> firstArgument) {
         CommandLine commandLine = new CommandLine(new NohopCommand(context));
+        Optional<Class<?>> only = firstArgument.flatMap(NohopCommand::subcommandNamed)
+                .filter(c -> c != HelpCommand.class);
+        for (Class<?> command : only.map(List::<Class<?>>of).orElse(SUBCOMMANDS)) {
+            commandLine.addSubcommand(command);
+        }
         commandLine.setOut(new PrintWriter(context.out, true));
         commandLine.setErr(new PrintWriter(context.err, true));
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
@@ -65,6 +88,10 @@ final class NohopCommand {
             return 1;
         });
         return commandLine;
+    }
+
+    private static Optional<Class<?>> subcommandNamed(String name) {
+        return SUBCOMMANDS.stream().filter(c -> c.getAnnotation(Command.class).name().equals(name)).findFirst();
     }
 
     static String oneLine(String message) {
