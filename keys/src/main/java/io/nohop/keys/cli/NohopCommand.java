@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 
 /**
- * The top command. New subcommands (such as {@code serve} and {@code verify}) are added to the
- * {@code subcommands} list; each gets the shared {@link CliContext} through {@code @ParentCommand}.
+ * The top command. New subcommands are added to {@link #SUBCOMMANDS}; each gets the shared
+ * {@link CliContext} through {@code @ParentCommand}.
  * Every command gets the shared usage footer ({@link UsageFooter}) and the one-line error rules
  * ({@link UsageErrors}) without doing anything.
  */
@@ -20,9 +20,7 @@ import picocli.CommandLine.HelpCommand;
         mixinStandardHelpOptions = true,
         versionProvider = NohopVersion.class,
         description = {"Manage a nohop signing key store: keys, rotation, revocation, JWKS publication and tokens.",
-            "Run 'nohop help COMMAND' (or 'nohop COMMAND --help') for the options of a command."},
-        // No subcommands attribute: see SUBCOMMANDS.
-        subcommands = {})
+            "Run 'nohop help COMMAND' (or 'nohop COMMAND --help') for the options of a command."})
 final class NohopCommand {
 
     /**
