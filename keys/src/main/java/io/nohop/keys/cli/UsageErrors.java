@@ -36,6 +36,11 @@ final class UsageErrors {
             }
             return "unexpected argument '" + first + "'" + seeHelp(spec);
         }
+        if (!spec.subcommands().isEmpty() && e.getMessage() != null && e.getMessage().startsWith("Missing required subcommand")) {
+            return spec.qualifiedName() + " needs a command: "
+                    + String.join(", ", spec.subcommands().keySet().stream().filter(c -> !c.equals("help")).toList())
+                    + " (see '" + spec.qualifiedName() + " --help')";
+        }
         return NohopCommand.oneLine(e.getMessage()) + seeHelp(spec);
     }
 

@@ -68,6 +68,18 @@ class CliTest {
     }
 
     @Test
+    void noCommand_usageErrorListingTheCommands() {
+        Result r = run();
+        assertFails(r, 2, "nohop needs a command: init, rotate, revoke, list, export, issue, audit, serve, verify");
+        assertTrue(r.err().endsWith("(see 'nohop --help')\n"), r.err());
+    }
+
+    @Test
+    void groupWithoutItsCommand_usageErrorListingItsCommands() {
+        assertFails(run("audit"), 2, "nohop audit needs a command: verify (see 'nohop audit --help')");
+    }
+
+    @Test
     void unknownCommand_closeToAKnownOne_suggestsIt() {
         assertFails(run("lst", "--store", store), 2, "unknown command lst; did you mean list?");
     }
