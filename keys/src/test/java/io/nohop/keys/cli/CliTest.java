@@ -70,13 +70,13 @@ class CliTest {
     @Test
     void noCommand_usageErrorListingTheCommands() {
         Result r = run();
-        assertFails(r, 2, "nohop needs a command: init, rotate, revoke, list, export, issue, audit, serve, verify");
+        assertFails(r, 2, "nohop needs a command: init, rotate, revoke, list, export, issue, audit, root-key, serve, verify, status");
         assertTrue(r.err().endsWith("(see 'nohop --help')\n"), r.err());
     }
 
     @Test
     void groupWithoutItsCommand_usageErrorListingItsCommands() {
-        assertFails(run("audit"), 2, "nohop audit needs a command: verify (see 'nohop audit --help')");
+        assertFails(run("audit"), 2, "nohop audit needs a command: verify, acknowledge (see 'nohop audit --help')");
     }
 
     @Test
