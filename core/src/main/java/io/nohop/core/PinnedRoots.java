@@ -83,8 +83,9 @@ public final class PinnedRoots {
             try {
                 key = KeySetLoader.loadPinnedRoot(jwk);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("pinned root " + (i + 1) + " of " + publicJwks.size()
-                        + " is not a usable public signature JWK: " + e.getMessage(), null);
+                throw new IllegalArgumentException((publicJwks.size() == 1 ? "the pinned root"
+                        : "pinned root " + (i + 1) + " of " + publicJwks.size())
+                        + " is not a usable public signature JWK: " + e.getMessage());
             }
             if (!seen.add(key.kid())) {
                 throw new IllegalArgumentException("pinned root " + (i + 1) + " (kid " + key.kid()
