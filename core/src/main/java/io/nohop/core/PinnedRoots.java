@@ -2,6 +2,7 @@ package io.nohop.core;
 
 import io.nohop.core.internal.keyset.KeySetLoader;
 import io.nohop.core.internal.keyset.VerificationKey;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -117,7 +118,7 @@ public final class PinnedRoots {
      * @return true when both pin the same set of keys
      */
     @Override
-    public boolean equals(Object other) {
+    public boolean equals(@Nullable Object other) {
         return other instanceof PinnedRoots && Set.copyOf(kids).equals(Set.copyOf(((PinnedRoots) other).kids));
     }
 

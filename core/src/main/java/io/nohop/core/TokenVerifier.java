@@ -341,7 +341,8 @@ public final class TokenVerifier implements AutoCloseable {
 
         /**
          * Trusts the keys published at a JWKS endpoint, fetched and refreshed in the background. The
-         * keys vouch for any issuer this verifier accepts ({@link #issuer(String)}).
+         * keys vouch for any issuer this verifier accepts ({@link #issuer(String)}). To accept only key
+         * sets that a key store's root signed, whatever carried them, use {@link #jwksUri(URI, PinnedRoots)}.
          *
          * @param jwksUri an {@code https} URI ({@code http} only to loopback, unless {@link #unsafeAllowPlainHttp()})
          * @return this builder
