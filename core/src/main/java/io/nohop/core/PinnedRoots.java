@@ -2,7 +2,6 @@ package io.nohop.core;
 
 import io.nohop.core.internal.keyset.KeySetLoader;
 import io.nohop.core.internal.keyset.VerificationKey;
-import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -109,22 +108,6 @@ public final class PinnedRoots {
     // The converted keys, for the key sources (same package).
     List<VerificationKey> keys() {
         return keys;
-    }
-
-    /**
-     * Roots are equal when they pin the same keys (by thumbprint), in any order.
-     *
-     * @param other another object
-     * @return true when both pin the same set of keys
-     */
-    @Override
-    public boolean equals(@Nullable Object other) {
-        return other instanceof PinnedRoots && Set.copyOf(kids).equals(Set.copyOf(((PinnedRoots) other).kids));
-    }
-
-    @Override
-    public int hashCode() {
-        return Set.copyOf(kids).hashCode();
     }
 
     /** @return {@code PinnedRoots[kid, ...]}: thumbprints only, never key material */

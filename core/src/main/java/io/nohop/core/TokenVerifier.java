@@ -451,12 +451,13 @@ public final class TokenVerifier implements AutoCloseable {
 
         /**
          * Pins roots for one place (a JWKS URI or a discovered issuer). Pinned once: the same place pinned to
-         * other roots is refused, naming the roots already pinned, as a single-valued option set twice is.
+         * other roots (other keys, in any order) is refused, naming the roots already pinned, as a
+         * single-valued option set twice is.
          */
         private PinnedRoots pin(Object place, String what, PinnedRoots roots) {
             Objects.requireNonNull(roots, "roots");
             PinnedRoots earlier = pinned.putIfAbsent(place, roots);
-            if (earlier != null && !earlier.equals(roots)) {
+            if (earlier != null && !Set.copyOf(earlier.kids()).equals(Set.copyOf(roots.kids()))) {
                 throw new IllegalStateException(what + " was already pinned to " + earlier + ", not " + roots);
             }
             return roots;
