@@ -44,8 +44,8 @@ final class VerifyCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--jwks-uri", required = true, paramLabel = "URI",
-            description = "The JWKS endpoint: https, or plain http to a loopback address; with --key-set-signer,"
-                    + " where the signed key set is served (e.g. .../.well-known/jwks.jwt).")
+            description = "The JWKS endpoint: https, or plain http to a loopback address. With --key-set-signer,"
+                    + " the signed key set's URI (nohop serve publishes it at /.well-known/jwks.jwt).")
     String jwksUri;
 
     @Option(names = "--issuer", required = true, paramLabel = "ISS", description = "The exact iss to accept.")
@@ -83,8 +83,9 @@ final class VerifyCommand implements Callable<Integer> {
     Duration maxStale;
 
     @Option(names = "--key-set-signer", paramLabel = "FILE",
-            description = {"A file holding a root's public JWK (the output of nohop root-key); repeat it to pin several roots.",
-                "When given, --jwks-uri names a signed key set and nothing unsigned or signed by another key is ever accepted."})
+            description = "A file holding a root's public JWK (the output of nohop root-key); repeat it to pin several"
+                    + " roots. When given, --jwks-uri names a signed key set and nothing unsigned or signed by another"
+                    + " key is ever accepted.")
     List<Path> keySetSigners = List.of();
 
     @Option(names = "--startup-timeout", paramLabel = "DURATION", defaultValue = "10s",
