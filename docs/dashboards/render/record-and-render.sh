@@ -9,7 +9,7 @@
 #      and a revocation;
 #   4. renders every panel of docs/dashboards/nohop.json from Prometheus's answers to the panels' own
 #      queries (render.mjs: Apache ECharts in headless Chromium), and keeps the answers
-#      (nohop-run.json) and the run's narration (nohop-run.log) next to the PNG.
+#      (nohop-run.json) and the run's narration (nohop-run.txt) next to the PNG.
 # Re-render without running again: node docs/dashboards/render/render.mjs --dashboard docs/dashboards/nohop.json \
 #   --data-in docs/dashboards/nohop-run.json --out docs/dashboards/nohop.png
 #
@@ -97,10 +97,10 @@ node "$root/docs/dashboards/render/render.mjs" --dashboard "$out_dir/nohop.json"
 {
   echo "# DashboardRun narration, $(date -u +%Y-%m-%dT%H:%M:%SZ); java $(java -version 2>&1 | head -n 1)"
   grep -v '^run: ' "$work/run.log"
-} > "$out_dir/nohop-run.log"
+} > "$out_dir/nohop-run.txt"
 node -e '
 const d = require(process.argv[1]);
 console.log("alerts that fired (offset from the start of the run):");
 for (const a of d.annotations) for (const [f, t] of a.ranges)
   console.log("  " + a.title.padEnd(34) + " " + String(f - d.start).padStart(4) + "s .. " + String(t - d.start).padStart(4) + "s  " + a.text);
-' "$out_dir/nohop-run.json" | tee -a "$out_dir/nohop-run.log"
+' "$out_dir/nohop-run.json" | tee -a "$out_dir/nohop-run.txt"
