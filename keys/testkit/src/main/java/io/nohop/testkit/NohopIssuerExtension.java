@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -94,7 +95,7 @@ public final class NohopIssuerExtension
     }
 
     private NohopIssuerExtension(Builder b) {
-        this.settings = new RunningIssuer.Settings(b.algorithm, b.issuer, b.audience, b.maxAge, b.publishLead);
+        this.settings = new RunningIssuer.Settings(b.algorithm, b.issuer, b.audience, b.maxAge, b.publishLead, b.clock);
     }
 
     /**
@@ -390,8 +391,22 @@ public final class NohopIssuerExtension
         private String audience = DEFAULT_AUDIENCE;
         private Duration maxAge = DEFAULT_MAX_AGE;
         private Duration publishLead = DEFAULT_PUBLISH_LEAD;
+        private Clock clock = Clock.systemUTC();
 
         private Builder() {
+        }
+
+        /**
+         * Sets what the kit reads as now (default {@link Clock#systemUTC()}): the {@code iat} and
+         * {@code exp} of its tokens, which key signs, and what the endpoint publishes. Give it the clock
+         * the service's verifier uses when that is not the system clock.
+         *
+         * @param value the clock
+         * @return this builder
+         */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
         }
 
         /**

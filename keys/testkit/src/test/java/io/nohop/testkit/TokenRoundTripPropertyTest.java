@@ -12,6 +12,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ class TokenRoundTripPropertyTest {
     @BeforeContainer
     static void start() throws Exception {
         kit = RunningIssuer.start(new RunningIssuer.Settings(SigningAlgorithm.RS256, Optional.empty(), "orders",
-                Duration.ofSeconds(1), Duration.ofSeconds(3)));
+                Duration.ofSeconds(1), Duration.ofSeconds(3), Clock.systemUTC()));
         verifier = TokenVerifier.builder().jwksUri(kit.jwksUri()).issuer(kit.issuer()).allowAnyAudience()
                 .fetchTimeout(Duration.ofSeconds(5)).build();
         assertTrue(verifier.awaitKeys(Duration.ofSeconds(30)));

@@ -84,9 +84,10 @@ public final class RunningIssuer implements AutoCloseable {
      * @param audience the default audience
      * @param maxAge the endpoint's max-age, also the store's refresh bound R
      * @param publishLead the store's publish lead L
+     * @param clock what the store, the issuer and the endpoint read as now
      */
     public record Settings(SigningAlgorithm algorithm, Optional<String> issuer, String audience, Duration maxAge,
-                           Duration publishLead) {
+                           Duration publishLead, Clock clock) {
     }
 
     private RunningIssuer(Settings settings, Path folder, String issuer, SigningKeyStore store, TokenIssuer tokens,
@@ -130,15 +131,15 @@ public final class RunningIssuer implements AutoCloseable {
                     .refreshBound(settings.maxAge())
                     .publishLead(settings.publishLead())
                     .rotationPeriod(Duration.ofDays(30))
-                    .build(), passphrase);
+                    .build(), passphrase, settings.clock());
             // Re-read the store for every token, so rotate() and revoke() take effect at once.
-            tokens = TokenIssuer.create(store, passphrase, Clock.systemUTC(), Duration.ZERO);
+            tokens = TokenIssuer.create(store, passphrase, settings.clock(), Duration.ZERO);
             LocalSigningKey published = LocalSigningKey.generate(settings.algorithm());
             LocalSigningKey forger = LocalSigningKey.generate(settings.algorithm());
             PublicationSource storeKeys = StorePublication.of(store);
             PublicationSource source = now -> withLocalKey(storeKeys.publicationAt(now), published.publicJwk());
             server = JwksServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), source,
-                    new JwksServer.Settings().maxAge(settings.maxAge()).reloadInterval(Duration.ofMillis(200))
+                    new JwksServer.Settings().clock(settings.clock()).maxAge(settings.maxAge()).reloadInterval(Duration.ofMillis(200))
                             .threads(2).publicUrl(base));
             relay.target(server.address());
             return new RunningIssuer(settings, folder, issuer, store, tokens, relay, server, published, forger,
@@ -163,14 +164,15 @@ public final class RunningIssuer implements AutoCloseable {
      * set (then that value is used). The property is global to the JVM, so creation is serialised and
      * the property is cleared again at once; a real store must never be created while it is set.
      */
-    private static SigningKeyStore createStore(Path dir, StoreConfig config, char[] passphrase) throws StoreException {
+    private static SigningKeyStore createStore(Path dir, StoreConfig config, char[] passphrase, Clock clock)
+            throws StoreException {
         synchronized (STORE_CREATION) {
             boolean set = System.getProperty(TEST_ONLY_ITERATIONS_PROPERTY) == null;
             if (set) {
                 System.setProperty(TEST_ONLY_ITERATIONS_PROPERTY, TEST_ONLY_ITERATIONS);
             }
             try {
-                return SigningKeyStore.create(dir, config, passphrase, Clock.systemUTC());
+                return SigningKeyStore.create(dir, config, passphrase, clock);
             } finally {
                 if (set) {
                     System.clearProperty(TEST_ONLY_ITERATIONS_PROPERTY);
@@ -220,7 +222,7 @@ public final class RunningIssuer implements AutoCloseable {
      */
     public String activeKid() {
         try {
-            return store.snapshot().activeAt(Instant.now()).map(KeyRecord::kid)
+            return store.snapshot().activeAt(settings.clock().instant()).map(KeyRecord::kid)
                     .orElseThrow(() -> new IllegalStateException("no key signs now (the signing key was revoked"
                             + " and no successor is active yet): rotate(Duration.ZERO) first"));
         } catch (StoreException e) {
@@ -263,7 +265,7 @@ public final class RunningIssuer implements AutoCloseable {
      * @return the compact JWS
      */
     public String defectiveToken(TokenDefect defect, TokenSpec spec) {
-        Instant now = Instant.now();
+        Instant now = settings.clock().instant();
         return switch (defect) {
             case WRONG_AUDIENCE -> issue(spec, List.of(NohopIssuerExtension.WRONG_AUDIENCE));
             case BAD_SIGNATURE -> {
