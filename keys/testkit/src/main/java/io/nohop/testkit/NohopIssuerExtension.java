@@ -53,7 +53,8 @@ import java.util.Optional;
  *
  * <p><b>Parameter injection.</b> A test, lifecycle method or constructor parameter of type
  * {@code NohopIssuerExtension} receives the running extension: with
- * {@code @ExtendWith(NohopIssuerExtension.class)} the kit runs with every default.
+ * {@code @ExtendWith(NohopIssuerExtension.class)} the kit runs with every default. (With two kits
+ * registered in one class, use their fields: JUnit refuses a parameter two resolvers claim.)
  *
  * <p><b>How real it is.</b> The service's verifier fetches, caches and refreshes keys exactly as in
  * production (HTTP, {@code Cache-Control: max-age}, ETag and 304), and verifies real signatures.

@@ -24,6 +24,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -112,7 +113,7 @@ public final class LocalSigningKey {
      * @return the compact JWS
      */
     public String sign(String kid, String type, Map<String, Object> claims) {
-        Map<String, Object> header = new java.util.LinkedHashMap<>();
+        Map<String, Object> header = new LinkedHashMap<>();
         header.put("alg", algorithm.jwsName());
         header.put("kid", kid);
         header.put("typ", type);

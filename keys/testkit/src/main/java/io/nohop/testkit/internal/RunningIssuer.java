@@ -34,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -386,7 +387,7 @@ public final class RunningIssuer implements AutoCloseable {
                 server.close();
             } finally {
                 tokens.close();
-                java.util.Arrays.fill(passphrase, '\0');
+                Arrays.fill(passphrase, '\0');
                 deleteRecursively(folder);
             }
         }
