@@ -10,7 +10,6 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
@@ -171,8 +170,6 @@ public final class DashboardRun {
                     .maxStaleness(MAX_STALENESS)
                     .listener(metrics)
                     .build();
-            metrics.bindHealth(verifier);
-            bindBounds(registry);
             OrdersService service = OrdersService.start(verifier);
             open.add(0, service);
             HttpServer metricsServer = metricsServer(registry, metricsPort);
@@ -217,7 +214,7 @@ public final class DashboardRun {
             say("recover", "key endpoint back on port " + endpoint.port);
 
             at(265);
-            store.revoke(firstKid, Optional.of("dashboard run"), false);
+            store.revoke(firstKid, Optional.of("dashboard run"), false, passphrase);
             say("revoke", "first key " + firstKid.substring(0, 8) + " revoked: its tokens get unknown_key after the next refresh");
 
             at(seconds);
@@ -270,13 +267,6 @@ public final class DashboardRun {
      * The configured bounds as gauges, under the names the alert rules use. VerifierMetrics registers
      * them itself once issue 13's metrics land; Micrometer then keeps its gauges and ignores these.
      */
-    private static void bindBounds(PrometheusMeterRegistry registry) {
-        Gauge.builder("nohop.keys.max.staleness", () -> MAX_STALENESS.toSeconds()).baseUnit("seconds")
-                .description("the configured maxStaleness").register(registry);
-        Gauge.builder("nohop.keys.max.refresh", () -> MAX_AGE.toSeconds()).baseUnit("seconds")
-                .description("the configured maxRefreshInterval").register(registry);
-    }
-
     private static HttpServer metricsServer(PrometheusMeterRegistry registry, int port) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
         server.createContext("/metrics", exchange -> {

@@ -186,7 +186,7 @@ public final class RunningIssuer implements AutoCloseable {
         List<JWK> keys = new ArrayList<>(JWKSet.parse(p.jwksJson()).getKeys());
         keys.add(key);
         String json = JSONObjectUtils.toJSONString(new JWKSet(keys).toJSONObject(true));
-        return new Publication(json, p.keyCount() + 1, p.activeKid(), p.nextTransition(), p.issuer());
+        return new Publication(json, p.keyCount() + 1, p.activeKid(), p.nextTransition(), p.issuer(), p.keys());
     }
 
     /**
@@ -337,7 +337,7 @@ public final class RunningIssuer implements AutoCloseable {
             if (store.snapshot().record(kid).isEmpty()) {
                 throw new IllegalArgumentException("unknown kid " + kid + ": not a key of the kit's store");
             }
-            store.revoke(kid, Optional.of("revoked by the test (nohop-testkit)"), true);
+            store.revoke(kid, Optional.of("revoked by the test (nohop-testkit)"), true, passphrase);
             server.reload();
         } catch (StoreException e) {
             throw new IllegalStateException("cannot revoke " + kid + ": " + e.getMessage(), e);
