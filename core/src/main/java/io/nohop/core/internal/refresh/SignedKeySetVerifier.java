@@ -117,7 +117,8 @@ public final class SignedKeySetVerifier {
             jws = CompactJws.parse(text, algorithms);
         } catch (TokenRejectedException e) {
             throw new InvalidKeySetException(RefreshFailure.UNSIGNED,
-                    "not a strict compact JWS signed with an allowed algorithm (" + e.getMessage() + ")");
+                    "not a strict compact JWS signed with an allowed algorithm ("
+                            + e.reason().code() + ")");
         }
         JwsAlgorithm algorithm = jws.algorithm();
         VerificationKey root = roots.select(jws.kid(), algorithm);
