@@ -102,32 +102,42 @@ final class Doctor {
     List<Finding> run(Target target) throws InterruptedException {
         try (HttpProbe probe = new HttpProbe(limits.connectTimeout(), limits.fetchTimeout(), limits.maxBodyBytes(),
                 userAgent)) {
-            Optional<URI> consumed = target.jwksUri();
-            Optional<URI> plainAlongside = Optional.empty();
-            if (target.discovers()) {
-                Optional<Discovered> discovered = discover(probe, target);
-                if (discovered.isEmpty()) {
-                    verifierVerdict(target, Optional.empty());
-                    return List.copyOf(findings);
-                }
-                consumed = target.roots().isPresent() ? discovered.get().signedJwksUri() : discovered.get().jwksUri();
-                if (target.roots().isPresent()) {
-                    plainAlongside = discovered.get().jwksUri();
-                }
+            Optional<TokenVerifier> verifier = startVerifier(target);
+            try {
+                inspect(probe, target, verifier);
+            } finally {
+                verifier.ifPresent(TokenVerifier::close);
             }
-            Optional<KeySetReport> report = Optional.empty();
-            if (consumed.isPresent()) {
-                report = keySet(probe, target, consumed.get());
-                if (report.isPresent() && plainAlongside.isPresent()) {
-                    keySetsAgree(probe, plainAlongside.get(), report.get());
-                }
-            }
-            if (target.store().isPresent() && report.isPresent()) {
-                storeAgrees(target.store().get(), report.get());
-            }
-            verifierVerdict(target, report);
         }
         return List.copyOf(findings);
+    }
+
+    /** Discovery (when asked), the key set the verifier would consume, the store, then the verifier's verdict. */
+    private void inspect(HttpProbe probe, Target target, Optional<TokenVerifier> verifier) throws InterruptedException {
+        Optional<URI> consumed = target.jwksUri();
+        Optional<URI> plainAlongside = Optional.empty();
+        if (target.discovers()) {
+            Optional<Discovered> discovered = discover(probe, target);
+            if (discovered.isEmpty()) {
+                verifierVerdict(verifier, target, Optional.empty());
+                return;
+            }
+            consumed = target.roots().isPresent() ? discovered.get().signedJwksUri() : discovered.get().jwksUri();
+            if (target.roots().isPresent()) {
+                plainAlongside = discovered.get().jwksUri();
+            }
+        }
+        Optional<KeySetReport> report = Optional.empty();
+        if (consumed.isPresent()) {
+            report = keySet(probe, target, consumed.get());
+            if (report.isPresent() && plainAlongside.isPresent()) {
+                keySetsAgree(probe, plainAlongside.get(), report.get());
+            }
+        }
+        if (target.store().isPresent() && report.isPresent()) {
+            storeAgrees(target.store().get(), report.get());
+        }
+        verifierVerdict(verifier, target, report);
     }
 
     // ---- discovery ------------------------------------------------------------------------------
@@ -278,12 +288,22 @@ final class Doctor {
         }
         add(Finding.ok("transport.status", "the " + what + " at " + uri + " answers HTTP 200"));
         long firstByteMillis = answer.firstByte().toMillis();
+        String measured = firstByteMillis + " ms";
         if (answer.firstByte().compareTo(limits.slowFirstByte()) >= 0) {
-            add(Finding.warning("transport.first_byte", "first byte of the " + what + " after " + firstByteMillis
-                    + " ms; a verifier gives a fetch " + human(limits.fetchTimeout()) + " in all",
+            // A first exchange also pays for cold starts (this JVM's HTTP client, the server's first request):
+            // measure once more, and judge the endpoint by the second.
+            HttpProbe.Outcome again = probe.get(uri, accept, Map.of());
+            if (again.answer().isPresent()) {
+                firstByteMillis = again.answer().get().firstByte().toMillis();
+                measured = measured + ", then " + firstByteMillis + " ms";
+            }
+        }
+        if (firstByteMillis >= limits.slowFirstByte().toMillis()) {
+            add(Finding.warning("transport.first_byte", "first byte of the " + what + " after " + measured
+                    + "; a verifier gives a fetch " + human(limits.fetchTimeout()) + " in all",
                     "find what makes the endpoint slow (it should answer from memory)."));
         } else {
-            add(Finding.ok("transport.first_byte", "first byte of the " + what + " after " + firstByteMillis + " ms"));
+            add(Finding.ok("transport.first_byte", "first byte of the " + what + " after " + measured));
         }
         if (answer.tooLarge()) {
             add(new Finding(keySet ? Finding.Severity.ERROR : Finding.Severity.ERROR, "transport.body_size",
@@ -586,13 +606,15 @@ final class Doctor {
 
     // ---- the verifier's verdict and the sample token --------------------------------------------
 
-    private void verifierVerdict(Target target, Optional<KeySetReport> report) throws InterruptedException {
+    /**
+     * Builds the verifier {@code nohop verify} would build for this target and starts it (its first fetch runs
+     * in the background while the doctor makes its own); says whether the library accepts the transport.
+     */
+    private Optional<TokenVerifier> startVerifier(Target target) {
         TokenVerifier.Builder builder = TokenVerifier.builder().clock(clock);
-        String source;
         try {
             if (target.discovers()) {
                 String issuer = target.issuer().orElseThrow();
-                source = "discovering " + issuer;
                 if (target.roots().isPresent()) {
                     builder.discoverIssuer(issuer, target.roots().get());
                 } else {
@@ -600,7 +622,6 @@ final class Doctor {
                 }
             } else {
                 URI uri = target.jwksUri().get();
-                source = "reading " + uri;
                 if (target.roots().isPresent()) {
                     builder.jwksUri(uri, target.roots().get());
                 } else {
@@ -610,9 +631,9 @@ final class Doctor {
             }
             target.audience().ifPresentOrElse(builder::audience, builder::allowAnyAudience);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            add(Finding.error("verifier.keys", "a verifier cannot be configured this way: " + escape(e.getMessage()),
+            add(Finding.error("transport.scheme", "a verifier cannot be configured this way: " + escape(e.getMessage()),
                     "use an absolute https URL."));
-            return;
+            return Optional.empty();
         }
         TokenVerifier verifier;
         try {
@@ -621,28 +642,37 @@ final class Doctor {
             // The library's transport rule: plain http only to loopback.
             add(Finding.error("transport.scheme", "a verifier refuses the source: " + escape(e.getMessage()),
                     "serve it over https (plain http is accepted only to 127.0.0.1, ::1 or localhost)."));
+            return Optional.empty();
+        }
+        URI shown = target.jwksUri().orElseGet(() -> metadataUri(target.issuer().orElseThrow()));
+        if ("https".equalsIgnoreCase(shown.getScheme())) {
+            add(Finding.ok("transport.scheme", "https"));
+        } else {
+            add(Finding.note("transport.scheme", "plain http to a loopback address: accepted, but only on this host",
+                    "serve it over https for other hosts."));
+        }
+        return Optional.of(verifier);
+    }
+
+    private void verifierVerdict(Optional<TokenVerifier> started, Target target, Optional<KeySetReport> report)
+            throws InterruptedException {
+        if (started.isEmpty()) {
             return;
         }
-        try (verifier) {
-            URI shown = target.jwksUri().orElseGet(() -> metadataUri(target.issuer().orElseThrow()));
-            if ("https".equalsIgnoreCase(shown.getScheme())) {
-                add(Finding.ok("transport.scheme", "https"));
-            } else {
-                add(Finding.note("transport.scheme", "plain http to a loopback address: accepted, but only on this host",
-                        "serve it over https for other hosts."));
-            }
-            boolean keys = awaitFirstOutcome(verifier);
-            VerifierHealth.Source health = verifier.health().sources().get(0);
-            if (keys) {
-                add(Finding.ok("verifier.keys", "a verifier " + escape(source) + " as nohop verify would holds "
-                        + health.keyCount() + " key(s)"));
-            } else {
-                add(Finding.error("verifier.keys", "a verifier " + escape(source) + " as nohop verify would got no keys"
-                        + health.lastError().map(e -> " (" + escape(e) + ")").orElse("") + ": every token is rejected"
-                        + " with keys_unavailable", "fix the errors above."));
-            }
-            target.token().ifPresent(token -> sampleToken(verifier, token, target, report));
+        TokenVerifier verifier = started.get();
+        String source = target.discovers() ? "discovering " + target.issuer().orElseThrow()
+                : "reading " + target.jwksUri().get();
+        boolean keys = awaitFirstOutcome(verifier);
+        VerifierHealth.Source health = verifier.health().sources().get(0);
+        if (keys) {
+            add(Finding.ok("verifier.keys", "a verifier " + escape(source) + " as nohop verify would holds "
+                    + health.keyCount() + " key(s)"));
+        } else {
+            add(Finding.error("verifier.keys", "a verifier " + escape(source) + " as nohop verify would got no keys"
+                    + health.lastError().map(e -> " (" + escape(e) + ")").orElse("") + ": every token is rejected"
+                    + " with keys_unavailable", "fix the errors above."));
         }
+        target.token().ifPresent(token -> sampleToken(verifier, token, target, report));
     }
 
     /**
@@ -792,21 +822,25 @@ final class Doctor {
         return out.length() >= MAX_ESCAPED && text.length() > 0 ? out + "..." : out.toString();
     }
 
-    /** A duration the way the help texts write them: 850 ms, 90 s, 5 m, 2 h 30 m, 6 d 23 h. */
+    /** A duration in the CLI's DURATION units: 850ms, 90s, 5m, 1h, 2h 30m, 6d 23h. */
     static String human(Duration d) {
         long s = d.toSeconds();
         if (s < 1) {
             return d.toMillis() + "ms";
         }
-        if (s < 120) {
-            return s + "s";
+        long[] sizes = {86400, 3600, 60, 1};
+        String[] units = {"d", "h", "m", "s"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (s >= sizes[i] || i == sizes.length - 1) {
+                long whole = s / sizes[i];
+                long rest = i + 1 < sizes.length ? s % sizes[i] / sizes[i + 1] : 0;
+                // Under 2 units of the larger, the smaller unit reads better on its own (90s, 90m).
+                if (whole < 2 && i + 1 < sizes.length && s % sizes[i] != 0) {
+                    continue;
+                }
+                return whole + units[i] + (rest == 0 ? "" : " " + rest + units[i + 1]);
+            }
         }
-        if (s < 2 * 3600) {
-            return (s / 60) + "m" + (s % 60 == 0 ? "" : " " + (s % 60) + "s");
-        }
-        if (s < 2 * 86400) {
-            return (s / 3600) + "h" + (s % 3600 / 60 == 0 ? "" : " " + (s % 3600 / 60) + "m");
-        }
-        return (s / 86400) + "d" + (s % 86400 / 3600 == 0 ? "" : " " + (s % 86400 / 3600) + "h");
+        return s + "s";
     }
 }

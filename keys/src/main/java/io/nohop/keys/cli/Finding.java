@@ -52,10 +52,10 @@ record Finding(Severity severity, String check, String message, Optional<String>
         return new Finding(Severity.ERROR, check, message, Optional.of(action));
     }
 
-    /** The line printed without --json: {@code severity check: message[ Do: action]}. */
+    /** The line printed without --json: {@code severity check: message[. Do: action]}. */
     String line() {
         return String.format(Locale.ROOT, "%-7s %s: %s%s", severity.label(), check, message,
-                action.map(a -> " Do: " + a).orElse(""));
+                action.map(a -> ". Do: " + a).orElse(""));
     }
 
     /** The members of the --json object, in their documented order; {@code action} is null when there is none. */
