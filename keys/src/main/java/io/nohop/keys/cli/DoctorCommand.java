@@ -43,9 +43,9 @@ import picocli.CommandLine.Spec;
                 + " nohop verify builds one gives the final verdict.",
             "Redirects are not followed (a verifier does not follow them either): a 3xx is an error that names"
                 + " the Location. Text from the endpoint is escaped; no key material and no token is printed.",
-            "--json prints the findings as one JSON array of {\"severity\",\"check\",\"message\",\"action\"}"
-                + " (action null when there is nothing to do). Exit status 0 when nothing would break verification"
-                + " (warnings and notes included), 1 when something would."})
+            "--json prints the findings as one JSON array of objects with the members severity, check, message and"
+                + " action (null when there is nothing to do); keys/README.md lists the checks. Exit status 0 when"
+                + " nothing would break verification (warnings and notes included), 1 when something would."})
 final class DoctorCommand implements Callable<Integer> {
 
     // A token is at most 8 KiB for a verifier; a file much larger than that is not a token.
