@@ -148,7 +148,7 @@ final class Doctor {
     private Optional<Discovered> discover(HttpProbe probe, Target target) throws InterruptedException {
         String issuer = target.issuer().orElseThrow();
         URI metadata = metadataUri(issuer);
-        Optional<HttpProbe.Answer> answer = fetch(probe, "openid-configuration", metadata, JWKS_ACCEPT, false);
+        Optional<HttpProbe.Answer> answer = fetch(probe, "openid-configuration", metadata, JWKS_ACCEPT);
         if (answer.isEmpty()) {
             return Optional.empty();
         }
@@ -236,7 +236,7 @@ final class Doctor {
     private Optional<KeySetReport> keySet(HttpProbe probe, Target target, URI uri) throws InterruptedException {
         boolean signed = target.roots().isPresent();
         String what = signed ? "signed key set" : "key set";
-        Optional<HttpProbe.Answer> fetched = fetch(probe, what, uri, signed ? SIGNED_ACCEPT : JWKS_ACCEPT, true);
+        Optional<HttpProbe.Answer> fetched = fetch(probe, what, uri, signed ? SIGNED_ACCEPT : JWKS_ACCEPT);
         if (fetched.isEmpty()) {
             return Optional.empty();
         }
@@ -262,7 +262,7 @@ final class Doctor {
     }
 
     /** The transport findings of one GET; the answer when it is a 200 within the cap. */
-    private Optional<HttpProbe.Answer> fetch(HttpProbe probe, String what, URI uri, String accept, boolean keySet)
+    private Optional<HttpProbe.Answer> fetch(HttpProbe probe, String what, URI uri, String accept)
             throws InterruptedException {
         HttpProbe.Outcome outcome = probe.get(uri, accept, Map.of());
         if (outcome.failure().isPresent()) {
@@ -306,7 +306,7 @@ final class Doctor {
             add(Finding.ok("transport.first_byte", "first byte of the " + what + " after " + measured));
         }
         if (answer.tooLarge()) {
-            add(new Finding(keySet ? Finding.Severity.ERROR : Finding.Severity.ERROR, "transport.body_size",
+            add(new Finding(Finding.Severity.ERROR, "transport.body_size",
                     "the " + what + " is larger than the verifier's cap of " + limits.maxBodyBytes()
                     + " bytes: verifiers refuse it (too_large)",
                     Optional.of("publish fewer keys (retire old ones) or raise maxJwksBytes in every verifier.")));
