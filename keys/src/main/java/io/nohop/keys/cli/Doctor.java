@@ -157,8 +157,8 @@ final class Doctor {
         try {
             document = JSONObjectUtils.parse(new String(answer.get().body(), StandardCharsets.UTF_8));
         } catch (ParseException | RuntimeException e) {
-            add(Finding.error("discovery.document", metadata + " is not a JSON object: verifiers discovering "
-                    + issuer + " get no keys (bad_metadata)", "serve OpenID provider metadata (JSON) at " + metadata + "."));
+            add(Finding.error("discovery.document", escape(metadata.toString()) + " is not a JSON object: verifiers discovering "
+                    + escape(issuer) + " get no keys (bad_metadata)", "serve OpenID provider metadata (JSON) at " + escape(metadata.toString()) + "."));
             return Optional.empty();
         }
         Object named = document.get("issuer");
@@ -175,7 +175,7 @@ final class Doctor {
         Optional<URI> jwks = uriMember(document, "jwks_uri", !pins);
         Optional<URI> signed = uriMember(document, "signed_jwks_uri", pins);
         if (signed.isPresent() && !pins) {
-            add(Finding.note("discovery.signed_jwks_uri", "a signed key set is announced at " + signed.get(),
+            add(Finding.note("discovery.signed_jwks_uri", "a signed key set is announced at " + escape(signed.get().toString()),
                     "pin its root (nohop root-key) with --key-set-signer so verifiers trust only what it signed."));
         }
         if (jwks.isPresent() && signed.isPresent()) {
@@ -228,7 +228,7 @@ final class Doctor {
     }
 
     private static String origin(URI uri) {
-        return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getRawAuthority();
+        return escape(uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getRawAuthority());
     }
 
     // ---- the key set ----------------------------------------------------------------------------
@@ -267,7 +267,7 @@ final class Doctor {
         HttpProbe.Outcome outcome = probe.get(uri, accept, Map.of());
         if (outcome.failure().isPresent()) {
             HttpProbe.Failure failure = outcome.failure().get();
-            add(Finding.error("transport.reachable", "the " + what + " at " + uri + " cannot be fetched ("
+            add(Finding.error("transport.reachable", "the " + what + " at " + escape(uri.toString()) + " cannot be fetched ("
                     + failure.code() + ": " + escape(failure.detail()) + "): verifiers keep their last good keys and go"
                     + " DOWN after their max-stale", "check the URL, DNS, firewall and that the endpoint is up."));
             return Optional.empty();
@@ -276,17 +276,17 @@ final class Doctor {
         int status = answer.status();
         if (status >= 300 && status < 400) {
             String location = answer.header("Location").map(Doctor::escape).orElse("(no Location)");
-            add(Finding.error("transport.redirect", "the " + what + " at " + uri + " answers HTTP " + status
+            add(Finding.error("transport.redirect", "the " + what + " at " + escape(uri.toString()) + " answers HTTP " + status
                     + " to " + location + ": nohop does not follow redirects (the verifier counts it as a failed"
-                    + " refresh: redirect)", "configure verifiers with the final URL, or serve the document at " + uri + "."));
+                    + " refresh: redirect)", "configure verifiers with the final URL, or serve the document at " + escape(uri.toString()) + "."));
             return Optional.empty();
         }
         if (status != 200) {
-            add(Finding.error("transport.status", "the " + what + " at " + uri + " answers HTTP " + status
+            add(Finding.error("transport.status", "the " + what + " at " + escape(uri.toString()) + " answers HTTP " + status
                     + " (http_status): verifiers get no keys from it", "serve the document with 200 at this URL."));
             return Optional.empty();
         }
-        add(Finding.ok("transport.status", "the " + what + " at " + uri + " answers HTTP 200"));
+        add(Finding.ok("transport.status", "the " + what + " at " + escape(uri.toString()) + " answers HTTP 200"));
         long firstByteMillis = answer.firstByte().toMillis();
         String measured = firstByteMillis + " ms";
         if (answer.firstByte().compareTo(limits.slowFirstByte()) >= 0) {
@@ -334,7 +334,7 @@ final class Doctor {
                     + header.map(h -> "'" + escape(h) + "'").orElse("no Content-Type") + ", not " + SIGNED_ACCEPT
                     + "; verifiers do not rely on it", "label it " + SIGNED_ACCEPT + " for other consumers."));
         } else {
-            add(Finding.warning("transport.content_type", "the " + what + " at " + uri + " is served as "
+            add(Finding.warning("transport.content_type", "the " + what + " at " + escape(uri.toString()) + " is served as "
                     + header.map(h -> "'" + escape(h) + "'").orElse("no Content-Type") + ", not "
                     + String.join(" or ", new TreeSet<>(expected)) + "; nohop reads it anyway, proxies and other"
                     + " clients may not", "serve it as application/json."));
@@ -559,7 +559,7 @@ final class Doctor {
     private void keySetsAgree(HttpProbe probe, URI plain, KeySetReport signed) throws InterruptedException {
         HttpProbe.Outcome outcome = probe.get(plain, JWKS_ACCEPT, Map.of());
         if (outcome.answer().isEmpty() || outcome.answer().get().status() != 200 || outcome.answer().get().tooLarge()) {
-            add(Finding.warning("discovery.key_sets_agree", "the plain key set at " + plain + " cannot be fetched:"
+            add(Finding.warning("discovery.key_sets_agree", "the plain key set at " + escape(plain.toString()) + " cannot be fetched:"
                     + " verifiers that do not pin the root get no keys", "serve jwks_uri as well, or drop it from the"
                     + " metadata."));
             return;

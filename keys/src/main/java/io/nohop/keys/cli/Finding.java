@@ -40,10 +40,6 @@ record Finding(Severity severity, String check, String message, Optional<String>
         return new Finding(Severity.NOTE, check, message, Optional.of(action));
     }
 
-    static Finding note(String check, String message) {
-        return new Finding(Severity.NOTE, check, message, Optional.empty());
-    }
-
     static Finding warning(String check, String message, String action) {
         return new Finding(Severity.WARNING, check, message, Optional.of(action));
     }

@@ -412,6 +412,16 @@ class DoctorTest {
         assertFinding(findings, "discovery.key_sets_agree", Finding.Severity.WARNING, "different keys");
     }
 
+    @Test
+    void discovery_attackerTextInTheJwksUri_isEscaped() throws Exception {
+        String issuer = endpoint.base();
+        endpoint.route(OPENID, Route.json(metadata(endpoint.uri("/jwks").toString() + "\\u202e.json", null, issuer)));
+        List<Finding> findings = run(Optional.empty(), Optional.of(issuer), Optional.empty(), Optional.empty(), Optional.empty());
+        assertFinding(findings, "discovery.jwks_uri", Finding.Severity.OK, "/jwks\\u202e.json");
+        assertTrue(findings.stream().noneMatch(f -> f.line().chars().anyMatch(c -> c < 0x20 || c > 0x7e)),
+                describe(findings));
+    }
+
     // ---- clocks ---------------------------------------------------------------------------------
 
     @Test
