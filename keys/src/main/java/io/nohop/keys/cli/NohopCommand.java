@@ -40,6 +40,7 @@ final class NohopCommand {
             ServeCommand.class,
             VerifyCommand.class,
             StatusCommand.class,
+            DoctorCommand.class,
             HelpCommand.class);
 
     final CliContext context;

@@ -6,14 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,9 +28,6 @@ import picocli.CommandLine.Spec;
             "Plain http is accepted only to a loopback address (127.0.0.1, ::1, localhost); anything else"
                 + " needs https."})
 final class VerifyCommand implements Callable<Integer> {
-
-    // A public JWK is well under 2 KiB (RSA-4096 included); anything far larger is not one.
-    static final int MAX_SIGNER_FILE_BYTES = 64 * 1024;
 
     @ParentCommand
     NohopCommand parent;
@@ -99,7 +91,7 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         CliContext context = parent.context;
         URI uri = parseUri();
-        Optional<PinnedRoots> roots = pinnedRoots();
+        Optional<PinnedRoots> roots = KeySetSigners.read(keySetSigners, spec.commandLine());
         TokenVerifier.Builder builder = TokenVerifier.builder();
         try {
             if (roots.isPresent()) {
@@ -138,45 +130,6 @@ final class VerifyCommand implements Callable<Integer> {
             new TokenLineProtocol(verifier, TokenVerifier.Builder.DEFAULT_MAX_TOKEN_BYTES).run(in, context.out);
         }
         return 0;
-    }
-
-    /** Reads each --key-set-signer file; an unreadable file or one that is not a root's public JWK is a usage error. */
-    private Optional<PinnedRoots> pinnedRoots() {
-        if (keySetSigners.isEmpty()) {
-            return Optional.empty();
-        }
-        List<String> jwks = new ArrayList<>();
-        Map<String, Path> files = new HashMap<>();
-        for (Path file : keySetSigners) {
-            String jwk;
-            try {
-                if (Files.size(file) > MAX_SIGNER_FILE_BYTES) {
-                    throw new ParameterException(spec.commandLine(), "--key-set-signer " + file + " is larger than "
-                            + MAX_SIGNER_FILE_BYTES + " bytes: it should hold one public JWK");
-                }
-                jwk = Files.readString(file, StandardCharsets.UTF_8).strip();
-            } catch (IOException e) {
-                throw new ParameterException(spec.commandLine(), "--key-set-signer " + file + " cannot be read: "
-                        + FileProblem.reason(e));
-            }
-            String kid;
-            try {
-                kid = PinnedRoots.of(jwk).kids().get(0);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--key-set-signer " + file + ": " + e.getMessage());
-            }
-            Path earlier = files.putIfAbsent(kid, file);
-            if (earlier != null) {
-                throw new ParameterException(spec.commandLine(), "--key-set-signer " + file + " holds the same root (kid "
-                        + kid + ") as " + earlier);
-            }
-            jwks.add(jwk);
-        }
-        try {
-            return Optional.of(PinnedRoots.of(jwks));
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--key-set-signer " + keySetSigners + ": " + e.getMessage());
-        }
     }
 
     private URI parseUri() {

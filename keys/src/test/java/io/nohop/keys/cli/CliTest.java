@@ -70,7 +70,7 @@ class CliTest {
     @Test
     void noCommand_usageErrorListingTheCommands() {
         Result r = run();
-        assertFails(r, 2, "nohop needs a command: init, rotate, revoke, list, export, issue, audit, root-key, serve, verify, status");
+        assertFails(r, 2, "nohop needs a command: init, rotate, revoke, list, export, issue, audit, root-key, serve, verify, status, doctor");
         assertTrue(r.err().endsWith("(see 'nohop --help')\n"), r.err());
     }
 

@@ -54,6 +54,24 @@ public final class KeySetLoader {
      * @throws InvalidKeySetException when the document is not a JWKS or holds no usable key
      */
     public static LoadedKeySet load(byte[] document) throws InvalidKeySetException {
+        LoadedKeySet loaded = inspect(document);
+        if (loaded.keys().isEmpty()) {
+            throw loaded.refused().isEmpty() ? new InvalidKeySetException(RefreshFailure.EMPTY_SET, "key set is empty")
+                    : new InvalidKeySetException(RefreshFailure.NO_USABLE_KEY,
+                            "key set has no usable key (" + loaded.refused().size() + " refused)");
+        }
+        return loaded;
+    }
+
+    /**
+     * Judges every key of a JWKS document as {@link #load} does, but also answers a set with no usable
+     * key (then {@link LoadedKeySet#keys()} is empty), so a diagnostic can say why each key was refused.
+     *
+     * @param document the UTF-8 JSON bytes
+     * @return the usable keys (possibly none) and the refused ones
+     * @throws InvalidKeySetException when the document is not JSON or not a JWKS
+     */
+    public static LoadedKeySet inspect(byte[] document) throws InvalidKeySetException {
         Map<String, Object> root;
         try {
             root = StrictJson.parseObject(document, MAX_JSON_DEPTH);
@@ -95,11 +113,6 @@ public final class KeySetLoader {
             } catch (Refusal refusal) {
                 refused.add(new RefusedKey(kidText, refusal.getMessage()));
             }
-        }
-        if (usable.isEmpty()) {
-            throw entries.isEmpty() ? new InvalidKeySetException(RefreshFailure.EMPTY_SET, "key set is empty")
-                    : new InvalidKeySetException(RefreshFailure.NO_USABLE_KEY,
-                            "key set has no usable key (" + entries.size() + " refused)");
         }
         return new LoadedKeySet(usable, refused);
     }

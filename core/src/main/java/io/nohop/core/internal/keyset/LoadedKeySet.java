@@ -3,9 +3,10 @@ package io.nohop.core.internal.keyset;
 import java.util.List;
 
 /**
- * What loading a JWKS document produced: the usable keys (never empty) and the keys refused, with why.
+ * What loading a JWKS document produced: the usable keys and the keys refused, with why.
  *
- * @param keys usable keys with distinct kids, in document order
+ * @param keys usable keys with distinct kids, in document order; never empty from {@link KeySetLoader#load}
+ *             (only {@link KeySetLoader#inspect}, for diagnostics, answers a set without usable keys)
  * @param refused keys refused one by one
  */
 public record LoadedKeySet(List<VerificationKey> keys, List<RefusedKey> refused) {

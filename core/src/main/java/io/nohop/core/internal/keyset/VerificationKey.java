@@ -69,6 +69,19 @@ public final class VerificationKey {
         return publicKey;
     }
 
+    /** @return the JWK curve name ({@code P-256}, {@code Ed25519}, ...), or null for RSA */
+    public String curve() {
+        return curve;
+    }
+
+    /**
+     * @return the key's RFC 7638 SHA-256 thumbprint, base64url without padding (the fingerprint a key set
+     *         loader computes); a public digest, never key material
+     */
+    public String thumbprint() {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(fingerprint);
+    }
+
     /**
      * Whether this key may verify a signature made with {@code algorithm}: the key family and curve
      * must match, and a key that names an {@code alg} is pinned to it.

@@ -71,7 +71,7 @@ public final class SignedKeySetVerifier {
     /**
      * A signed key set that passed every check.
      *
-     * @param keys the keys of its {@code keys} claim (at least one usable)
+     * @param keys the keys of its {@code keys} claim (at least one usable, unless from {@link #inspect})
      * @param issuedAt its {@code iat}
      * @param expiresAt its {@code exp}, after {@code issuedAt}
      */
@@ -108,6 +108,25 @@ public final class SignedKeySetVerifier {
      * @throws InvalidKeySetException with the code of the first failing check, and fixed text
      */
     public Verified verify(byte[] document, Instant now, Optional<Instant> newestAccepted)
+            throws InvalidKeySetException {
+        return check(document, now, newestAccepted, false);
+    }
+
+    /**
+     * Checks a document as {@link #verify} does for a source that has accepted nothing yet, but also answers
+     * a set whose keys are all refused (then its {@link LoadedKeySet#keys()} is empty), so a diagnostic can
+     * say why each key was refused.
+     *
+     * @param document the bytes exactly as received
+     * @param now the current instant, for {@code exp}
+     * @return the verified set, its keys possibly without a usable one
+     * @throws InvalidKeySetException with the code of the first failing check before the keys, and fixed text
+     */
+    public Verified inspect(byte[] document, Instant now) throws InvalidKeySetException {
+        return check(document, now, Optional.empty(), true);
+    }
+
+    private Verified check(byte[] document, Instant now, Optional<Instant> newestAccepted, boolean allowNoUsableKey)
             throws InvalidKeySetException {
         // ISO-8859-1 maps each byte to one char: a byte outside the base64url alphabet stays one, and the
         // indexes into the text are indexes into the bytes that were signed.
@@ -165,7 +184,8 @@ public final class SignedKeySetVerifier {
             throw new InvalidKeySetException(RefreshFailure.ROLLBACK, "the signed key set was issued at " + issuedAt
                     + ", before the newest one accepted (" + newestAccepted.get() + ")");
         }
-        return new Verified(withoutRoots(KeySetLoader.load(jws.payload())), issuedAt, expiresAt);
+        LoadedKeySet loaded = allowNoUsableKey ? KeySetLoader.inspect(jws.payload()) : KeySetLoader.load(jws.payload());
+        return new Verified(withoutRoots(loaded, allowNoUsableKey), issuedAt, expiresAt);
     }
 
     private static Instant date(Map<String, Object> claims, String name) throws InvalidKeySetException {
@@ -177,7 +197,7 @@ public final class SignedKeySetVerifier {
     }
 
     // A root signs key sets, never tokens: listed among the keys, it is refused like any unusable key.
-    private LoadedKeySet withoutRoots(LoadedKeySet loaded) throws InvalidKeySetException {
+    private LoadedKeySet withoutRoots(LoadedKeySet loaded, boolean allowNoUsableKey) throws InvalidKeySetException {
         List<VerificationKey> usable = new ArrayList<>();
         List<RefusedKey> refused = new ArrayList<>(loaded.refused());
         for (VerificationKey key : loaded.keys()) {
@@ -187,7 +207,7 @@ public final class SignedKeySetVerifier {
                 usable.add(key);
             }
         }
-        if (usable.isEmpty()) {
+        if (usable.isEmpty() && !allowNoUsableKey) {
             throw new InvalidKeySetException(RefreshFailure.NO_USABLE_KEY,
                     "key set has no usable key (" + refused.size() + " refused)");
         }
