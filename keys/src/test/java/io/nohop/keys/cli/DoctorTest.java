@@ -1,5 +1,6 @@
 package io.nohop.keys.cli;
 
+import io.nohop.core.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,6 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.nohop.core.PinnedRoots;
-import io.nohop.keys.MutableClock;
 import io.nohop.keys.SigningAlgorithm;
 import io.nohop.keys.SigningKeyStore;
 import io.nohop.keys.StoreConfig;
