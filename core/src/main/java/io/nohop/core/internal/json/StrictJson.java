@@ -5,6 +5,7 @@ import io.nohop.core.internal.json.JsonParseException.Kind;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,7 +100,37 @@ public final class StrictJson {
         if (maxDepth < 1 || maxDepth > MAX_SUPPORTED_DEPTH) {
             throw new IllegalArgumentException("maxDepth must be between 1 and " + MAX_SUPPORTED_DEPTH);
         }
-        return new Parser(utf8, offset, offset + length, maxDepth).top();
+        return new Parser(utf8, offset, offset + length, maxDepth, true, null).top();
+    }
+
+    /**
+     * Checks a JSON text exactly as {@link #parseObject(byte[], int, int, int)} would — it throws for the
+     * same inputs, with the same kind and offset — without building it: no maps, lists, boxed numbers or
+     * strings, except the one member asked for. For the verifier's cheapest rejections (a token whose kid
+     * no key set holds must still be refused as malformed when its payload is not JSON), where building
+     * the claims would cost most of the time.
+     *
+     * @param utf8 the array holding the JSON text in UTF-8
+     * @param offset where the text starts in {@code utf8}
+     * @param length how many bytes the text has
+     * @param maxDepth how many containers may be nested, counting the top-level object as 1; between 1 and 256
+     * @param member the name of a top-level member whose value to return if it is a string, or null for none
+     * @return that member's string value, or null when it is absent, not a string, or not asked for
+     * @throws JsonParseException as {@link #parseObject(byte[], int, int, int)} does
+     * @throws NullPointerException if {@code utf8} is null
+     * @throws IndexOutOfBoundsException if {@code offset} and {@code length} do not lie in {@code utf8}
+     * @throws IllegalArgumentException if {@code maxDepth} is out of range
+     */
+    public static String validateObject(byte[] utf8, int offset, int length, int maxDepth, String member)
+            throws JsonParseException {
+        Objects.requireNonNull(utf8, "utf8");
+        Objects.checkFromIndexSize(offset, length, utf8.length);
+        if (maxDepth < 1 || maxDepth > MAX_SUPPORTED_DEPTH) {
+            throw new IllegalArgumentException("maxDepth must be between 1 and " + MAX_SUPPORTED_DEPTH);
+        }
+        Parser parser = new Parser(utf8, offset, offset + length, maxDepth, false, member);
+        parser.top();
+        return parser.extracted;
     }
 
     /**
@@ -234,8 +265,15 @@ public final class StrictJson {
         }
     }
 
-    /** One parse: the input, a cursor, and scratch space for strings that need decoding. */
+    /**
+     * One parse: the input, a cursor, and scratch space for strings that need decoding. Builds the value
+     * ({@code build}), or only checks it: then every rule is applied in the same order, names are kept
+     * as offsets into the input to find duplicates, and only the requested top-level string is made.
+     */
     private static final class Parser {
+        /** Up to this many members, a checked object finds duplicates by comparing names pairwise. */
+        private static final int PAIRWISE_NAMES = 16;
+
         private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
         private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
         private static final byte[] NULL_BYTES = {'n', 'u', 'l', 'l'};
@@ -258,14 +296,26 @@ public final class StrictJson {
         private final int start;
         private final int end;
         private final int maxDepth;
+        private final boolean build;
+        private final String member;
         private int pos;
         private char[] scratch;
+        // Check-only mode: the names of the open objects, as [start, end) of plain ASCII names in the
+        // input, or the decoded text of names with escapes or non-ASCII; one stack for all nesting levels.
+        private int[] nameStarts;
+        private int[] nameEnds;
+        private String[] decodedNames;
+        private int names;
+        private char[] pair;
+        String extracted;
 
-        Parser(byte[] in, int start, int end, int maxDepth) {
+        Parser(byte[] in, int start, int end, int maxDepth, boolean build, String member) {
             this.in = in;
             this.start = start;
             this.end = end;
             this.maxDepth = maxDepth;
+            this.build = build;
+            this.member = member;
             this.pos = start;
         }
 
@@ -285,7 +335,7 @@ public final class StrictJson {
             if (pos != end) {
                 throw syntax("unexpected data after the JSON value", pos);
             }
-            if (!(value instanceof Map)) {
+            if (build ? !(value instanceof Map) : in[valueAt] != '{') {
                 throw new JsonParseException(Kind.NOT_AN_OBJECT, "top-level value is not an object",
                         valueAt - start);
             }
@@ -303,7 +353,11 @@ public final class StrictJson {
                 case '[':
                     return array(depth);
                 case '"':
-                    return string();
+                    if (build) {
+                        return string();
+                    }
+                    skipString();
+                    return null;
                 case 't':
                     literal(TRUE);
                     return Boolean.TRUE;
@@ -324,6 +378,10 @@ public final class StrictJson {
         private Map<String, Object> object(int depth) throws JsonParseException {
             if (depth > maxDepth) {
                 throw new JsonParseException(Kind.TOO_DEEP, "nesting too deep", pos - start);
+            }
+            if (!build) {
+                checkObject(depth);
+                return null;
             }
             pos++;
             LinkedHashMap<String, Object> members = new LinkedHashMap<>();
@@ -368,21 +426,24 @@ public final class StrictJson {
                 throw new JsonParseException(Kind.TOO_DEEP, "nesting too deep", pos - start);
             }
             pos++;
-            ArrayList<Object> elements = new ArrayList<>();
+            ArrayList<Object> elements = build ? new ArrayList<>() : null;
             skipWhitespace();
             if (pos < end && in[pos] == ']') {
                 pos++;
-                return Collections.unmodifiableList(elements);
+                return build ? Collections.unmodifiableList(elements) : null;
             }
             while (true) {
-                elements.add(value(depth + 1));
+                Object element = value(depth + 1);
+                if (build) {
+                    elements.add(element);
+                }
                 skipWhitespace();
                 if (pos == end) {
                     throw syntax("unexpected end of input", pos);
                 }
                 byte c = in[pos++];
                 if (c == ']') {
-                    return Collections.unmodifiableList(elements);
+                    return build ? Collections.unmodifiableList(elements) : null;
                 }
                 if (c != ',') {
                     throw syntax("expected ',' or ']'", pos - 1);
@@ -464,6 +525,9 @@ public final class StrictJson {
                 throw syntax("number has too many digits", from);
             }
             if (integer && fitsLong) {
+                if (!build) {
+                    return null;
+                }
                 return negative ? acc : -acc;
             }
             int length = pos - from;
@@ -476,6 +540,177 @@ public final class StrictJson {
             } catch (NumberFormatException | ArithmeticException e) {
                 // Only an exponent that pushes the scale outside int range gets here.
                 throw syntax("number out of range", from);
+            }
+        }
+
+        /**
+         * An object in check-only mode: the same syntax and order of checks as {@link #object}, with the
+         * duplicate check after each member's value, as there. Names are compared pairwise while the object
+         * is small; a larger one (only a hostile token has one) switches to a hash set of decoded names, so
+         * the work stays linear in its size.
+         */
+        private void checkObject(int depth) throws JsonParseException {
+            pos++;
+            int base = names;
+            java.util.HashSet<String> many = null;
+            try {
+                skipWhitespace();
+                if (pos < end && in[pos] == '}') {
+                    pos++;
+                    return;
+                }
+                while (true) {
+                    if (pos == end || in[pos] != '"') {
+                        throw syntax("expected a member name", pos);
+                    }
+                    int nameAt = pos;
+                    int from = pos + 1;
+                    int i = from;
+                    while (i < end && PLAIN[in[i] & 0xFF]) {
+                        i++;
+                    }
+                    int nameEnd;
+                    String decoded;
+                    if (i < end && in[i] == '"') {
+                        nameEnd = i;
+                        decoded = null;
+                        pos = i + 1;
+                    } else {
+                        nameEnd = -1;
+                        decoded = string();
+                    }
+                    skipWhitespace();
+                    if (pos == end || in[pos] != ':') {
+                        throw syntax("expected ':'", pos);
+                    }
+                    pos++;
+                    skipWhitespace();
+                    if (depth == 1 && member != null && pos < end && in[pos] == '"'
+                            && isName(member, from, nameEnd, decoded)) {
+                        extracted = string();
+                    } else {
+                        value(depth + 1);
+                    }
+                    boolean duplicate;
+                    if (many != null) {
+                        duplicate = !many.add(decoded != null ? decoded : ascii(from, nameEnd));
+                    } else {
+                        duplicate = seenBefore(base, from, nameEnd, decoded);
+                        if (names - base == PAIRWISE_NAMES) {
+                            many = new java.util.HashSet<>();
+                            for (int k = base; k < names; k++) {
+                                many.add(decodedNames[k] != null ? decodedNames[k] : ascii(nameStarts[k], nameEnds[k]));
+                            }
+                            duplicate = duplicate || !many.add(decoded != null ? decoded : ascii(from, nameEnd));
+                        } else {
+                            push(from, nameEnd, decoded);
+                        }
+                    }
+                    if (duplicate) {
+                        throw new JsonParseException(Kind.DUPLICATE_MEMBER, "duplicate member name", nameAt - start);
+                    }
+                    skipWhitespace();
+                    if (pos == end) {
+                        throw syntax("unexpected end of input", pos);
+                    }
+                    byte c = in[pos++];
+                    if (c == '}') {
+                        return;
+                    }
+                    if (c != ',') {
+                        throw syntax("expected ',' or '}'", pos - 1);
+                    }
+                    skipWhitespace();
+                }
+            } finally {
+                names = base;
+            }
+        }
+
+        /** Whether the name {@code [from, nameEnd)} (plain) or {@code decoded} is among the names since {@code base}. */
+        private boolean seenBefore(int base, int from, int nameEnd, String decoded) {
+            for (int k = base; k < names; k++) {
+                String other = decodedNames[k];
+                boolean same;
+                if (decoded == null && other == null) {
+                    same = Arrays.equals(in, from, nameEnd, in, nameStarts[k], nameEnds[k]);
+                } else if (decoded != null && other != null) {
+                    same = decoded.equals(other);
+                } else if (decoded != null) {
+                    same = sameAscii(decoded, nameStarts[k], nameEnds[k]);
+                } else {
+                    same = sameAscii(other, from, nameEnd);
+                }
+                if (same) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private boolean isName(String name, int from, int nameEnd, String decoded) {
+            return decoded != null ? decoded.equals(name) : sameAscii(name, from, nameEnd);
+        }
+
+        /** Whether {@code text} equals the plain ASCII name at {@code [from, to)}. */
+        private boolean sameAscii(String text, int from, int to) {
+            if (text.length() != to - from) {
+                return false;
+            }
+            for (int k = 0; k < text.length(); k++) {
+                if (text.charAt(k) != in[from + k]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private String ascii(int from, int to) {
+            return new String(in, from, to - from, StandardCharsets.ISO_8859_1);
+        }
+
+        private void push(int from, int nameEnd, String decoded) {
+            if (nameStarts == null) {
+                nameStarts = new int[PAIRWISE_NAMES];
+                nameEnds = new int[PAIRWISE_NAMES];
+                decodedNames = new String[PAIRWISE_NAMES];
+            } else if (names == nameStarts.length) {
+                nameStarts = Arrays.copyOf(nameStarts, names * 2);
+                nameEnds = Arrays.copyOf(nameEnds, names * 2);
+                decodedNames = Arrays.copyOf(decodedNames, names * 2);
+            }
+            nameStarts[names] = from;
+            nameEnds[names] = nameEnd;
+            decodedNames[names] = decoded;
+            names++;
+        }
+
+        /** A string in check-only mode: the checks of {@link #string()}, in its order, nothing made. */
+        private void skipString() throws JsonParseException {
+            int i = ++pos;
+            while (true) {
+                while (i < end && PLAIN[in[i] & 0xFF]) {
+                    i++;
+                }
+                if (i == end) {
+                    throw syntax("unterminated string", i);
+                }
+                int b = in[i] & 0xFF;
+                if (b == '"') {
+                    pos = i + 1;
+                    return;
+                }
+                if (b == '\\') {
+                    if (pair == null) {
+                        pair = new char[2];
+                    }
+                    i = escape(i, pair, 0);
+                } else if (b < 0x20) {
+                    throw syntax("control character in string", i);
+                } else {
+                    int cp = utf8(i);
+                    i += cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+                }
             }
         }
 
