@@ -53,7 +53,7 @@ final class NativeCrypto {
         }
         if (outcome.provider() != null) {
             Provider p = outcome.provider();
-            LOG.info("native crypto: signatures are checked by {} ({})", p.getName() + " " + p.getVersionStr(), p.getInfo());
+            LOG.info("native crypto: signatures are checked by {}", p.getInfo());
             if (!nativeAccessEnabled(p)) {
                 LOG.warn("native crypto: on Java {} the JVM warns about {} loading its native library; run with"
                         + " --enable-native-access=ALL-UNNAMED (class path) or ={} (module path)",
