@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -283,6 +282,23 @@ public final class StrictJson {
             "iss", "sub", "aud", "exp", "nbf", "iat", "jti",
             "scope", "scp", "client_id", "azp", "roles", "groups", "email", "auth_time", "acr", "amr", "sid"
         };
+        /** {@link #KNOWN_NAMES} by their {@code String.hashCode}, open addressing: one probe per name, usually. */
+        private static final int KNOWN_MASK = 63;
+        private static final String[] KNOWN_BY_HASH = new String[KNOWN_MASK + 1];
+
+        static {
+            for (String name : KNOWN_NAMES) {
+                int slot = spread(name.hashCode());
+                while (KNOWN_BY_HASH[slot] != null) {
+                    slot = (slot + 1) & KNOWN_MASK;
+                }
+                KNOWN_BY_HASH[slot] = name;
+            }
+        }
+
+        private static int spread(int hash) {
+            return (hash ^ (hash >>> 7) ^ (hash >>> 16)) & KNOWN_MASK;
+        }
         /** Bytes that stand for themselves inside a string: printable ASCII but quote and backslash. */
         private static final boolean[] PLAIN = new boolean[256];
 
@@ -304,8 +320,16 @@ public final class StrictJson {
         // input, or the decoded text of names with escapes or non-ASCII; one stack for all nesting levels.
         private int[] nameStarts;
         private int[] nameEnds;
+        private int[] nameHashes;
         private String[] decodedNames;
         private int names;
+        // Build mode: the members of the open objects, one stack for all nesting levels.
+        private String[] memberNames;
+        private Object[] memberValues;
+        private int[] memberHashes;
+        private int members;
+        /** The String hash of the name {@link #memberName()} returned last. */
+        private int nameHash;
         private char[] pair;
         String extracted;
 
@@ -384,41 +408,90 @@ public final class StrictJson {
                 return null;
             }
             pos++;
-            LinkedHashMap<String, Object> members = new LinkedHashMap<>();
-            skipWhitespace();
-            if (pos < end && in[pos] == '}') {
-                pos++;
-                return Collections.unmodifiableMap(members);
+            // Members go on the parser's stack (shared by all nesting levels) and into a JsonObject at '}'.
+            int base = members;
+            java.util.HashSet<String> many = null;
+            try {
+                skipWhitespace();
+                if (pos < end && in[pos] == '}') {
+                    pos++;
+                    return JsonObject.EMPTY;
+                }
+                while (true) {
+                    if (pos == end || in[pos] != '"') {
+                        throw syntax("expected a member name", pos);
+                    }
+                    int nameAt = pos;
+                    String name = memberName();
+                    int hash = nameHash;
+                    skipWhitespace();
+                    if (pos == end || in[pos] != ':') {
+                        throw syntax("expected ':'", pos);
+                    }
+                    pos++;
+                    skipWhitespace();
+                    Object value = value(depth + 1);
+                    // Duplicates are found after the value, as a map's put would: a broken value is reported first.
+                    boolean duplicate;
+                    if (many != null) {
+                        duplicate = !many.add(name);
+                    } else {
+                        duplicate = false;
+                        for (int k = base; k < members; k++) {
+                            if (memberHashes[k] == hash && memberNames[k].equals(name)) {
+                                duplicate = true;
+                                break;
+                            }
+                        }
+                        if (!duplicate && members - base == JsonObject.LINEAR_MEMBERS) {
+                            many = new java.util.HashSet<>();
+                            for (int k = base; k < members; k++) {
+                                many.add(memberNames[k]);
+                            }
+                            many.add(name);
+                        }
+                    }
+                    if (duplicate) {
+                        throw new JsonParseException(Kind.DUPLICATE_MEMBER, "duplicate member name", nameAt - start);
+                    }
+                    pushMember(name, hash, value);
+                    skipWhitespace();
+                    if (pos == end) {
+                        throw syntax("unexpected end of input", pos);
+                    }
+                    byte c = in[pos++];
+                    if (c == '}') {
+                        return new JsonObject(Arrays.copyOfRange(memberNames, base, members),
+                                Arrays.copyOfRange(memberValues, base, members), Arrays.copyOfRange(memberHashes, base, members));
+                    }
+                    if (c != ',') {
+                        throw syntax("expected ',' or '}'", pos - 1);
+                    }
+                    skipWhitespace();
+                }
+            } finally {
+                // Drop the references (values may be large) and pop this object's members.
+                if (memberValues != null) {
+                    Arrays.fill(memberValues, base, members, null);
+                }
+                members = base;
             }
-            while (true) {
-                if (pos == end || in[pos] != '"') {
-                    throw syntax("expected a member name", pos);
-                }
-                int nameAt = pos;
-                String name = memberName();
-                skipWhitespace();
-                if (pos == end || in[pos] != ':') {
-                    throw syntax("expected ':'", pos);
-                }
-                pos++;
-                skipWhitespace();
-                if (members.put(name, value(depth + 1)) != null) {
-                    throw new JsonParseException(Kind.DUPLICATE_MEMBER, "duplicate member name",
-                            nameAt - start);
-                }
-                skipWhitespace();
-                if (pos == end) {
-                    throw syntax("unexpected end of input", pos);
-                }
-                byte c = in[pos++];
-                if (c == '}') {
-                    return Collections.unmodifiableMap(members);
-                }
-                if (c != ',') {
-                    throw syntax("expected ',' or '}'", pos - 1);
-                }
-                skipWhitespace();
+        }
+
+        private void pushMember(String name, int hash, Object value) {
+            if (memberNames == null) {
+                memberNames = new String[JsonObject.LINEAR_MEMBERS];
+                memberValues = new Object[JsonObject.LINEAR_MEMBERS];
+                memberHashes = new int[JsonObject.LINEAR_MEMBERS];
+            } else if (members == memberNames.length) {
+                memberNames = Arrays.copyOf(memberNames, members * 2);
+                memberValues = Arrays.copyOf(memberValues, members * 2);
+                memberHashes = Arrays.copyOf(memberHashes, members * 2);
             }
+            memberNames[members] = name;
+            memberValues[members] = value;
+            memberHashes[members] = hash;
+            members++;
         }
 
         private List<Object> array(int depth) throws JsonParseException {
@@ -566,7 +639,11 @@ public final class StrictJson {
                     int nameAt = pos;
                     int from = pos + 1;
                     int i = from;
+                    // String.hashCode's function: for a plain ASCII name the bytes are the chars, so a name and its
+                    // escaped spelling hash alike, and names are compared in full only when their hashes match.
+                    int hash = 0;
                     while (i < end && PLAIN[in[i] & 0xFF]) {
+                        hash = 31 * hash + in[i];
                         i++;
                     }
                     int nameEnd;
@@ -578,6 +655,7 @@ public final class StrictJson {
                     } else {
                         nameEnd = -1;
                         decoded = string();
+                        hash = decoded.hashCode();
                     }
                     skipWhitespace();
                     if (pos == end || in[pos] != ':') {
@@ -595,7 +673,7 @@ public final class StrictJson {
                     if (many != null) {
                         duplicate = !many.add(decoded != null ? decoded : ascii(from, nameEnd));
                     } else {
-                        duplicate = seenBefore(base, from, nameEnd, decoded);
+                        duplicate = seenBefore(base, from, nameEnd, hash, decoded);
                         if (names - base == PAIRWISE_NAMES) {
                             many = new java.util.HashSet<>();
                             for (int k = base; k < names; k++) {
@@ -603,7 +681,7 @@ public final class StrictJson {
                             }
                             duplicate = duplicate || !many.add(decoded != null ? decoded : ascii(from, nameEnd));
                         } else {
-                            push(from, nameEnd, decoded);
+                            push(from, nameEnd, hash, decoded);
                         }
                     }
                     if (duplicate) {
@@ -628,8 +706,11 @@ public final class StrictJson {
         }
 
         /** Whether the name {@code [from, nameEnd)} (plain) or {@code decoded} is among the names since {@code base}. */
-        private boolean seenBefore(int base, int from, int nameEnd, String decoded) {
+        private boolean seenBefore(int base, int from, int nameEnd, int hash, String decoded) {
             for (int k = base; k < names; k++) {
+                if (nameHashes[k] != hash) {
+                    continue;
+                }
                 String other = decodedNames[k];
                 boolean same;
                 if (decoded == null && other == null) {
@@ -669,18 +750,21 @@ public final class StrictJson {
             return new String(in, from, to - from, StandardCharsets.ISO_8859_1);
         }
 
-        private void push(int from, int nameEnd, String decoded) {
+        private void push(int from, int nameEnd, int hash, String decoded) {
             if (nameStarts == null) {
                 nameStarts = new int[PAIRWISE_NAMES];
                 nameEnds = new int[PAIRWISE_NAMES];
+                nameHashes = new int[PAIRWISE_NAMES];
                 decodedNames = new String[PAIRWISE_NAMES];
             } else if (names == nameStarts.length) {
                 nameStarts = Arrays.copyOf(nameStarts, names * 2);
                 nameEnds = Arrays.copyOf(nameEnds, names * 2);
+                nameHashes = Arrays.copyOf(nameHashes, names * 2);
                 decodedNames = Arrays.copyOf(decodedNames, names * 2);
             }
             nameStarts[names] = from;
             nameEnds[names] = nameEnd;
+            nameHashes[names] = hash;
             decodedNames[names] = decoded;
             names++;
         }
@@ -722,30 +806,37 @@ public final class StrictJson {
         private String memberName() throws JsonParseException {
             int from = pos + 1;
             int i = from;
+            int hash = 0;
             while (i < end && PLAIN[in[i] & 0xFF]) {
+                hash = 31 * hash + in[i];
                 i++;
             }
             if (i < end && in[i] == '"') {
-                String known = knownName(from, i - from);
-                if (known != null) {
-                    pos = i + 1;
-                    return known;
-                }
+                nameHash = hash;
+                String known = knownName(hash, from, i - from);
+                pos = i + 1;
+                return known != null ? known : new String(in, from, i - from, StandardCharsets.ISO_8859_1);
             }
-            return string();
+            String decoded = string();
+            nameHash = decoded.hashCode();
+            return decoded;
         }
 
-        private String knownName(int from, int length) {
-            for (String name : KNOWN_NAMES) {
-                if (name.length() == length && in[from] == name.charAt(0) && sameAscii(name, from)) {
+        /** The shared constant for the plain name {@code [from, from + length)} whose String hash is {@code hash}, or null. */
+        private String knownName(int hash, int from, int length) {
+            for (int slot = spread(hash); ; slot = (slot + 1) & KNOWN_MASK) {
+                String name = KNOWN_BY_HASH[slot];
+                if (name == null) {
+                    return null;
+                }
+                if (name.hashCode() == hash && name.length() == length && sameAscii(name, from)) {
                     return name;
                 }
             }
-            return null;
         }
 
         private boolean sameAscii(String name, int from) {
-            for (int k = 1; k < name.length(); k++) {
+            for (int k = 0; k < name.length(); k++) {
                 if (in[from + k] != name.charAt(k)) {
                     return false;
                 }
