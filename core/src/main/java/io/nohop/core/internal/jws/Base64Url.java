@@ -15,12 +15,26 @@ import java.util.Arrays;
 public final class Base64Url {
     // -1 for every byte outside the alphabet (all of 0x80-0xFF included).
     private static final int[] DECODE = new int[256];
+    // The same values already shifted to their place in a group of four, and the sign bit for a byte outside
+    // the alphabet: one OR of four reads gives the group's 24 bits, and a negative result means "not base64url".
+    private static final int[] AT18 = new int[256];
+    private static final int[] AT12 = new int[256];
+    private static final int[] AT6 = new int[256];
+    private static final int[] AT0 = new int[256];
 
     static {
         Arrays.fill(DECODE, -1);
+        for (int[] table : new int[][] {AT18, AT12, AT6, AT0}) {
+            Arrays.fill(table, Integer.MIN_VALUE);
+        }
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         for (int i = 0; i < alphabet.length(); i++) {
-            DECODE[alphabet.charAt(i)] = i;
+            char c = alphabet.charAt(i);
+            DECODE[c] = i;
+            AT18[c] = i << 18;
+            AT12[c] = i << 12;
+            AT6[c] = i << 6;
+            AT0[c] = i;
         }
     }
 
@@ -72,14 +86,10 @@ public final class Base64Url {
         int i = from;
         int o = 0;
         for (int q = 0; q < fullQuads; q++) {
-            int a = DECODE[in[i] & 0xff];
-            int b = DECODE[in[i + 1] & 0xff];
-            int c = DECODE[in[i + 2] & 0xff];
-            int d = DECODE[in[i + 3] & 0xff];
-            if ((a | b | c | d) < 0) {
+            int bits = AT18[in[i] & 0xff] | AT12[in[i + 1] & 0xff] | AT6[in[i + 2] & 0xff] | AT0[in[i + 3] & 0xff];
+            if (bits < 0) {
                 return null;
             }
-            int bits = a << 18 | b << 12 | c << 6 | d;
             out[o] = (byte) (bits >> 16);
             out[o + 1] = (byte) (bits >> 8);
             out[o + 2] = (byte) bits;
