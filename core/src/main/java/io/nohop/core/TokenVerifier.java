@@ -809,8 +809,8 @@ public final class TokenVerifier implements AutoCloseable {
          * does any decision. {@link #build()} refuses a provider that lacks an allowed algorithm: it needs
          * {@code Signature} {@code RSASSA-PSS} (PS*), {@code SHA256withECDSAinP1363Format} and its 384/512
          * siblings (ES*), {@code Ed25519} (EdDSA), and for RS* the raw RSA operation
-         * ({@code Cipher RSA/ECB/NoPadding}) with {@code MessageDigest SHA-256/384/512}; restrict
-         * {@link #algorithms} to what it offers. Default: the JDK's installed providers (see
+         * ({@code Cipher RSA/ECB/NoPadding}: nohop hashes and compares the PKCS#1 v1.5 encoding itself);
+         * restrict {@link #algorithms} to what it offers. Default: the JDK's installed providers (see
          * {@link #preferNativeCrypto()} for the native one without naming it).
          *
          * @param provider the provider

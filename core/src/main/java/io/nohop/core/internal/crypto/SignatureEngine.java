@@ -174,10 +174,6 @@ public final class SignatureEngine {
                 : Signature.getInstance(algorithm.jcaName(), provider);
     }
 
-    MessageDigest messageDigest(String name) throws NoSuchAlgorithmException {
-        return provider == null ? MessageDigest.getInstance(name) : MessageDigest.getInstance(name, provider);
-    }
-
     Cipher rawRsa() throws GeneralSecurityException {
         return provider == null ? Cipher.getInstance("RSA/ECB/NoPadding") : Cipher.getInstance("RSA/ECB/NoPadding", provider);
     }
@@ -205,8 +201,7 @@ public final class SignatureEngine {
     }
 
     private static String needs(JwsAlgorithm algorithm) {
-        return isPkcs1(algorithm) ? "Cipher RSA/ECB/NoPadding and MessageDigest " + RsaPkcs1Check.digestName(algorithm)
-                : "Signature " + algorithm.jcaName();
+        return isPkcs1(algorithm) ? "Cipher RSA/ECB/NoPadding" : "Signature " + algorithm.jcaName();
     }
 
     private String providerOf(JwsAlgorithm algorithm) throws GeneralSecurityException {
@@ -216,7 +211,7 @@ public final class SignatureEngine {
         }
         Provider p;
         if (isPkcs1(algorithm)) {
-            messageDigest(RsaPkcs1Check.digestName(algorithm));
+            MessageDigest.getInstance(RsaPkcs1Check.digestName(algorithm));
             p = rawRsa().getProvider();
         } else {
             p = signature(algorithm).getProvider();
