@@ -6,12 +6,14 @@ import io.nohop.keys.StoreException;
 import io.nohop.keys.TokenIssuer;
 import io.nohop.keys.TokenRequest;
 import java.nio.file.Path;
+import java.security.Provider;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,13 +56,19 @@ final class IssueCommand implements Callable<Integer> {
             description = "Read the passphrase from FILE instead of NOHOP_PASSPHRASE.")
     Path passphraseFile;
 
+    @Option(names = "--crypto", paramLabel = "PROVIDER", defaultValue = "jdk", description = CryptoChoice.DESCRIPTION)
+    CryptoChoice crypto;
+
     @Override
     public Integer call() throws StoreException {
         TokenRequest request = request();
         CliContext context = parent.context;
         SigningKeyStore opened = SigningKeyStore.open(store, context.clock);
+        Optional<Provider> provider = crypto.provider(context);
         char[] passphrase = context.passphrase(passphraseFile);
-        try (TokenIssuer issuer = TokenIssuer.create(opened, passphrase, context.clock, Duration.ZERO)) {
+        try (TokenIssuer issuer = provider.isPresent()
+                ? TokenIssuer.create(opened, passphrase, context.clock, Duration.ZERO, provider.get())
+                : TokenIssuer.create(opened, passphrase, context.clock, Duration.ZERO)) {
             context.out.println(issuer.issue(request));
             return 0;
         } finally {

@@ -1,12 +1,15 @@
 package io.nohop.keys.cli;
 
 import io.nohop.core.TokenVerifier;
+import io.nohop.keys.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.security.Provider;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,6 +66,9 @@ final class VerifyCommand implements Callable<Integer> {
             description = "How long to keep using keys the endpoint has not confirmed (default: 24h).")
     Duration maxStale;
 
+    @Option(names = "--crypto", paramLabel = "PROVIDER", defaultValue = "jdk", description = CryptoChoice.DESCRIPTION)
+    CryptoChoice crypto;
+
     @Option(names = "--startup-timeout", paramLabel = "DURATION", defaultValue = "10s",
             description = "How long to wait for the first key set (default: ${DEFAULT-VALUE}).")
     Duration startupTimeout;
@@ -71,9 +77,10 @@ final class VerifyCommand implements Callable<Integer> {
     InputStream in = System.in;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws IOException, InterruptedException, StoreException {
         CliContext context = parent.context;
         URI uri = parseUri();
+        Optional<Provider> provider = crypto.provider(context);
         TokenVerifier.Builder builder = TokenVerifier.builder();
         try {
             builder.jwksUri(uri).issuer(issuer).audience(audience).clock(context.clock);
@@ -87,6 +94,7 @@ final class VerifyCommand implements Callable<Integer> {
                 builder.cacheFile(cacheFile.toAbsolutePath());
             }
             applyRefreshBounds(builder);
+            provider.ifPresent(builder::cryptoProvider);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
