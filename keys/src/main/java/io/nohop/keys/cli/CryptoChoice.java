@@ -18,8 +18,9 @@ enum CryptoChoice {
     JDK, NATIVE, AUTO;
 
     /** The option's description, shared by both commands. */
-    static final String DESCRIPTION = "Signature provider: jdk, native (the Amazon Corretto Crypto Provider;"
-            + " fails where it cannot load) or auto (native where it loads, else jdk) (default: ${DEFAULT-VALUE}).";
+    static final String DESCRIPTION = "Signature provider: jdk; native, the Amazon Corretto Crypto Provider"
+            + " (bundled for Linux x86-64; exit 1 where it cannot load); or auto, native where it loads, else jdk"
+            + " with one line on stderr (default: ${DEFAULT-VALUE}).";
 
     /**
      * @return the native provider, or empty for the JDK's providers
