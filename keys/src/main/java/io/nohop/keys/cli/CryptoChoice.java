@@ -2,8 +2,11 @@ package io.nohop.keys.cli;
 
 import io.nohop.keys.StoreException;
 import java.security.Provider;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code --crypto} of {@code verify} and {@code issue}: which JCA provider checks (verify) or makes
@@ -21,6 +24,25 @@ enum CryptoChoice {
     static final String DESCRIPTION = "Signature provider: jdk; native, the Amazon Corretto Crypto Provider"
             + " (bundled for Linux x86-64; exit 1 where it cannot load); or auto, native where it loads, else jdk"
             + " with one line on stderr (default: ${DEFAULT-VALUE}).";
+
+    /** As typed on the command line. */
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Reads the option's value, any case; a usage error lists the values as they are typed. */
+    static final class Converter implements ITypeConverter<CryptoChoice> {
+        @Override
+        public CryptoChoice convert(String value) {
+            for (CryptoChoice choice : values()) {
+                if (choice.name().equalsIgnoreCase(value)) {
+                    return choice;
+                }
+            }
+            throw new TypeConversionException("expected one of [jdk, native, auto] but was '" + value + "'");
+        }
+    }
 
     /**
      * @return the native provider, or empty for the JDK's providers

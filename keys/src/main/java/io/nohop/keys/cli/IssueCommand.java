@@ -57,7 +57,8 @@ final class IssueCommand implements Callable<Integer> {
     @Mixin
     PassphraseOption passphrase;
 
-    @Option(names = "--crypto", paramLabel = "PROVIDER", defaultValue = "jdk", description = CryptoChoice.DESCRIPTION)
+    @Option(names = "--crypto", paramLabel = "PROVIDER", defaultValue = "jdk", converter = CryptoChoice.Converter.class,
+            description = CryptoChoice.DESCRIPTION)
     CryptoChoice crypto;
 
     @Override

@@ -73,7 +73,8 @@ final class VerifyCommand implements Callable<Integer> {
                     + " rejected with keys_unavailable (default: 24h).")
     Duration maxStale;
 
-    @Option(names = "--crypto", paramLabel = "PROVIDER", defaultValue = "jdk", description = CryptoChoice.DESCRIPTION)
+    @Option(names = "--crypto", paramLabel = "PROVIDER", defaultValue = "jdk", converter = CryptoChoice.Converter.class,
+            description = CryptoChoice.DESCRIPTION)
     CryptoChoice crypto;
 
     @Option(names = "--startup-timeout", paramLabel = "DURATION", defaultValue = "10s",

@@ -101,7 +101,8 @@ class CryptoOptionTest {
         Result r = run("", "issue", "--store", init("ES256"), "--subject", "a", "--audience", "b", "--crypto", "openssl");
         assertEquals(2, r.status(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
-        assertTrue(r.err().startsWith("nohop: ") && r.err().contains("--crypto"), r.err());
+        assertTrue(r.err().startsWith("nohop: ") && r.err().contains("--crypto")
+                && r.err().contains("[jdk, native, auto]"), r.err());
     }
 
     @Test
