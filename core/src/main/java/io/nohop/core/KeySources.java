@@ -2,12 +2,14 @@ package io.nohop.core;
 
 import io.nohop.core.internal.DaemonThreads;
 import io.nohop.core.internal.LogText;
+import io.nohop.core.internal.crypto.SignatureEngine;
 import io.nohop.core.internal.keyset.FixedKeySource;
 import io.nohop.core.internal.keyset.LoadedKeySet;
 import io.nohop.core.internal.keyset.RefusedKey;
 import io.nohop.core.internal.refresh.KeyCache;
 import io.nohop.core.internal.refresh.RefreshEnvironment;
 import io.nohop.core.internal.refresh.RefreshOptions;
+import io.nohop.core.internal.refresh.SignedKeySetVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,10 +60,11 @@ final class KeySources implements AutoCloseable {
      * {@code trustIssuer}, {@code discoverIssuer}. Nothing starts yet.
      *
      * @param b a builder whose settings {@code build()} has already checked against each other
+     * @param engine the verifier's crypto configuration, which also checks the signatures of signed key sets
      * @param keySetEvents where the refreshing sources report key-set events (already guarded: never throws)
      * @return the sources, not started
      */
-    static KeySources assemble(TokenVerifier.Builder b, VerifierListener keySetEvents) {
+    static KeySources assemble(TokenVerifier.Builder b, SignatureEngine engine, VerifierListener keySetEvents) {
         List<OwnedExecutor> owned = new ArrayList<>();
         List<TrustedSource> built = new ArrayList<>();
         Optional<KeyCache> cache = Optional.empty();
@@ -76,14 +79,19 @@ final class KeySources implements AutoCloseable {
                 KeyCache keys = new KeyCache(refreshEnvironment(b, keySetEvents, owned), b.connectTimeout,
                         Optional.ofNullable(b.cacheFile));
                 cache = Optional.of(keys);
-                for (URI uri : b.jwksUris) {
-                    built.add(new TrustedSource(keys.forJwksUri(uri, options), null));
+                for (TokenVerifier.Builder.SourceRoots<URI> s : b.jwksUris) {
+                    built.add(new TrustedSource(keys.forJwksUri(s.source(), options,
+                            signedSets(b, engine, s.roots(), Optional.empty())), null));
                 }
-                for (Map.Entry<String, URI> e : b.boundUris) {
-                    built.add(new TrustedSource(keys.forJwksUri(e.getValue(), options), e.getKey()));
+                for (TokenVerifier.Builder.SourceRoots<Map.Entry<String, URI>> s : b.boundUris) {
+                    String issuer = s.source().getKey();
+                    built.add(new TrustedSource(keys.forJwksUri(s.source().getValue(), options,
+                            signedSets(b, engine, s.roots(), Optional.of(issuer))), issuer));
                 }
-                for (String issuer : b.discoveredIssuers) {
-                    built.add(new TrustedSource(keys.discovering(issuer, options), issuer));
+                for (TokenVerifier.Builder.SourceRoots<String> s : b.discoveredIssuers) {
+                    String issuer = s.source();
+                    built.add(new TrustedSource(keys.discovering(issuer, options,
+                            signedSets(b, engine, s.roots(), Optional.of(issuer))), issuer));
                 }
             }
         } catch (RuntimeException e) {
@@ -92,6 +100,15 @@ final class KeySources implements AutoCloseable {
             throw e;
         }
         return new KeySources(built, owned, cache);
+    }
+
+    /**
+     * The signed-key-set check of a source that pins roots: the verifier's algorithm allowlist (the same
+     * as for tokens) and, for a source bound to an issuer, that issuer as the set's required {@code iss}.
+     */
+    private static Optional<SignedKeySetVerifier> signedSets(TokenVerifier.Builder b, SignatureEngine engine,
+                                                             Optional<PinnedRoots> roots, Optional<String> issuer) {
+        return roots.map(r -> new SignedKeySetVerifier(r.keys(), b.algorithms, issuer, engine));
     }
 
     private static RefreshOptions refreshOptions(TokenVerifier.Builder b) {

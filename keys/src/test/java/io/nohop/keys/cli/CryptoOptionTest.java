@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 import io.nohop.core.TokenVerifier;
-import io.nohop.keys.MutableClock;
+import io.nohop.core.testing.MutableClock;
 import io.nohop.keys.StoreException;
 import io.nohop.keys.server.JwksServer;
 import io.nohop.keys.server.StorePublication;
