@@ -12,6 +12,10 @@ module io.nohop.core {
     requires static micrometer.core;
     requires static org.jspecify;
     requires static jakarta.servlet;
+    // Optional crypto (issue 14): BouncyCastle's pure-Java Ed25519 when bcprov is present; the Amazon Corretto
+    // Crypto Provider only when a verifier asks for native crypto. Neither is loaded otherwise.
+    requires static org.bouncycastle.provider;
+    requires static com.amazon.corretto.crypto.provider;
 
     exports io.nohop.core;
     exports io.nohop.core.micrometer;

@@ -18,6 +18,8 @@ module io.nohop.keys {
     requires io.netty.transport;
     requires micrometer.core;
     requires micrometer.registry.prometheus;
+    // Optional (issue 14): the native provider behind the CLI's --crypto native|auto, loaded only when asked for.
+    requires static com.amazon.corretto.crypto.provider;
 
     exports io.nohop.keys;
     exports io.nohop.keys.server;

@@ -32,11 +32,39 @@ final class KeySelector {
     private final TrustedSource[] sources;
     private final Duration unknownKidWait;
     private final Clock clock;
+    private final boolean routesByIssuer;
 
     KeySelector(List<TrustedSource> sources, Duration unknownKidWait, Clock clock) {
         this.sources = sources.toArray(new TrustedSource[0]);
         this.unknownKidWait = unknownKidWait;
         this.clock = clock;
+        boolean bound = false;
+        for (TrustedSource source : this.sources) {
+            bound |= source.issuer() != null;
+        }
+        this.routesByIssuer = bound;
+    }
+
+    /**
+     * Whether no source's current key set holds {@code kid}: the token is then headed for
+     * {@code unknown_key} (or another rejection of this step), so the verifier checks its payload without
+     * building the claims. A hint only, read without side effects; {@link #select} decides.
+     *
+     * @param kid the header's kid
+     * @return true when no current snapshot has a key with that kid
+     */
+    boolean noSourceHolds(String kid) {
+        for (TrustedSource source : sources) {
+            if (source.source().snapshot().byKid(kid) != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return true when a source is bound to one issuer, so {@link #select} needs the token's {@code iss} */
+    boolean routesByIssuer() {
+        return routesByIssuer;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.nohop.core;
 
 import io.nohop.core.internal.keyset.InvalidKeySetException;
+import io.nohop.core.internal.crypto.SignatureEngine;
 import io.nohop.core.internal.keyset.JwsAlgorithm;
 import io.nohop.core.internal.keyset.KeySetLoader;
 import io.nohop.core.internal.keyset.LoadedKeySet;
@@ -85,7 +86,8 @@ public final class KeySetReport {
         Objects.requireNonNull(roots, "roots");
         Objects.requireNonNull(issuer, "issuer");
         Objects.requireNonNull(now, "now");
-        SignedKeySetVerifier verifier = new SignedKeySetVerifier(roots.keys(), EnumSet.allOf(JwsAlgorithm.class), issuer);
+        SignedKeySetVerifier verifier = new SignedKeySetVerifier(roots.keys(), EnumSet.allOf(JwsAlgorithm.class), issuer,
+                SignatureEngine.defaults());
         try {
             SignedKeySetVerifier.Verified verified = verifier.inspect(document, now);
             return of(verified.keys(), Optional.of(verified.issuedAt()), Optional.of(verified.expiresAt()));

@@ -2,6 +2,7 @@ package io.nohop.core;
 
 import io.nohop.core.internal.DaemonThreads;
 import io.nohop.core.internal.LogText;
+import io.nohop.core.internal.crypto.SignatureEngine;
 import io.nohop.core.internal.keyset.FixedKeySource;
 import io.nohop.core.internal.keyset.LoadedKeySet;
 import io.nohop.core.internal.keyset.RefusedKey;
@@ -59,10 +60,11 @@ final class KeySources implements AutoCloseable {
      * {@code trustIssuer}, {@code discoverIssuer}. Nothing starts yet.
      *
      * @param b a builder whose settings {@code build()} has already checked against each other
+     * @param engine the verifier's crypto configuration, which also checks the signatures of signed key sets
      * @param keySetEvents where the refreshing sources report key-set events (already guarded: never throws)
      * @return the sources, not started
      */
-    static KeySources assemble(TokenVerifier.Builder b, VerifierListener keySetEvents) {
+    static KeySources assemble(TokenVerifier.Builder b, SignatureEngine engine, VerifierListener keySetEvents) {
         List<OwnedExecutor> owned = new ArrayList<>();
         List<TrustedSource> built = new ArrayList<>();
         Optional<KeyCache> cache = Optional.empty();
@@ -79,17 +81,17 @@ final class KeySources implements AutoCloseable {
                 cache = Optional.of(keys);
                 for (TokenVerifier.Builder.SourceRoots<URI> s : b.jwksUris) {
                     built.add(new TrustedSource(keys.forJwksUri(s.source(), options,
-                            signedSets(b, s.roots(), Optional.empty())), null));
+                            signedSets(b, engine, s.roots(), Optional.empty())), null));
                 }
                 for (TokenVerifier.Builder.SourceRoots<Map.Entry<String, URI>> s : b.boundUris) {
                     String issuer = s.source().getKey();
                     built.add(new TrustedSource(keys.forJwksUri(s.source().getValue(), options,
-                            signedSets(b, s.roots(), Optional.of(issuer))), issuer));
+                            signedSets(b, engine, s.roots(), Optional.of(issuer))), issuer));
                 }
                 for (TokenVerifier.Builder.SourceRoots<String> s : b.discoveredIssuers) {
                     String issuer = s.source();
                     built.add(new TrustedSource(keys.discovering(issuer, options,
-                            signedSets(b, s.roots(), Optional.of(issuer))), issuer));
+                            signedSets(b, engine, s.roots(), Optional.of(issuer))), issuer));
                 }
             }
         } catch (RuntimeException e) {
@@ -104,9 +106,9 @@ final class KeySources implements AutoCloseable {
      * The signed-key-set check of a source that pins roots: the verifier's algorithm allowlist (the same
      * as for tokens) and, for a source bound to an issuer, that issuer as the set's required {@code iss}.
      */
-    private static Optional<SignedKeySetVerifier> signedSets(TokenVerifier.Builder b, Optional<PinnedRoots> roots,
-                                                             Optional<String> issuer) {
-        return roots.map(r -> new SignedKeySetVerifier(r.keys(), b.algorithms, issuer));
+    private static Optional<SignedKeySetVerifier> signedSets(TokenVerifier.Builder b, SignatureEngine engine,
+                                                             Optional<PinnedRoots> roots, Optional<String> issuer) {
+        return roots.map(r -> new SignedKeySetVerifier(r.keys(), b.algorithms, issuer, engine));
     }
 
     private static RefreshOptions refreshOptions(TokenVerifier.Builder b) {

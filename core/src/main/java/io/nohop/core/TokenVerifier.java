@@ -1,5 +1,6 @@
 package io.nohop.core;
 
+import io.nohop.core.internal.crypto.SignatureEngine;
 import io.nohop.core.internal.json.JsonParseException;
 import io.nohop.core.internal.json.StrictJson;
 import io.nohop.core.internal.jws.CompactJws;
@@ -14,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.Provider;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,8 +74,10 @@ public final class TokenVerifier implements AutoCloseable {
     private final boolean listening;
     private final StatsCounter stats;
     private final @Nullable ResultCache resultCache;
+    private final SignatureEngine engine;
 
-    private TokenVerifier(Builder b) {
+    private TokenVerifier(Builder b, SignatureEngine engine) {
+        this.engine = engine;
         this.policy = b.policy();
         this.maxTokenBytes = b.maxTokenBytes;
         this.clock = b.clock;
@@ -82,7 +86,7 @@ public final class TokenVerifier implements AutoCloseable {
         this.resultCache = ResultCache.create(b.resultCacheSize, policy, b.clock);
         this.stats = new StatsCounter(b.clock, b.maxStaleness, b.maxRefresh);
         // The key sources report to the counters behind stats(), then to the user's listener, guarded.
-        this.sources = KeySources.assemble(b, listening ? VerifierListener.combine(stats, listener) : stats);
+        this.sources = KeySources.assemble(b, engine, listening ? VerifierListener.combine(stats, listener) : stats);
         this.keySelector = new KeySelector(sources.all(), b.unknownKidWait, b.clock);
     }
 
@@ -136,25 +140,47 @@ public final class TokenVerifier implements AutoCloseable {
         }
         // 3. Strict form and header rules (CompactJws); the payload must be a JSON object.
         CompactJws jws = CompactJws.parse(token, policy.algorithms);
-        Map<String, Object> header = jws.header();
         JwsAlgorithm algorithm = jws.algorithm();
-        Map<String, Object> claims = parseJson(jws.payload(), "the payload is not a JSON object");
-        // 4-5. Key selection: from the key sets only, never from the token.
+        String kid = jws.kid();
         long now = clock.millis();
-        KeySelector.Selected selected = keySelector.select(jws.kid(), algorithm, claims.get("iss"), now);
+        Map<String, Object> claims;
+        Object unverifiedIssuer;
+        if (kid != null && keySelector.noSourceHolds(kid)) {
+            // Headed for unknown_key (step 5), the cheapest rejection an attacker can ask for: a malformed
+            // payload must still be reported first, so the payload is checked — without building the claims,
+            // which would cost most of this rejection. Only iss is read, and only when a source is bound to an issuer.
+            claims = null;
+            unverifiedIssuer = checkJson(jws.payload(), keySelector.routesByIssuer());
+        } else {
+            claims = parseJson(jws.payload(), "the payload is not a JSON object");
+            unverifiedIssuer = claims.get("iss");
+        }
+        // 4-5. Key selection: from the key sets only, never from the token.
+        KeySelector.Selected selected = keySelector.select(kid, algorithm, unverifiedIssuer, now);
         VerificationKey key = selected.key();
-        // 6. Signature.
-        byte[] signingInput = token.getBytes(StandardCharsets.US_ASCII);
-        if (!key.verify(algorithm, signingInput, jws.signingInputLength(), jws.signature())) {
+        if (claims == null) {
+            // The kid arrived meanwhile (a refresh, or the configured unknown-kid wait); the payload is known good.
+            claims = parseJson(jws.payload(), "the payload is not a JSON object");
+        }
+        // 6. Signature, decoded only now that a key was found for it.
+        if (!key.verify(engine, algorithm, jws.signingInput(), jws.signingInputLength(), jws.signature())) {
             throw new TokenRejectedException(RejectionReason.BAD_SIGNATURE, "the signature does not verify");
         }
         // 7. Claims.
-        VerifiedToken verified = policy.check(header, claims, algorithm, key.kid(), selected.source().issuer(), now);
+        VerifiedToken verified = policy.check(jws.header(), claims, algorithm, key.kid(), selected.source().issuer(), now);
         if (resultCache != null) {
             resultCache.remember(token, verified, key, selected.source(), algorithm, jws.kid() != null);
         }
         // 8. The verified token.
         return verified;
+    }
+
+    private static @Nullable String checkJson(byte[] json, boolean readIssuer) throws TokenRejectedException {
+        try {
+            return StrictJson.validateObject(json, 0, json.length, MAX_JSON_DEPTH, readIssuer ? "iss" : null);
+        } catch (JsonParseException e) {
+            throw new TokenRejectedException(RejectionReason.MALFORMED, "the payload is not a JSON object");
+        }
     }
 
     private static Map<String, Object> parseJson(byte[] json, String detail) throws TokenRejectedException {
@@ -176,6 +202,26 @@ public final class TokenVerifier implements AutoCloseable {
     public boolean awaitKeys(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
         return sources.awaitKeys(timeout);
+    }
+
+    /**
+     * Which crypto provider checks the signatures of each algorithm this verifier accepts, fixed when it
+     * was built ({@link Builder#cryptoProvider}, {@link Builder#preferNativeCrypto()}, or the JDK's
+     * installed providers, with EdDSA through BouncyCastle's pure-Java Ed25519 when bcprov is on the
+     * class path). For health pages and start-up logs: a service can show, and an operator check, that
+     * native crypto is in use.
+     *
+     * @return algorithm name (e.g. {@code ES256}) → provider name and version (e.g.
+     *         {@code AmazonCorrettoCryptoProvider 2.5.0}, {@code SunEC 17}, {@code BouncyCastle 1.87 (pure Java)}),
+     *         for every allowed algorithm; unmodifiable
+     */
+    public Map<String, String> signatureProviders() {
+        return engine.describe(policy.algorithms);
+    }
+
+    // Tests run the same vectors through every engine.
+    SignatureEngine signatureEngine() {
+        return engine;
     }
 
     /**
@@ -289,6 +335,8 @@ public final class TokenVerifier implements AutoCloseable {
         @Nullable Executor executor;
         @Nullable RandomGenerator random;
         int resultCacheSize;
+        @Nullable Provider cryptoProvider;
+        boolean preferNativeCrypto;
         // Single-valued options set so far: setting one twice is refused, as Caffeine's builder does.
         private final Set<String> assigned = new HashSet<>();
         // The roots pinned per JWKS URI and per discovered issuer: pinned once, like a single-valued option.
@@ -845,6 +893,48 @@ public final class TokenVerifier implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Checks every signature with this JCA provider — a native one such as the Amazon Corretto Crypto
+         * Provider (AWS-LC), an HSM's, or a FIPS provider — for this verifier only: the provider is never
+         * installed globally. Keys are still decoded by the JDK's own key factories, so which keys a key set
+         * may hold does not depend on the provider, and nohop's own checks (exact signature lengths, ECDSA
+         * ranges, the whole PKCS#1 v1.5 encoding, small-order Ed25519 keys) run in front of it, so neither
+         * does any decision. {@link #build()} refuses a provider that lacks an allowed algorithm: it needs
+         * {@code Signature} {@code RSASSA-PSS} (PS*), {@code SHA256withECDSAinP1363Format} and its 384/512
+         * siblings (ES*), {@code Ed25519} (EdDSA), and for RS* the raw RSA operation
+         * ({@code Cipher RSA/ECB/NoPadding}: nohop hashes and compares the PKCS#1 v1.5 encoding itself);
+         * restrict {@link #algorithms} to what it offers. Default: the JDK's installed providers (see
+         * {@link #preferNativeCrypto()} for the native one without naming it).
+         *
+         * @param provider the provider
+         * @return this builder
+         * @throws IllegalStateException when a provider was already set
+         */
+        public Builder cryptoProvider(Provider provider) {
+            cryptoProvider = once("cryptoProvider", cryptoProvider, Objects.requireNonNull(provider, "provider"));
+            return this;
+        }
+
+        /**
+         * Checks signatures with the Amazon Corretto Crypto Provider (ACCP: AWS-LC, native) when it is on
+         * the class path and healthy here, else with the JDK's providers. An explicit opt-in, never
+         * detection: loading ACCP extracts and loads a native library (and on JDK 24+ needs
+         * {@code --enable-native-access=ALL-UNNAMED}), which a library must not do because a jar appeared
+         * on the class path. Which one verifies is logged once per JVM (with why, when ACCP cannot load:
+         * another OS or CPU, a missing jar, a failed self-test) and shown by
+         * {@link TokenVerifier#signatureProviders()}. Add
+         * {@code software.amazon.cryptools:AmazonCorrettoCryptoProvider} with the classifier
+         * {@code linux-x86_64} (or {@code linux-aarch64}). Measured on one machine (docs/crypto-providers.md):
+         * RS256 about 2× and ES256 about 15× faster than the JDK, EdDSA about 17×. Default: off.
+         *
+         * @return this builder
+         * @throws IllegalStateException when already called
+         */
+        public Builder preferNativeCrypto() {
+            preferNativeCrypto = once("preferNativeCrypto", preferNativeCrypto, true);
+            return this;
+        }
+
         // Tests fix the jitter.
         Builder random(RandomGenerator random) {
             this.random = once("random", this.random, Objects.requireNonNull(random, "random"));
@@ -891,7 +981,14 @@ public final class TokenVerifier implements AutoCloseable {
                         + fetchTimeout + ")");
             }
             checkPinnedRoots();
-            TokenVerifier verifier = new TokenVerifier(this);
+            if (cryptoProvider != null && preferNativeCrypto) {
+                throw new IllegalStateException("cryptoProvider(" + cryptoProvider.getName()
+                        + ") and preferNativeCrypto() contradict each other: choose one");
+            }
+            SignatureEngine engine = cryptoProvider != null ? SignatureEngine.withProvider(cryptoProvider)
+                    : preferNativeCrypto ? SignatureEngine.preferNative() : SignatureEngine.defaults();
+            engine.requireAlgorithms(algorithms);
+            TokenVerifier verifier = new TokenVerifier(this, engine);
             verifier.listener.verifierBuilt(verifier);
             verifier.sources.start();
             return verifier;

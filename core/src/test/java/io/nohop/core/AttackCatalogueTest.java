@@ -389,6 +389,48 @@ class AttackCatalogueTest {
         assertEquals(RejectionReason.INVALID_CLAIM, rejection(VERIFIER, Tokens.rs256(claims().raw("iat", iat))));
     }
 
+    // ---- where providers disagree (issue 14): nohop refuses with every provider ----
+
+    @Test
+    void rs256DigestInfoWithoutNull_rejectedAsBadSignature() throws Exception {
+        // RSASSA-PKCS1-v1_5 with the hash's AlgorithmIdentifier missing its NULL parameters: the JDK's
+        // SHA256withRSA verifies it, ACCP does not. nohop compares the whole encoded message, so: refused.
+        String input = b64(header("RS256", "rsa").json()) + "." + b64(claims().json());
+        byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(input.getBytes(StandardCharsets.US_ASCII));
+        byte[] digestInfo = {0x30, 0x2f, 0x30, 0x0b, 0x06, 0x09, 0x60, (byte) 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+            0x01, 0x04, 0x20};
+        byte[] em = new byte[256];
+        em[1] = 1;
+        int separator = em.length - digestInfo.length - hash.length - 1;
+        Arrays.fill(em, 2, separator, (byte) 0xff);
+        System.arraycopy(digestInfo, 0, em, separator + 1, digestInfo.length);
+        System.arraycopy(hash, 0, em, em.length - hash.length, hash.length);
+        javax.crypto.Cipher raw = javax.crypto.Cipher.getInstance("RSA/ECB/NoPadding");
+        raw.init(javax.crypto.Cipher.DECRYPT_MODE, Tokens.RSA.getPrivate());
+        byte[] signature = raw.doFinal(em);
+        Signature jdk = Signature.getInstance("SHA256withRSA");
+        jdk.initVerify(Tokens.RSA.getPublic());
+        jdk.update(input.getBytes(StandardCharsets.US_ASCII));
+        assertTrue(jdk.verify(signature), "the forged encoding is one the JDK's own check accepts");
+        assertEquals(RejectionReason.BAD_SIGNATURE, rejection(VERIFIER, input + "." + b64(signature)));
+    }
+
+    @Test
+    void ed25519SmallOrderKey_forgeryRejectedBecauseTheKeyIsRefused() {
+        // A key set holding the neutral element as a public key "verifies" R = neutral, S = 0 over every
+        // message with the JDK, ACCP and Tink. The loader refuses such keys, so the forgery finds no key.
+        byte[] neutral = new byte[32];
+        neutral[0] = 1;
+        String smallOrder = "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"kid\":\"so\",\"x\":\"" + b64(neutral) + "\"}";
+        TokenVerifier verifier = CryptoUnderTest.configure(TokenVerifier.builder())
+                .jwks(Tokens.jwks(smallOrder, Tokens.jwk(Tokens.ED25519, "ed"))).issuer(Tokens.ISSUER)
+                .audience(Tokens.AUDIENCE).clock(Tokens.CLOCK).build();
+        byte[] forged = new byte[64];
+        forged[0] = 1;
+        String token = b64(header("EdDSA", "so").json()) + "." + b64(claims().json()) + "." + b64(forged);
+        assertEquals(RejectionReason.UNKNOWN_KEY, rejection(verifier, token));
+    }
+
     @Test
     void kidPathTraversal_rejectedAsUnknownKey() {
         String token = sign("RS256", header("RS256", "../../../../dev/null").json(), claims().json());

@@ -1,9 +1,11 @@
 package io.nohop.core;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.security.Security;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
@@ -199,6 +201,48 @@ class BuilderValidationTest {
                 .issuer("https://other.example").issuer(Tokens.ISSUER)
                 .audience("billing").audience(Tokens.AUDIENCE).build()) {
             Tokens.accepted(v, Tokens.valid("RS256"));
+        }
+    }
+
+    // ---- crypto provider (issue 14) ----
+
+    @Test
+    void cryptoProvider_null_refused() {
+        assertThrows(NullPointerException.class, () -> TokenVerifier.builder().cryptoProvider(null));
+    }
+
+    @Test
+    void cryptoProvider_setTwice_refused() {
+        TokenVerifier.Builder b = TokenVerifier.builder().cryptoProvider(Security.getProvider("SunEC"));
+        setTwiceRefused("cryptoProvider was already set to SunEC", () -> b.cryptoProvider(Security.getProvider("SunEC")));
+    }
+
+    @Test
+    void preferNativeCrypto_calledTwice_refused() {
+        TokenVerifier.Builder b = TokenVerifier.builder().preferNativeCrypto();
+        setTwiceRefused("preferNativeCrypto was already set to true", b::preferNativeCrypto);
+    }
+
+    @Test
+    void cryptoProviderAndPreferNativeCrypto_refusedByBuild() {
+        buildRefused("contradict", Tokens.builder().cryptoProvider(Security.getProvider("SunEC")).preferNativeCrypto());
+    }
+
+    @Test
+    void cryptoProvider_lackingAnAllowedAlgorithm_refusedByBuildNamingWhat() {
+        // SunEC checks ECDSA and Ed25519, not RSA: with the default allowlist the build names what is missing.
+        buildRefused("RS256 (Cipher RSA/ECB/NoPadding)",
+                Tokens.builder().cryptoProvider(Security.getProvider("SunEC")));
+    }
+
+    @Test
+    void cryptoProvider_coveringTheAllowlist_verifiesWithIt() {
+        try (TokenVerifier v = TokenVerifier.builder().jwks(Tokens.JWKS).issuer(Tokens.ISSUER).audience(Tokens.AUDIENCE)
+                .clock(Tokens.CLOCK).algorithms("ES256", "EdDSA").cryptoProvider(Security.getProvider("SunEC")).build()) {
+            assertEquals(java.util.Set.of("ES256", "EdDSA"), v.signatureProviders().keySet());
+            v.signatureProviders().values().forEach(p -> assertTrue(p.startsWith("SunEC "), p));
+            Tokens.accepted(v, Tokens.valid("ES256"));
+            Tokens.accepted(v, Tokens.valid("EdDSA"));
         }
     }
 }

@@ -97,6 +97,29 @@ class MultiIssuerTest {
         assertEquals(RejectionReason.UNKNOWN_KEY, e.reason());
     }
 
+    // An unknown kid takes the cheap path (the payload checked, not built): iss is still read to route it.
+
+    private static String unknownKidToken(String payloadJson) {
+        return Tokens.b64("{\"alg\":\"ES256\",\"kid\":\"nobody\"}") + "." + Tokens.b64(payloadJson) + "."
+                + Tokens.b64(new byte[64]);
+    }
+
+    @Test
+    void verify_unknownKidClaimingATrustedIssuer_askedOfThatIssuersKeys() {
+        TokenRejectedException e = assertThrows(TokenRejectedException.class,
+                () -> verifier.verify(unknownKidToken("{\"iss\":\"" + A + "\",\"aud\":\"svc\",\"exp\":1}")));
+        assertEquals(RejectionReason.UNKNOWN_KEY, e.reason());
+        assertEquals("no key with the token's kid", e.getMessage());
+    }
+
+    @Test
+    void verify_unknownKidClaimingAnUntrustedIssuer_noSourceAsked() {
+        TokenRejectedException e = assertThrows(TokenRejectedException.class,
+                () -> verifier.verify(unknownKidToken("{\"\\u0069ss\":\"https://evil.example\",\"exp\":1}")));
+        assertEquals(RejectionReason.UNKNOWN_KEY, e.reason());
+        assertEquals("no key source serves the token's issuer", e.getMessage());
+    }
+
     @Test
     void health_listsOneSourcePerIssuer() {
         assertEquals(2, verifier.health().sources().size());

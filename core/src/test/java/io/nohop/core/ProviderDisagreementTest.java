@@ -98,8 +98,9 @@ class ProviderDisagreementTest {
         // Small-order Ed25519 public keys: [S]B = R + [k]A holds with R neutral and S = 0 whenever [k]A is
         // neutral, so such a key "verifies" forgeries over chosen messages. No issuer publishes one (it has no
         // private key); it can only come from a tampered key set. The JDK's KeyFactory loads them, so today
-        // nohop would use such a key with any provider. Decision for phase 2: KeySetLoader refuses Ed25519
-        // keys of small order (8 encodings, plus their non-canonical forms), whatever the provider.
+        // nohop would use such a key with any provider. Decided in phase 2: KeySetLoader refuses Ed25519 keys of
+        // small order (Ed25519SmallOrder: the 5 canonical y values and 2 non-canonical ones, either sign), whatever
+        // the provider (AttackCatalogueTest, ProviderIndependenceTest).
         for (String impl : List.of(JDK, ACCP, TINK)) {
             for (int tc : new int[] {1, 5, 6, 7}) {
                 WRONG_ACCEPTS.put(impl + " " + SMALL_ORDER + "#" + tc,
@@ -112,8 +113,9 @@ class ProviderDisagreementTest {
                 "non-canonical (y + p) small-order key decoded by Tink; the JDK KeyFactory, and so nohop's loader, refuses it");
 
         // ECDSA, JDK 17 only (JDK 25 verifies them, like ACCP): signatures whose k*G has x >= n (r = x - n).
-        // Valid, but an honest signer produces one with probability about 2^-128 (P-256) or less; a false
-        // rejection is the safe side. The decision depends on the provider for these vectors only.
+        // Valid, but an honest signer produces one with probability about 2^-128 (P-256) or less. Decided in phase
+        // 2: nohop refuses every r < p - n in front of the provider (EcdsaRange), so its decision is the same with
+        // every provider and JDK (WycheproofSignatureTest lists these and the crafted small-r vectors it refuses).
         FALSE_REJECTS.put(JDK + " ecdsa_secp256r1_sha256_p1363_test.json#115", "JDK 17: x >= n");
         FALSE_REJECTS.put(JDK + " ecdsa_secp256r1_sha256_p1363_test.json#257", "JDK 17: x >= n");
         FALSE_REJECTS.put(JDK + " ecdsa_secp384r1_sha384_p1363_test.json#147", "JDK 17: x >= n");
@@ -122,9 +124,9 @@ class ProviderDisagreementTest {
         FALSE_REJECTS.put(JDK + " ecdsa_secp521r1_sha512_p1363_test.json#313", "JDK 17: x >= n");
 
         // PKCS#1 v1.5 DigestInfo without the NULL parameters: the JDK verifies it, ACCP (AWS-LC) does not.
-        // No signer in use omits the NULL (JCA, OpenSSL, Go, .NET all write it). Decision for phase 2: refuse
-        // it with every provider, so with the JDK's provider nohop must compare the whole encoded message
-        // itself (RFC 8017 §8.2.2 "encode and compare") instead of SHA*withRSA's lenient parse.
+        // No signer in use omits the NULL (JCA, OpenSSL, Go, .NET all write it). Decided in phase 2: nohop verifies
+        // RS* by comparing the whole encoded message itself (RFC 8017 §8.2.2 "encode and compare", RsaPkcs1Check)
+        // with every provider, the provider doing only the RSA operation and the hash: refused with all.
         for (String file : List.of("rsa_signature_2048_sha256_test.json", "rsa_signature_2048_sha384_test.json",
                 "rsa_signature_2048_sha512_test.json")) {
             ACCEPTABLE_SPLITS.put(file + "#8", "MissingNull: JDK verifies, ACCP refuses; nohop will refuse with both");
@@ -172,7 +174,7 @@ class ProviderDisagreementTest {
                 .append(accp == null ? "no ACCP" : accp.getInfo()).append(", BC ")
                 .append(BC.getVersionStr()).append("\n\n");
         RUN.forEach((file, n) -> md.append("- ").append(file).append(": ").append(n).append(" cases\n"));
-        md.append("\n`front check`: refused by nohop before any provider (exact length; ECDSA r or s zero).\n");
+        md.append("\n`front check`: refused by nohop before any provider (exact length; ECDSA r or s zero, r < p - n).\n");
         md.append("\n| file | tcId | expected | flags | front check | ");
         List<String> columns = List.of(JDK, ACCP, ACCP_OWN_KEY, BC_RAW, BC_POINT, BC_JCA, TINK);
         md.append(String.join(" | ", columns)).append(" | comment |\n|---|---:|---|---|");
@@ -317,7 +319,8 @@ class ProviderDisagreementTest {
 
     /**
      * The checks nohop makes before any provider sees a signature (VerificationKey.verify): the exact
-     * length (EC and Ed25519 fixed, RSA the modulus length) and, for ECDSA, neither half all zero.
+     * length (EC and Ed25519 fixed, RSA the modulus length) and, for ECDSA, neither half all zero and
+     * r at least p − n (phase 2, {@code EcdsaRange}).
      */
     static boolean frontCheckRefuses(JwsAlgorithm alg, PublicKey key, byte[] sig) {
         int expected = alg.signatureLength() != 0 ? alg.signatureLength()
@@ -328,7 +331,8 @@ class ProviderDisagreementTest {
         }
         if (alg.keyType() == JwsAlgorithm.KeyType.EC) {
             int half = sig.length / 2;
-            return isZero(sig, 0, half) || isZero(sig, half, sig.length);
+            return isZero(sig, 0, half) || isZero(sig, half, sig.length)
+                    || io.nohop.core.internal.crypto.EcdsaRange.rBelowFieldMinusOrder(alg, sig);
         }
         return false;
     }

@@ -60,6 +60,49 @@ class RejectionOrderTest {
         assertEquals(RejectionReason.UNSUPPORTED_ALGORITHM, rejection(VERIFIER, hs));
     }
 
+    // A payload that is not a JSON object is malformed (step 3) even when no key has the token's kid: the verifier
+    // checks such a payload without building the claims (the unknown-kid path is the cheapest one an attacker can
+    // ask for), and that check must refuse exactly what the full parse refuses.
+
+    private static String unknownKidToken(String payloadJson) {
+        return sign("RS256", header("RS256", "no-such-kid").json(), payloadJson);
+    }
+
+    @Test
+    void malformedPayloadBeforeUnknownKey() {
+        assertEquals(RejectionReason.MALFORMED, rejection(VERIFIER, unknownKidToken("{\"sub\":\"a\",}")));
+    }
+
+    @Test
+    void payloadNotAnObjectBeforeUnknownKey() {
+        assertEquals(RejectionReason.MALFORMED, rejection(VERIFIER, unknownKidToken("[1,2]")));
+    }
+
+    @Test
+    void duplicateClaimBeforeUnknownKey() {
+        assertEquals(RejectionReason.MALFORMED,
+                rejection(VERIFIER, unknownKidToken(claims().duplicate("iss", "\"https://evil.example\"").json())));
+    }
+
+    @Test
+    void duplicateClaimViaEscapedNameBeforeUnknownKey() {
+        String payload = claims().json();
+        payload = payload.substring(0, payload.length() - 1) + ",\"\\u0069ss\":\"https://evil.example\"}";
+        assertEquals(RejectionReason.MALFORMED, rejection(VERIFIER, unknownKidToken(payload)));
+    }
+
+    @Test
+    void duplicateNestedMemberBeforeUnknownKey() {
+        assertEquals(RejectionReason.MALFORMED,
+                rejection(VERIFIER, unknownKidToken(claims().raw("cnf", "{\"jkt\":\"a\",\"jkt\":\"b\"}").json())));
+    }
+
+    @Test
+    void payloadNestedTooDeepBeforeUnknownKey() {
+        String deep = "[".repeat(40) + "]".repeat(40);
+        assertEquals(RejectionReason.MALFORMED, rejection(VERIFIER, unknownKidToken(claims().raw("x", deep).json())));
+    }
+
     @Test
     void unknownKeyBeforeBadSignatureAndClaims() {
         String token = breakSignature(sign("RS256", header("RS256", "no-such-kid").json(), badClaims().json()));

@@ -80,9 +80,9 @@ class ResultCachePropertyTest {
     @Property(tries = 60)
     void cache_neverChangesAnOutcome(@ForAll("steps") List<Step> steps) {
         SteppedClock clock = new SteppedClock();
-        try (TokenVerifier plain = TokenVerifier.builder().jwks(Tokens.JWKS).issuer(Tokens.ISSUER)
+        try (TokenVerifier plain = CryptoUnderTest.configure(TokenVerifier.builder()).jwks(Tokens.JWKS).issuer(Tokens.ISSUER)
                 .audience(Tokens.AUDIENCE).clock(clock).build();
-             TokenVerifier cached = TokenVerifier.builder().jwks(Tokens.JWKS).issuer(Tokens.ISSUER)
+             TokenVerifier cached = CryptoUnderTest.configure(TokenVerifier.builder()).jwks(Tokens.JWKS).issuer(Tokens.ISSUER)
                 .audience(Tokens.AUDIENCE).clock(clock).resultCache(16).build()) {
             for (Step s : steps) {
                 String token = tamper(TOKENS.get(s.token()), s.flip());

@@ -303,9 +303,13 @@ final class Tokens {
 
     // ---- verifiers and assertions ----
 
-    /** A builder for the default verifier: the default key set, issuer, audience and the fixed clock. */
+    /**
+     * A builder for the default verifier: the default key set, issuer, audience and the fixed clock, with
+     * the crypto configuration the suite runs under ({@link CryptoUnderTest}).
+     */
     static TokenVerifier.Builder builder() {
-        return TokenVerifier.builder().jwks(JWKS).issuer(ISSUER).audience(AUDIENCE).clock(CLOCK);
+        return CryptoUnderTest.configure(TokenVerifier.builder()).jwks(JWKS).issuer(ISSUER).audience(AUDIENCE)
+                .clock(CLOCK);
     }
 
     /** The reason {@code verifier} rejects {@code token}; fails the test if it is accepted. */

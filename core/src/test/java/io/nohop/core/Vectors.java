@@ -2,6 +2,7 @@ package io.nohop.core;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 
+import io.nohop.core.internal.crypto.SignatureEngine;
 import io.nohop.core.internal.jws.CompactJws;
 import io.nohop.core.internal.keyset.JwsAlgorithm;
 import io.nohop.core.internal.keyset.KeySnapshot;
@@ -72,12 +73,17 @@ final class Vectors {
      * Steps 3, 4 and 6 of the verification path for one fixed key set, below the claims: the verifier's
      * own JWS layer ({@link CompactJws}), key selection as {@code KeySelector} does it for a single
      * source ({@link KeySnapshot#select}: by kid, or the only fitting key), the fit check and
-     * {@link VerificationKey#verify}. Third-party
+     * {@link VerificationKey#verify} with the suite's crypto configuration ({@link CryptoUnderTest}). Third-party
      * payloads are arbitrary bytes, not claim sets, so they cannot go through {@code verify} whole.
      *
      * @return null when the signature verifies, else the rejection reason
      */
     static RejectionReason jwsLayer(LoadedKeySet keys, String token) {
+        return jwsLayer(CryptoUnderTest.engine(), keys, token);
+    }
+
+    /** As {@link #jwsLayer(LoadedKeySet, String)}, with the given signature engine. */
+    static RejectionReason jwsLayer(SignatureEngine engine, LoadedKeySet keys, String token) {
         try {
             CompactJws jws = CompactJws.parse(token, EnumSet.allOf(JwsAlgorithm.class));
             KeySnapshot snapshot = KeySnapshot.of(keys.keys(), Instant.EPOCH, Instant.MAX);
@@ -88,8 +94,7 @@ final class Vectors {
             if (!key.fits(jws.algorithm())) {
                 return RejectionReason.UNSUPPORTED_ALGORITHM;
             }
-            byte[] input = token.getBytes(StandardCharsets.US_ASCII);
-            return key.verify(jws.algorithm(), input, jws.signingInputLength(), jws.signature())
+            return key.verify(engine, jws.algorithm(), jws.signingInput(), jws.signingInputLength(), jws.signature())
                     ? null : RejectionReason.BAD_SIGNATURE;
         } catch (TokenRejectedException e) {
             return e.reason();

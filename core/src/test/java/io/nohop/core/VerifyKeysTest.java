@@ -46,7 +46,7 @@ class VerifyKeysTest {
 
     /** A verifier trusting exactly this set (plus nothing else). */
     private static TokenVerifier verifierFor(String jwks) {
-        return TokenVerifier.builder().jwks(jwks).issuer(ISSUER).audience(AUDIENCE).clock(CLOCK).build();
+        return CryptoUnderTest.configure(TokenVerifier.builder()).jwks(jwks).issuer(ISSUER).audience(AUDIENCE).clock(CLOCK).build();
     }
 
     private static LoadedKeySet load(String jwks) throws InvalidKeySetException {
@@ -307,7 +307,7 @@ class VerifyKeysTest {
     @Test
     void verify_noKidSameKeyInTwoFixedSets_rejectedAsUnknownKey() {
         // Two sources each with one fitting key: still not exactly one key.
-        TokenVerifier v = TokenVerifier.builder().jwks(jwks(jwk(Tokens.RSA, "a"))).jwks(jwks(jwk(Tokens.RSA_OTHER, "b")))
+        TokenVerifier v = CryptoUnderTest.configure(TokenVerifier.builder()).jwks(jwks(jwk(Tokens.RSA, "a"))).jwks(jwks(jwk(Tokens.RSA_OTHER, "b")))
                 .issuer(ISSUER).audience(AUDIENCE).clock(CLOCK).build();
         String token = sign("RS256", header("RS256", null).json(), claims().json());
         assertEquals(RejectionReason.UNKNOWN_KEY, rejection(v, token));

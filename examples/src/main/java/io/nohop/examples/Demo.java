@@ -261,6 +261,8 @@ public final class Demo {
         step("setup", "orders service " + res.service.ordersUri() + " verifies every request in memory; it pins root "
                 + shortKid(root.kid()) + " and refreshes keys in the background (every <= " + seconds(REFRESH_BOUND)
                 + ") into " + cacheFile.getFileName());
+        step("setup", "RS256 signatures checked by " + res.service.verifier().signatureProviders().get("RS256")
+                + " (preferNativeCrypto(): the native provider where it loads, else the JDK's)");
         res.clientThreads = Executors.newFixedThreadPool(2, daemon("demo-client"));
         Client client = new Client(res.clientThreads);
 
@@ -431,6 +433,8 @@ public final class Demo {
                 .fetchTimeout(Duration.ofSeconds(1))
                 .cacheFile(cacheFile)
                 .listener(listener)
+                // The Amazon Corretto Crypto Provider (on this module's class path) where it loads here.
+                .preferNativeCrypto()
                 .build();
     }
 

@@ -41,6 +41,8 @@ class DemoTest {
         assertTrue(outcome.tempFolderDeleted(), text);
         assertTrue(outcome.asExpected(), text);
         assertTrue(text.contains("bad_signature") && text.contains("STALE"), text);
+        // One line names the provider that checks signatures (issue 14).
+        assertEquals(1, text.lines().filter(l -> l.contains("RS256 signatures checked by ")).count(), text);
 
         Set<Thread> left = liveNonDaemonThreads();
         left.removeAll(before);

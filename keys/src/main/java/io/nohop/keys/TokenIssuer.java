@@ -8,6 +8,7 @@ import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jose.util.Base64URL;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,14 +50,18 @@ public final class TokenIssuer implements AutoCloseable {
     private final Clock clock;
     private final Duration reloadInterval;
     private final char[] passphrase;
+    // Null: the JDK's installed providers.
+    private final Provider signatureProvider;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, JWSSigner> signers = new ConcurrentHashMap<>();
     private SecretKey kek;
     private StoreSnapshot snapshot;
     private Instant nextReload = Instant.MIN;
 
-    private TokenIssuer(SigningKeyStore store, char[] passphrase, Clock clock, Duration reloadInterval) {
+    private TokenIssuer(SigningKeyStore store, char[] passphrase, Clock clock, Duration reloadInterval,
+                        Provider signatureProvider) {
         this.store = store;
+        this.signatureProvider = signatureProvider;
         this.passphrase = passphrase.clone();
         this.clock = clock;
         this.reloadInterval = reloadInterval;
@@ -83,6 +88,30 @@ public final class TokenIssuer implements AutoCloseable {
      * @return the issuer
      */
     public static TokenIssuer create(SigningKeyStore store, char[] passphrase, Clock clock, Duration reloadInterval) {
+        return createWith(store, passphrase, clock, reloadInterval, null);
+    }
+
+    /**
+     * Creates an issuer that signs with the given JCA provider — a native one such as the Amazon Corretto
+     * Crypto Provider — for this issuer only (the provider is never installed globally). Private keys are
+     * still decoded by the JDK; the provider makes the {@code Signature}s. Signing fails with a
+     * {@link StoreException} naming the key when the provider lacks the store's algorithm or refuses its key.
+     *
+     * @param store the key store
+     * @param passphrase the store passphrase (copied; wiped on {@link #close()})
+     * @param clock the clock that decides which key is active and sets {@code iat}
+     * @param reloadInterval how often to re-read the store; zero re-reads on every token
+     * @param signatureProvider the provider every signature is made with
+     * @return the issuer
+     */
+    public static TokenIssuer create(SigningKeyStore store, char[] passphrase, Clock clock, Duration reloadInterval,
+                                     Provider signatureProvider) {
+        Objects.requireNonNull(signatureProvider, "signatureProvider");
+        return createWith(store, passphrase, clock, reloadInterval, signatureProvider);
+    }
+
+    private static TokenIssuer createWith(SigningKeyStore store, char[] passphrase, Clock clock, Duration reloadInterval,
+                                          Provider signatureProvider) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(passphrase, "passphrase");
         Objects.requireNonNull(clock, "clock");
@@ -93,7 +122,7 @@ public final class TokenIssuer implements AutoCloseable {
         if (passphrase.length == 0) {
             throw new IllegalArgumentException("the passphrase is empty");
         }
-        return new TokenIssuer(store, passphrase, clock, reloadInterval);
+        return new TokenIssuer(store, passphrase, clock, reloadInterval, signatureProvider);
     }
 
     /**
@@ -132,6 +161,9 @@ public final class TokenIssuer implements AutoCloseable {
         JWSSigner signer = signers.get(active.kid());
         if (signer == null) {
             signer = store.signer(active, kek, passphrase);
+            if (signatureProvider != null) {
+                signer.getJCAContext().setProvider(signatureProvider);
+            }
             signers.put(active.kid(), signer);
         }
         Instant issuedAt = now.truncatedTo(ChronoUnit.SECONDS);

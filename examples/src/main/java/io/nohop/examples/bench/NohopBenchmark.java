@@ -12,7 +12,10 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * nohop on the same tokens: a full verification with the keys cached (a fixed JWKS, a fixed clock),
- * and a verified-result cache hit. One verifier is shared by every thread, as in a service.
+ * and a verified-result cache hit. One verifier is shared by every thread, as in a service. {@code crypto}
+ * picks the signature provider ({@link NohopVerifiers}): the default ({@code JDK}: the JDK's providers,
+ * EdDSA through BouncyCastle, which is on this class path) or the native one ({@code ACCP}); compare with
+ * {@link ProviderFloorBenchmark} (the provider's own check) in the same run.
  */
 @State(Scope.Benchmark)
 public class NohopBenchmark {
@@ -23,6 +26,10 @@ public class NohopBenchmark {
     /** The JWS algorithm. */
     @Param({"RS256", "PS256", "ES256", "EdDSA"})
     public String algorithm;
+
+    /** The crypto configuration: {@code JDK} (the builder's default) or {@code ACCP} (the native provider). */
+    @Param({"JDK", "ACCP"})
+    public String crypto;
 
     private String token;
     private TokenVerifier verifier;
@@ -37,8 +44,8 @@ public class NohopBenchmark {
     public void setup() throws TokenRejectedException {
         BenchTokens.Fixture fixture = BenchTokens.fixture(algorithm);
         token = fixture.token;
-        verifier = NohopVerifiers.forFixture(fixture, 0);
-        cachingVerifier = NohopVerifiers.forFixture(fixture, 10_000);
+        verifier = NohopVerifiers.forFixture(fixture, 0, crypto);
+        cachingVerifier = NohopVerifiers.forFixture(fixture, 10_000, crypto);
         verifier.verify(token);
         cachingVerifier.verify(token);
     }

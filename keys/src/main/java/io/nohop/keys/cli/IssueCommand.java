@@ -5,12 +5,14 @@ import io.nohop.keys.SigningKeyStore;
 import io.nohop.keys.StoreException;
 import io.nohop.keys.TokenIssuer;
 import io.nohop.keys.TokenRequest;
+import java.security.Provider;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,13 +57,20 @@ final class IssueCommand implements Callable<Integer> {
     @Mixin
     PassphraseOption passphrase;
 
+    @Option(names = "--crypto", paramLabel = "PROVIDER", defaultValue = "jdk", converter = CryptoChoice.Converter.class,
+            description = CryptoChoice.DESCRIPTION)
+    CryptoChoice crypto;
+
     @Override
     public Integer call() throws StoreException {
         TokenRequest request = request();
         CliContext context = parent.context;
         SigningKeyStore opened = SigningKeyStore.open(store.folder(), context.clock);
+        Optional<Provider> provider = crypto.provider(context);
         char[] secret = passphrase.read(context);
-        try (TokenIssuer issuer = TokenIssuer.create(opened, secret, context.clock, Duration.ZERO)) {
+        try (TokenIssuer issuer = provider.isPresent()
+                ? TokenIssuer.create(opened, secret, context.clock, Duration.ZERO, provider.get())
+                : TokenIssuer.create(opened, secret, context.clock, Duration.ZERO)) {
             context.out.println(issuer.issue(request));
             return 0;
         } finally {

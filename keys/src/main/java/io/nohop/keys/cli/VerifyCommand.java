@@ -2,11 +2,13 @@ package io.nohop.keys.cli;
 
 import io.nohop.core.PinnedRoots;
 import io.nohop.core.TokenVerifier;
+import io.nohop.keys.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.security.Provider;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -80,6 +82,10 @@ final class VerifyCommand implements Callable<Integer> {
                     + " key is ever accepted.")
     List<Path> keySetSigners = List.of();
 
+    @Option(names = "--crypto", paramLabel = "PROVIDER", defaultValue = "jdk", converter = CryptoChoice.Converter.class,
+            description = CryptoChoice.DESCRIPTION)
+    CryptoChoice crypto;
+
     @Option(names = "--startup-timeout", paramLabel = "DURATION", defaultValue = "10s",
             description = "How long to wait for the first key set (default: ${DEFAULT-VALUE}).")
     Duration startupTimeout;
@@ -88,10 +94,12 @@ final class VerifyCommand implements Callable<Integer> {
     InputStream in = System.in;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws IOException, InterruptedException, StoreException {
         CliContext context = parent.context;
         URI uri = parseUri();
         Optional<PinnedRoots> roots = KeySetSigners.read(keySetSigners, spec.commandLine());
+        // After the usage checks: loading the native provider extracts and loads a native library.
+        Optional<Provider> provider = crypto.provider(context);
         TokenVerifier.Builder builder = TokenVerifier.builder();
         try {
             if (roots.isPresent()) {
@@ -110,6 +118,7 @@ final class VerifyCommand implements Callable<Integer> {
                 builder.cacheFile(cacheFile.toAbsolutePath());
             }
             applyRefreshBounds(builder);
+            provider.ifPresent(builder::cryptoProvider);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -8,13 +8,15 @@ import com.nimbusds.jose.jca.JCAContext;
 import com.nimbusds.jose.util.Base64URL;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.Signature;
 import java.util.Set;
 
 /**
  * Signs EdDSA (Ed25519) JWS with the JDK's own {@code Ed25519} signature. Nimbus's
  * {@code Ed25519Signer} needs Google Tink on the class path; the JDK has had Ed25519 since 15, so the
- * issuer side needs no extra dependency.
+ * issuer side needs no extra dependency. The provider set on {@link #getJCAContext()}, if any, makes the
+ * signature.
  */
 public final class Ed25519JwsSigner implements JWSSigner {
 
@@ -39,7 +41,9 @@ public final class Ed25519JwsSigner implements JWSSigner {
             throw new JOSEException("Ed25519 keys sign EdDSA only, not " + header.getAlgorithm());
         }
         try {
-            Signature signature = Signature.getInstance("Ed25519");
+            Provider provider = jcaContext.getProvider();
+            Signature signature = provider == null ? Signature.getInstance("Ed25519")
+                    : Signature.getInstance("Ed25519", provider);
             signature.initSign(privateKey);
             signature.update(signingInput);
             return Base64URL.encode(signature.sign());

@@ -5,8 +5,8 @@ import io.nohop.core.internal.json.JsonParseException.Kind;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -99,7 +99,37 @@ public final class StrictJson {
         if (maxDepth < 1 || maxDepth > MAX_SUPPORTED_DEPTH) {
             throw new IllegalArgumentException("maxDepth must be between 1 and " + MAX_SUPPORTED_DEPTH);
         }
-        return new Parser(utf8, offset, offset + length, maxDepth).top();
+        return new Parser(utf8, offset, offset + length, maxDepth, true, null).top();
+    }
+
+    /**
+     * Checks a JSON text exactly as {@link #parseObject(byte[], int, int, int)} would — it throws for the
+     * same inputs, with the same kind and offset — without building it: no maps, lists, boxed numbers or
+     * strings, except the one member asked for. For the verifier's cheapest rejections (a token whose kid
+     * no key set holds must still be refused as malformed when its payload is not JSON), where building
+     * the claims would cost most of the time.
+     *
+     * @param utf8 the array holding the JSON text in UTF-8
+     * @param offset where the text starts in {@code utf8}
+     * @param length how many bytes the text has
+     * @param maxDepth how many containers may be nested, counting the top-level object as 1; between 1 and 256
+     * @param member the name of a top-level member whose value to return if it is a string, or null for none
+     * @return that member's string value, or null when it is absent, not a string, or not asked for
+     * @throws JsonParseException as {@link #parseObject(byte[], int, int, int)} does
+     * @throws NullPointerException if {@code utf8} is null
+     * @throws IndexOutOfBoundsException if {@code offset} and {@code length} do not lie in {@code utf8}
+     * @throws IllegalArgumentException if {@code maxDepth} is out of range
+     */
+    public static String validateObject(byte[] utf8, int offset, int length, int maxDepth, String member)
+            throws JsonParseException {
+        Objects.requireNonNull(utf8, "utf8");
+        Objects.checkFromIndexSize(offset, length, utf8.length);
+        if (maxDepth < 1 || maxDepth > MAX_SUPPORTED_DEPTH) {
+            throw new IllegalArgumentException("maxDepth must be between 1 and " + MAX_SUPPORTED_DEPTH);
+        }
+        Parser parser = new Parser(utf8, offset, offset + length, maxDepth, false, member);
+        parser.top();
+        return parser.extracted;
     }
 
     /**
@@ -234,8 +264,15 @@ public final class StrictJson {
         }
     }
 
-    /** One parse: the input, a cursor, and scratch space for strings that need decoding. */
+    /**
+     * One parse: the input, a cursor, and scratch space for strings that need decoding. Builds the value
+     * ({@code build}), or only checks it: then every rule is applied in the same order, names are kept
+     * as offsets into the input to find duplicates, and only the requested top-level string is made.
+     */
     private static final class Parser {
+        /** Up to this many members, a checked object finds duplicates by comparing names pairwise. */
+        private static final int PAIRWISE_NAMES = 16;
+
         private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
         private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
         private static final byte[] NULL_BYTES = {'n', 'u', 'l', 'l'};
@@ -245,6 +282,23 @@ public final class StrictJson {
             "iss", "sub", "aud", "exp", "nbf", "iat", "jti",
             "scope", "scp", "client_id", "azp", "roles", "groups", "email", "auth_time", "acr", "amr", "sid"
         };
+        /** {@link #KNOWN_NAMES} by their {@code String.hashCode}, open addressing: one probe per name, usually. */
+        private static final int KNOWN_MASK = 63;
+        private static final String[] KNOWN_BY_HASH = new String[KNOWN_MASK + 1];
+
+        static {
+            for (String name : KNOWN_NAMES) {
+                int slot = spread(name.hashCode());
+                while (KNOWN_BY_HASH[slot] != null) {
+                    slot = (slot + 1) & KNOWN_MASK;
+                }
+                KNOWN_BY_HASH[slot] = name;
+            }
+        }
+
+        private static int spread(int hash) {
+            return (hash ^ (hash >>> 7) ^ (hash >>> 16)) & KNOWN_MASK;
+        }
         /** Bytes that stand for themselves inside a string: printable ASCII but quote and backslash. */
         private static final boolean[] PLAIN = new boolean[256];
 
@@ -258,14 +312,34 @@ public final class StrictJson {
         private final int start;
         private final int end;
         private final int maxDepth;
+        private final boolean build;
+        private final String member;
         private int pos;
         private char[] scratch;
+        // Check-only mode: the names of the open objects, as [start, end) of plain ASCII names in the
+        // input, or the decoded text of names with escapes or non-ASCII; one stack for all nesting levels.
+        private int[] nameStarts;
+        private int[] nameEnds;
+        private int[] nameHashes;
+        private String[] decodedNames;
+        private int names;
+        // Build mode: the members of the open objects, one stack for all nesting levels.
+        private String[] memberNames;
+        private Object[] memberValues;
+        private int[] memberHashes;
+        private int members;
+        /** The String hash of the name {@link #memberName()} returned last. */
+        private int nameHash;
+        private char[] pair;
+        String extracted;
 
-        Parser(byte[] in, int start, int end, int maxDepth) {
+        Parser(byte[] in, int start, int end, int maxDepth, boolean build, String member) {
             this.in = in;
             this.start = start;
             this.end = end;
             this.maxDepth = maxDepth;
+            this.build = build;
+            this.member = member;
             this.pos = start;
         }
 
@@ -285,7 +359,7 @@ public final class StrictJson {
             if (pos != end) {
                 throw syntax("unexpected data after the JSON value", pos);
             }
-            if (!(value instanceof Map)) {
+            if (build ? !(value instanceof Map) : in[valueAt] != '{') {
                 throw new JsonParseException(Kind.NOT_AN_OBJECT, "top-level value is not an object",
                         valueAt - start);
             }
@@ -303,7 +377,11 @@ public final class StrictJson {
                 case '[':
                     return array(depth);
                 case '"':
-                    return string();
+                    if (build) {
+                        return string();
+                    }
+                    skipString();
+                    return null;
                 case 't':
                     literal(TRUE);
                     return Boolean.TRUE;
@@ -325,42 +403,95 @@ public final class StrictJson {
             if (depth > maxDepth) {
                 throw new JsonParseException(Kind.TOO_DEEP, "nesting too deep", pos - start);
             }
+            if (!build) {
+                checkObject(depth);
+                return null;
+            }
             pos++;
-            LinkedHashMap<String, Object> members = new LinkedHashMap<>();
-            skipWhitespace();
-            if (pos < end && in[pos] == '}') {
-                pos++;
-                return Collections.unmodifiableMap(members);
+            // Members go on the parser's stack (shared by all nesting levels) and into a JsonObject at '}'.
+            int base = members;
+            java.util.HashSet<String> many = null;
+            try {
+                skipWhitespace();
+                if (pos < end && in[pos] == '}') {
+                    pos++;
+                    return JsonObject.EMPTY;
+                }
+                while (true) {
+                    if (pos == end || in[pos] != '"') {
+                        throw syntax("expected a member name", pos);
+                    }
+                    int nameAt = pos;
+                    String name = memberName();
+                    int hash = nameHash;
+                    skipWhitespace();
+                    if (pos == end || in[pos] != ':') {
+                        throw syntax("expected ':'", pos);
+                    }
+                    pos++;
+                    skipWhitespace();
+                    Object value = value(depth + 1);
+                    // Duplicates are found after the value, as a map's put would: a broken value is reported first.
+                    boolean duplicate;
+                    if (many != null) {
+                        duplicate = !many.add(name);
+                    } else {
+                        duplicate = false;
+                        for (int k = base; k < members; k++) {
+                            if (memberHashes[k] == hash && memberNames[k].equals(name)) {
+                                duplicate = true;
+                                break;
+                            }
+                        }
+                        if (!duplicate && members - base == JsonObject.LINEAR_MEMBERS) {
+                            many = new java.util.HashSet<>();
+                            for (int k = base; k < members; k++) {
+                                many.add(memberNames[k]);
+                            }
+                            many.add(name);
+                        }
+                    }
+                    if (duplicate) {
+                        throw new JsonParseException(Kind.DUPLICATE_MEMBER, "duplicate member name", nameAt - start);
+                    }
+                    pushMember(name, hash, value);
+                    skipWhitespace();
+                    if (pos == end) {
+                        throw syntax("unexpected end of input", pos);
+                    }
+                    byte c = in[pos++];
+                    if (c == '}') {
+                        return new JsonObject(Arrays.copyOfRange(memberNames, base, members),
+                                Arrays.copyOfRange(memberValues, base, members), Arrays.copyOfRange(memberHashes, base, members));
+                    }
+                    if (c != ',') {
+                        throw syntax("expected ',' or '}'", pos - 1);
+                    }
+                    skipWhitespace();
+                }
+            } finally {
+                // Drop the references (values may be large) and pop this object's members.
+                if (memberValues != null) {
+                    Arrays.fill(memberValues, base, members, null);
+                }
+                members = base;
             }
-            while (true) {
-                if (pos == end || in[pos] != '"') {
-                    throw syntax("expected a member name", pos);
-                }
-                int nameAt = pos;
-                String name = memberName();
-                skipWhitespace();
-                if (pos == end || in[pos] != ':') {
-                    throw syntax("expected ':'", pos);
-                }
-                pos++;
-                skipWhitespace();
-                if (members.put(name, value(depth + 1)) != null) {
-                    throw new JsonParseException(Kind.DUPLICATE_MEMBER, "duplicate member name",
-                            nameAt - start);
-                }
-                skipWhitespace();
-                if (pos == end) {
-                    throw syntax("unexpected end of input", pos);
-                }
-                byte c = in[pos++];
-                if (c == '}') {
-                    return Collections.unmodifiableMap(members);
-                }
-                if (c != ',') {
-                    throw syntax("expected ',' or '}'", pos - 1);
-                }
-                skipWhitespace();
+        }
+
+        private void pushMember(String name, int hash, Object value) {
+            if (memberNames == null) {
+                memberNames = new String[JsonObject.LINEAR_MEMBERS];
+                memberValues = new Object[JsonObject.LINEAR_MEMBERS];
+                memberHashes = new int[JsonObject.LINEAR_MEMBERS];
+            } else if (members == memberNames.length) {
+                memberNames = Arrays.copyOf(memberNames, members * 2);
+                memberValues = Arrays.copyOf(memberValues, members * 2);
+                memberHashes = Arrays.copyOf(memberHashes, members * 2);
             }
+            memberNames[members] = name;
+            memberValues[members] = value;
+            memberHashes[members] = hash;
+            members++;
         }
 
         private List<Object> array(int depth) throws JsonParseException {
@@ -368,21 +499,24 @@ public final class StrictJson {
                 throw new JsonParseException(Kind.TOO_DEEP, "nesting too deep", pos - start);
             }
             pos++;
-            ArrayList<Object> elements = new ArrayList<>();
+            ArrayList<Object> elements = build ? new ArrayList<>() : null;
             skipWhitespace();
             if (pos < end && in[pos] == ']') {
                 pos++;
-                return Collections.unmodifiableList(elements);
+                return build ? Collections.unmodifiableList(elements) : null;
             }
             while (true) {
-                elements.add(value(depth + 1));
+                Object element = value(depth + 1);
+                if (build) {
+                    elements.add(element);
+                }
                 skipWhitespace();
                 if (pos == end) {
                     throw syntax("unexpected end of input", pos);
                 }
                 byte c = in[pos++];
                 if (c == ']') {
-                    return Collections.unmodifiableList(elements);
+                    return build ? Collections.unmodifiableList(elements) : null;
                 }
                 if (c != ',') {
                     throw syntax("expected ',' or ']'", pos - 1);
@@ -464,6 +598,9 @@ public final class StrictJson {
                 throw syntax("number has too many digits", from);
             }
             if (integer && fitsLong) {
+                if (!build) {
+                    return null;
+                }
                 return negative ? acc : -acc;
             }
             int length = pos - from;
@@ -480,6 +617,188 @@ public final class StrictJson {
         }
 
         /**
+         * An object in check-only mode: the same syntax and order of checks as {@link #object}, with the
+         * duplicate check after each member's value, as there. Names are compared pairwise while the object
+         * is small; a larger one (only a hostile token has one) switches to a hash set of decoded names, so
+         * the work stays linear in its size.
+         */
+        private void checkObject(int depth) throws JsonParseException {
+            pos++;
+            int base = names;
+            java.util.HashSet<String> many = null;
+            try {
+                skipWhitespace();
+                if (pos < end && in[pos] == '}') {
+                    pos++;
+                    return;
+                }
+                while (true) {
+                    if (pos == end || in[pos] != '"') {
+                        throw syntax("expected a member name", pos);
+                    }
+                    int nameAt = pos;
+                    int from = pos + 1;
+                    int i = from;
+                    // String.hashCode's function: for a plain ASCII name the bytes are the chars, so a name and its
+                    // escaped spelling hash alike, and names are compared in full only when their hashes match.
+                    int hash = 0;
+                    while (i < end && PLAIN[in[i] & 0xFF]) {
+                        hash = 31 * hash + in[i];
+                        i++;
+                    }
+                    int nameEnd;
+                    String decoded;
+                    if (i < end && in[i] == '"') {
+                        nameEnd = i;
+                        decoded = null;
+                        pos = i + 1;
+                    } else {
+                        nameEnd = -1;
+                        decoded = string();
+                        hash = decoded.hashCode();
+                    }
+                    skipWhitespace();
+                    if (pos == end || in[pos] != ':') {
+                        throw syntax("expected ':'", pos);
+                    }
+                    pos++;
+                    skipWhitespace();
+                    if (depth == 1 && member != null && pos < end && in[pos] == '"'
+                            && isName(member, from, nameEnd, decoded)) {
+                        extracted = string();
+                    } else {
+                        value(depth + 1);
+                    }
+                    boolean duplicate;
+                    if (many != null) {
+                        duplicate = !many.add(decoded != null ? decoded : ascii(from, nameEnd));
+                    } else {
+                        duplicate = seenBefore(base, from, nameEnd, hash, decoded);
+                        if (names - base == PAIRWISE_NAMES) {
+                            many = new java.util.HashSet<>();
+                            for (int k = base; k < names; k++) {
+                                many.add(decodedNames[k] != null ? decodedNames[k] : ascii(nameStarts[k], nameEnds[k]));
+                            }
+                            duplicate = duplicate || !many.add(decoded != null ? decoded : ascii(from, nameEnd));
+                        } else {
+                            push(from, nameEnd, hash, decoded);
+                        }
+                    }
+                    if (duplicate) {
+                        throw new JsonParseException(Kind.DUPLICATE_MEMBER, "duplicate member name", nameAt - start);
+                    }
+                    skipWhitespace();
+                    if (pos == end) {
+                        throw syntax("unexpected end of input", pos);
+                    }
+                    byte c = in[pos++];
+                    if (c == '}') {
+                        return;
+                    }
+                    if (c != ',') {
+                        throw syntax("expected ',' or '}'", pos - 1);
+                    }
+                    skipWhitespace();
+                }
+            } finally {
+                names = base;
+            }
+        }
+
+        /** Whether the name {@code [from, nameEnd)} (plain) or {@code decoded} is among the names since {@code base}. */
+        private boolean seenBefore(int base, int from, int nameEnd, int hash, String decoded) {
+            for (int k = base; k < names; k++) {
+                if (nameHashes[k] != hash) {
+                    continue;
+                }
+                String other = decodedNames[k];
+                boolean same;
+                if (decoded == null && other == null) {
+                    same = Arrays.equals(in, from, nameEnd, in, nameStarts[k], nameEnds[k]);
+                } else if (decoded != null && other != null) {
+                    same = decoded.equals(other);
+                } else if (decoded != null) {
+                    same = sameAscii(decoded, nameStarts[k], nameEnds[k]);
+                } else {
+                    same = sameAscii(other, from, nameEnd);
+                }
+                if (same) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private boolean isName(String name, int from, int nameEnd, String decoded) {
+            return decoded != null ? decoded.equals(name) : sameAscii(name, from, nameEnd);
+        }
+
+        /** Whether {@code text} equals the plain ASCII name at {@code [from, to)}. */
+        private boolean sameAscii(String text, int from, int to) {
+            if (text.length() != to - from) {
+                return false;
+            }
+            for (int k = 0; k < text.length(); k++) {
+                if (text.charAt(k) != in[from + k]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private String ascii(int from, int to) {
+            return new String(in, from, to - from, StandardCharsets.ISO_8859_1);
+        }
+
+        private void push(int from, int nameEnd, int hash, String decoded) {
+            if (nameStarts == null) {
+                nameStarts = new int[PAIRWISE_NAMES];
+                nameEnds = new int[PAIRWISE_NAMES];
+                nameHashes = new int[PAIRWISE_NAMES];
+                decodedNames = new String[PAIRWISE_NAMES];
+            } else if (names == nameStarts.length) {
+                nameStarts = Arrays.copyOf(nameStarts, names * 2);
+                nameEnds = Arrays.copyOf(nameEnds, names * 2);
+                nameHashes = Arrays.copyOf(nameHashes, names * 2);
+                decodedNames = Arrays.copyOf(decodedNames, names * 2);
+            }
+            nameStarts[names] = from;
+            nameEnds[names] = nameEnd;
+            nameHashes[names] = hash;
+            decodedNames[names] = decoded;
+            names++;
+        }
+
+        /** A string in check-only mode: the checks of {@link #string()}, in its order, nothing made. */
+        private void skipString() throws JsonParseException {
+            int i = ++pos;
+            while (true) {
+                while (i < end && PLAIN[in[i] & 0xFF]) {
+                    i++;
+                }
+                if (i == end) {
+                    throw syntax("unterminated string", i);
+                }
+                int b = in[i] & 0xFF;
+                if (b == '"') {
+                    pos = i + 1;
+                    return;
+                }
+                if (b == '\\') {
+                    if (pair == null) {
+                        pair = new char[2];
+                    }
+                    i = escape(i, pair, 0);
+                } else if (b < 0x20) {
+                    throw syntax("control character in string", i);
+                } else {
+                    int cp = utf8(i);
+                    i += cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+                }
+            }
+        }
+
+        /**
          * A member name: as {@link #string()}, except that a plain name of the JOSE header or the
          * registered and common JWT claims comes back as a shared constant. Every token has a dozen
          * such names; sharing them saves an allocation each and their hash computation in the map.
@@ -487,30 +806,37 @@ public final class StrictJson {
         private String memberName() throws JsonParseException {
             int from = pos + 1;
             int i = from;
+            int hash = 0;
             while (i < end && PLAIN[in[i] & 0xFF]) {
+                hash = 31 * hash + in[i];
                 i++;
             }
             if (i < end && in[i] == '"') {
-                String known = knownName(from, i - from);
-                if (known != null) {
-                    pos = i + 1;
-                    return known;
-                }
+                nameHash = hash;
+                String known = knownName(hash, from, i - from);
+                pos = i + 1;
+                return known != null ? known : new String(in, from, i - from, StandardCharsets.ISO_8859_1);
             }
-            return string();
+            String decoded = string();
+            nameHash = decoded.hashCode();
+            return decoded;
         }
 
-        private String knownName(int from, int length) {
-            for (String name : KNOWN_NAMES) {
-                if (name.length() == length && in[from] == name.charAt(0) && sameAscii(name, from)) {
+        /** The shared constant for the plain name {@code [from, from + length)} whose String hash is {@code hash}, or null. */
+        private String knownName(int hash, int from, int length) {
+            for (int slot = spread(hash); ; slot = (slot + 1) & KNOWN_MASK) {
+                String name = KNOWN_BY_HASH[slot];
+                if (name == null) {
+                    return null;
+                }
+                if (name.hashCode() == hash && name.length() == length && sameAscii(name, from)) {
                     return name;
                 }
             }
-            return null;
         }
 
         private boolean sameAscii(String name, int from) {
-            for (int k = 1; k < name.length(); k++) {
+            for (int k = 0; k < name.length(); k++) {
                 if (in[from + k] != name.charAt(k)) {
                     return false;
                 }

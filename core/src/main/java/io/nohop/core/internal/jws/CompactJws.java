@@ -6,6 +6,7 @@ import io.nohop.core.internal.json.JsonParseException;
 import io.nohop.core.internal.json.StrictJson;
 import io.nohop.core.internal.keyset.JwsAlgorithm;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 
@@ -14,29 +15,35 @@ import java.util.Set;
  * rules, for a token already within the size cap (step 1). The payload is returned as bytes: whether
  * it is a JWT claims set is for the caller (a JWS payload may be any octets, RFC 7515), so that the
  * JWS layer can be checked on its own.
+ *
+ * <p>Cheap where an attacker drives it: the token is copied to bytes once (the signing input the
+ * signature check needs anyway), a segment that is not strict base64url rejects the token at once
+ * (header first, then payload, then the signature's alphabet), and the signature is decoded only when
+ * asked for — after a key was found for it.
  */
 public final class CompactJws {
     private static final int MAX_JSON_DEPTH = 32;
 
+    private final byte[] ascii;
     private final Map<String, Object> header;
     private final JwsAlgorithm algorithm;
     private final String kid;
     private final byte[] payload;
-    private final byte[] signature;
-    private final int signingInputLength;
+    private final int secondDot;
 
-    private CompactJws(Map<String, Object> header, JwsAlgorithm algorithm, String kid, byte[] payload,
-                       byte[] signature, int signingInputLength) {
+    private CompactJws(byte[] ascii, Map<String, Object> header, JwsAlgorithm algorithm, String kid, byte[] payload,
+                       int secondDot) {
+        this.ascii = ascii;
         this.header = header;
         this.algorithm = algorithm;
         this.kid = kid;
         this.payload = payload;
-        this.signature = signature;
-        this.signingInputLength = signingInputLength;
+        this.secondDot = secondDot;
     }
 
     /**
-     * Parses a compact JWS and applies the header rules.
+     * Parses a compact JWS and applies the header rules. Every form error ({@code malformed}) of any
+     * segment is found before an algorithm is refused ({@code unsupported_algorithm}).
      *
      * @param token the token text, no longer than the size cap
      * @param allowed the algorithms the policy accepts
@@ -44,10 +51,9 @@ public final class CompactJws {
      * @throws TokenRejectedException {@code malformed} or {@code unsupported_algorithm}
      */
     public static CompactJws parse(String token, Set<JwsAlgorithm> allowed) throws TokenRejectedException {
-        int length = token.length();
         // 3a. Strict form: three base64url segments, nothing else. The dots are found with indexOf (an
-        // intrinsic); every other character is checked against the alphabet by the decoder itself,
-        // so the token is read once, not twice.
+        // intrinsic); every other byte is checked against the alphabet by the decoder itself, so the
+        // token is read once, not twice.
         int firstDot = token.indexOf('.');
         int secondDot = firstDot < 0 ? -1 : token.indexOf('.', firstDot + 1);
         if (secondDot < 0) {
@@ -56,10 +62,10 @@ public final class CompactJws {
         if (token.indexOf('.', secondDot + 1) >= 0) {
             throw new TokenRejectedException(RejectionReason.MALFORMED, "the token has more than three segments (JWE is not accepted)");
         }
-        byte[] headerBytes = Base64Url.decode(token, 0, firstDot);
-        byte[] payloadBytes = Base64Url.decode(token, firstDot + 1, secondDot);
-        byte[] signature = Base64Url.decode(token, secondDot + 1, length);
-        if (headerBytes == null || payloadBytes == null || signature == null) {
+        byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] headerBytes = Base64Url.decode(ascii, 0, firstDot);
+        byte[] payloadBytes = headerBytes == null ? null : Base64Url.decode(ascii, firstDot + 1, secondDot);
+        if (payloadBytes == null || !Base64Url.isCanonical(ascii, secondDot + 1, ascii.length)) {
             throw new TokenRejectedException(RejectionReason.MALFORMED, "a segment is not strict base64url (a character outside the alphabet, or non-zero padding bits)");
         }
         // 3b. Header: an alg string; no JWE, crit or b64:false; a kid, if any, is a string; then the alg allowed.
@@ -90,7 +96,7 @@ public final class CompactJws {
         if (algorithm == null || !allowed.contains(algorithm)) {
             throw new TokenRejectedException(RejectionReason.UNSUPPORTED_ALGORITHM, "the algorithm is not allowed");
         }
-        return new CompactJws(header, algorithm, (String) kidValue, payloadBytes, signature, secondDot);
+        return new CompactJws(ascii, header, algorithm, (String) kidValue, payloadBytes, secondDot);
     }
 
     /** @return the parsed protected header */
@@ -113,13 +119,25 @@ public final class CompactJws {
         return payload;
     }
 
-    /** @return the decoded signature bytes */
+    /**
+     * Decodes the signature (its form was checked by {@link #parse}); call it once, after a key was found.
+     *
+     * @return the decoded signature bytes
+     */
     public byte[] signature() {
-        return signature;
+        return Base64Url.decode(ascii, secondDot + 1, ascii.length);
+    }
+
+    /**
+     * @return the token's bytes, whose first {@link #signingInputLength()} are the signing input
+     *         {@code header.payload} (not copied: the caller owns this parse)
+     */
+    public byte[] signingInput() {
+        return ascii;
     }
 
     /** @return the length of the signing input {@code header.payload}: the index of the second dot */
     public int signingInputLength() {
-        return signingInputLength;
+        return secondDot;
     }
 }

@@ -8,6 +8,8 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.nohop.core.RefreshFailure;
 import io.nohop.core.internal.LogText;
+import io.nohop.core.internal.crypto.Ed25519SmallOrder;
+import io.nohop.core.internal.crypto.SignatureEngine;
 import io.nohop.core.internal.json.JsonParseException;
 import io.nohop.core.internal.json.StrictJson;
 
@@ -30,7 +32,10 @@ import java.util.Set;
  * never disables the rest, and each refused key is reported with why.
  *
  * <p>Nimbus parses each JWK and converts it (it also checks that EC points lie on their curve);
- * the rules about what nohop is willing to trust are applied here, before and after.
+ * the rules about what nohop is willing to trust are applied here, before and after. Keys are always
+ * converted by the JDK's own key factories, whatever crypto provider the verifier checks signatures
+ * with, so which keys a set may hold never depends on the provider; Ed25519 keys of small order are
+ * refused whatever the provider ({@link Ed25519SmallOrder}).
  */
 public final class KeySetLoader {
     /** RSA keys shorter than this are refused (NIST SP 800-131A). */
@@ -229,7 +234,8 @@ public final class KeySetLoader {
             if (!e.testBit(0) || e.compareTo(BigInteger.valueOf(3)) < 0 || e.compareTo(n) >= 0) {
                 throw new Refusal("RSA public exponent is not an odd number between 3 and n");
             }
-            return new VerificationKey(kid, JwsAlgorithm.KeyType.RSA, null, pinned, rsa.toRSAPublicKey(), fingerprint);
+            return new VerificationKey(kid, JwsAlgorithm.KeyType.RSA, null, pinned, rsa.toRSAPublicKey(), fingerprint,
+                    null);
         }
         if (parsed instanceof ECKey) {
             ECKey ec = (ECKey) parsed;
@@ -239,7 +245,7 @@ public final class KeySetLoader {
             }
             // Nimbus has already refused points that are not on the named curve.
             return new VerificationKey(kid, JwsAlgorithm.KeyType.EC, curve.getName(), pinned, ec.toECPublicKey(),
-                    fingerprint);
+                    fingerprint, null);
         }
         if (parsed instanceof OctetKeyPair) {
             OctetKeyPair okp = (OctetKeyPair) parsed;
@@ -250,11 +256,19 @@ public final class KeySetLoader {
             if (x.length != 32) {
                 throw new Refusal("Ed25519 public key is not 32 bytes");
             }
+            if (Ed25519SmallOrder.isSmallOrder(x)) {
+                // Verifies forgeries on chosen messages with every provider but BouncyCastle; no issuer has
+                // its private key, so only a tampered key set holds one.
+                throw new Refusal("Ed25519 public key of small order");
+            }
             byte[] spki = new byte[ED25519_SPKI_PREFIX.length + 32];
             System.arraycopy(ED25519_SPKI_PREFIX, 0, spki, 0, ED25519_SPKI_PREFIX.length);
             System.arraycopy(x, 0, spki, ED25519_SPKI_PREFIX.length, 32);
             PublicKey key = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
-            return new VerificationKey(kid, JwsAlgorithm.KeyType.OKP, "Ed25519", pinned, key, fingerprint);
+            // The point decoded once for BouncyCastle's Ed25519, when it is present (null otherwise, or for
+            // bytes that are not a curve point: the JDK's provider then rejects every signature, as BC would).
+            return new VerificationKey(kid, JwsAlgorithm.KeyType.OKP, "Ed25519", pinned, key, fingerprint,
+                    SignatureEngine.decodeEd25519(x));
         }
         throw new Refusal("unsupported key type");
     }

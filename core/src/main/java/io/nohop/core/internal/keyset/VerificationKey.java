@@ -1,11 +1,16 @@
 package io.nohop.core.internal.keyset;
 
+import io.nohop.core.internal.LogText;
+import io.nohop.core.internal.crypto.EcdsaRange;
+import io.nohop.core.internal.crypto.Ed25519Check;
+import io.nohop.core.internal.crypto.SignatureCheck;
+import io.nohop.core.internal.crypto.SignatureEngine;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.security.GeneralSecurityException;
-import java.security.InvalidAlgorithmParameterException;
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Arrays;
 import java.util.Objects;
@@ -14,11 +19,25 @@ import java.util.Objects;
  * One usable public key from a key set, converted to a JDK {@link PublicKey} once, when the set was
  * loaded, so that the per-token path never parses a JWK or builds a key.
  *
- * <p>Initialised {@link Signature} objects are kept per thread and per algorithm: after
- * {@code verify} a JDK {@code Signature} returns to its initialised state, so reusing it avoids a
- * provider lookup and a key check per token.
+ * <p>The checks come from the verifier's {@link SignatureEngine} (its crypto provider) and are kept per
+ * thread and per algorithm: after {@code verify} a JCA {@code Signature} returns to its initialised
+ * state, so reusing it avoids a provider lookup and a key check per token. For BouncyCastle's Ed25519 the
+ * public point is decoded once, when the key set is loaded. nohop's own checks ({@link #verify}: exact
+ * length, ECDSA r and s ranges) come first, whatever the provider.
  */
 public final class VerificationKey {
+    private static final Logger LOG = LoggerFactory.getLogger(VerificationKey.class);
+
+    /** One thread's checks, for the engine that made them (a key serves one verifier, so one engine). */
+    private static final class ThreadChecks {
+        final SignatureEngine engine;
+        final SignatureCheck[] byAlgorithm = new SignatureCheck[JwsAlgorithm.values().length];
+
+        ThreadChecks(SignatureEngine engine) {
+            this.engine = engine;
+        }
+    }
+
     private final String kid;
     private final JwsAlgorithm.KeyType keyType;
     private final String curve;
@@ -26,7 +45,10 @@ public final class VerificationKey {
     private final PublicKey publicKey;
     private final byte[] fingerprint;
     private final int rsaSignatureLength;
-    private final ThreadLocal<Signature[]> signatures;
+    private final @Nullable Ed25519Check ed25519;
+    private final ThreadLocal<ThreadChecks> checks = new ThreadLocal<>();
+    // Logged once per key: a provider that cannot check with this key rejects every token it signed.
+    private volatile boolean providerFailureLogged;
 
     /**
      * @param kid the key id, or null when the JWK has none
@@ -35,9 +57,10 @@ public final class VerificationKey {
      * @param pinnedAlgorithm the JWK's {@code alg}, or null when it names none
      * @param publicKey the converted key
      * @param fingerprint bytes that identify the key material (to detect a kid reused with new material)
+     * @param ed25519 the key's point decoded for BouncyCastle's Ed25519, or null (not Ed25519, or no BouncyCastle)
      */
     public VerificationKey(String kid, JwsAlgorithm.KeyType keyType, String curve, JwsAlgorithm pinnedAlgorithm,
-                           PublicKey publicKey, byte[] fingerprint) {
+                           PublicKey publicKey, byte[] fingerprint, @Nullable Ed25519Check ed25519) {
         this.kid = kid;
         this.keyType = Objects.requireNonNull(keyType, "keyType");
         this.curve = curve;
@@ -46,7 +69,7 @@ public final class VerificationKey {
         this.fingerprint = fingerprint.clone();
         this.rsaSignatureLength = publicKey instanceof RSAPublicKey
                 ? (((RSAPublicKey) publicKey).getModulus().bitLength() + 7) / 8 : 0;
-        this.signatures = ThreadLocal.withInitial(() -> new Signature[JwsAlgorithm.values().length]);
+        this.ed25519 = ed25519;
     }
 
     /** @return the key id, or null when the JWK named none */
@@ -121,46 +144,65 @@ public final class VerificationKey {
 
     /**
      * Checks a signature. The caller has already established that this key {@link #fits} the algorithm.
+     * nohop's own checks come first, whatever the provider: the exact signature length (64/96/132 bytes
+     * for ES256/384/512, 64 for EdDSA, the modulus length for RSA), ECDSA's r and s not zero
+     * (CVE-2022-21449) and r at least p − n ({@link EcdsaRange}).
      *
+     * @param engine the verifier's signature engine (its provider)
      * @param algorithm the header's algorithm
      * @param signingInput a buffer whose first {@code signingInputLength} bytes are the ASCII {@code header.payload}
      * @param signingInputLength how many bytes of {@code signingInput} are signed
      * @param signature the decoded signature bytes
      * @return true only when the signature is valid
      */
-    public boolean verify(JwsAlgorithm algorithm, byte[] signingInput, int signingInputLength, byte[] signature) {
+    public boolean verify(SignatureEngine engine, JwsAlgorithm algorithm, byte[] signingInput, int signingInputLength,
+                          byte[] signature) {
         int expected = algorithm.signatureLength() != 0 ? algorithm.signatureLength() : rsaSignatureLength;
         if (signature.length != expected) {
             return false;
         }
-        if (algorithm.keyType() == JwsAlgorithm.KeyType.EC && hasZeroHalf(signature)) {
-            // r = 0 or s = 0 can never be valid (CVE-2022-21449 "psychic signatures"); refuse before the JDK.
+        if (algorithm.keyType() == JwsAlgorithm.KeyType.EC
+                && (hasZeroHalf(signature) || EcdsaRange.rBelowFieldMinusOrder(algorithm, signature))) {
+            // r = 0 or s = 0 can never be valid (CVE-2022-21449 "psychic signatures"); r < p - n is refused
+            // so that every provider decides alike (EcdsaRange). Refused before any provider sees them.
             return false;
         }
-        Signature[] perAlgorithm = signatures.get();
-        Signature sig = perAlgorithm[algorithm.ordinal()];
+        if (ed25519 != null && algorithm == JwsAlgorithm.EdDSA && engine.bouncyCastleEd25519()) {
+            return ed25519.verify(signature, signingInput, signingInputLength);
+        }
+        ThreadChecks mine = checks.get();
+        if (mine == null || mine.engine != engine) {
+            mine = new ThreadChecks(engine);
+            checks.set(mine);
+        }
+        int slot = algorithm.ordinal();
+        SignatureCheck check = mine.byAlgorithm[slot];
         try {
-            if (sig == null) {
-                sig = newSignature(algorithm);
-                perAlgorithm[algorithm.ordinal()] = sig;
+            if (check == null) {
+                check = newCheck(engine, algorithm);
+                mine.byAlgorithm[slot] = check;
             }
-            sig.update(signingInput, 0, signingInputLength);
-            return sig.verify(signature);
+            return check.verify(signingInput, signingInputLength, signature);
         } catch (GeneralSecurityException | RuntimeException e) {
-            // A malformed signature makes some providers throw; the Signature's state is then unknown.
-            perAlgorithm[algorithm.ordinal()] = null;
+            // A malformed signature makes some providers throw; the check's state is then unknown.
+            mine.byAlgorithm[slot] = null;
             return false;
         }
     }
 
-    private Signature newSignature(JwsAlgorithm algorithm)
-            throws NoSuchAlgorithmException, InvalidKeyException, InvalidAlgorithmParameterException {
-        Signature sig = Signature.getInstance(algorithm.jcaName());
-        if (algorithm.parameters() != null) {
-            sig.setParameter(algorithm.parameters());
+    private SignatureCheck newCheck(SignatureEngine engine, JwsAlgorithm algorithm) throws GeneralSecurityException {
+        try {
+            return engine.newCheck(algorithm, publicKey);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            // Not caused by a token: the provider cannot use this key (the verifier's build checked that it
+            // offers the algorithm). Every token under the key is then rejected: say so once.
+            if (!providerFailureLogged) {
+                providerFailureLogged = true;
+                LOG.warn("{} cannot check {} signatures with key {}: {}; its tokens are rejected as bad_signature",
+                        engine, algorithm, LogText.escape(kid), e.toString());
+            }
+            throw e;
         }
-        sig.initVerify(publicKey);
-        return sig;
     }
 
     private static boolean hasZeroHalf(byte[] signature) {

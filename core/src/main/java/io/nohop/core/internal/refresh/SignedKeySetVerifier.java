@@ -3,6 +3,7 @@ package io.nohop.core.internal.refresh;
 import io.nohop.core.RefreshFailure;
 import io.nohop.core.TokenRejectedException;
 import io.nohop.core.internal.LogText;
+import io.nohop.core.internal.crypto.SignatureEngine;
 import io.nohop.core.internal.json.JsonParseException;
 import io.nohop.core.internal.json.StrictJson;
 import io.nohop.core.internal.jws.CompactJws;
@@ -67,6 +68,8 @@ public final class SignedKeySetVerifier {
     private final KeySnapshot roots;
     private final Set<JwsAlgorithm> algorithms;
     private final Optional<String> issuer;
+    // The verifier's crypto configuration: a root's signature is checked as a token's is.
+    private final SignatureEngine engine;
 
     /**
      * A signed key set that passed every check.
@@ -88,14 +91,17 @@ public final class SignedKeySetVerifier {
      * @param roots the pinned roots (at least one, distinct kids: each its RFC 7638 thumbprint)
      * @param algorithms the verifier's algorithm allowlist, the same as for tokens
      * @param issuer the issuer the source is bound to ({@code trustIssuer}, {@code discoverIssuer}), if any
+     * @param engine where the roots' signatures are checked: the verifier's crypto configuration
      */
-    public SignedKeySetVerifier(List<VerificationKey> roots, Set<JwsAlgorithm> algorithms, Optional<String> issuer) {
+    public SignedKeySetVerifier(List<VerificationKey> roots, Set<JwsAlgorithm> algorithms, Optional<String> issuer,
+                                SignatureEngine engine) {
         if (roots.isEmpty()) {
             throw new IllegalArgumentException("no pinned root");
         }
         this.roots = KeySnapshot.of(roots, Instant.EPOCH, Instant.MAX);
         this.algorithms = EnumSet.copyOf(algorithms);
         this.issuer = Objects.requireNonNull(issuer, "issuer");
+        this.engine = Objects.requireNonNull(engine, "engine");
     }
 
     /**
@@ -150,7 +156,7 @@ public final class SignedKeySetVerifier {
             throw new InvalidKeySetException(RefreshFailure.BAD_SIGNATURE,
                     "pinned root " + root.kid() + " does not sign with " + algorithm);
         }
-        if (!root.verify(algorithm, document, jws.signingInputLength(), jws.signature())) {
+        if (!root.verify(engine, algorithm, document, jws.signingInputLength(), jws.signature())) {
             throw new InvalidKeySetException(RefreshFailure.BAD_SIGNATURE,
                     "the signature does not verify under pinned root " + root.kid());
         }

@@ -188,6 +188,89 @@ class StrictJsonPropertiesTest {
         }
     }
 
+    // ---- the check-only mode (validateObject) decides exactly as parseObject ----
+
+    /**
+     * Objects of up to 40 members (past the 16 below which names are compared pairwise), some names written
+     * twice, some escaped ({@code \u0069ss} is {@code iss}) or non-ASCII, with an {@code iss} at times.
+     */
+    @Provide
+    Arbitrary<byte[]> objectsWithRepeatedNames() {
+        Arbitrary<String> name = Arbitraries.of("iss", "\\u0069ss", "sub", "a", "\\u0061", "é", "\\u00e9", "kid", "x1",
+                "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17",
+                "x18", "x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28", "x29", "x30");
+        Arbitrary<String> value = Arbitraries.of("1", "\"https://auth.example\"", "true", "{\"iss\":2}", "[1,{}]",
+                "\"\\u0041\"", "null", "1e5", "{\"a\":1,\"a\":2}");
+        return Combinators.combine(name, value).as((n, v) -> "\"" + n + "\":" + v).list().ofMaxSize(40)
+                .map(members -> ("{" + String.join(",", members) + "}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Property(tries = 500)
+    void validate_decidesAsParse_onRepeatedNames(@ForAll("objectsWithRepeatedNames") byte[] input) {
+        assertValidateDecidesAsParse(input, 32);
+    }
+
+    @Property(tries = 500)
+    void validate_decidesAsParse_onMutatedDocuments(@ForAll("mutatedDocuments") byte[] input,
+                                                    @ForAll @IntRange(min = 1, max = 5) int maxDepth) {
+        assertValidateDecidesAsParse(input, maxDepth);
+    }
+
+    @Property(tries = 500)
+    void validate_decidesAsParse_onJsonishStrings(@ForAll("jsonishStrings") String input) {
+        assertValidateDecidesAsParse(input.getBytes(StandardCharsets.UTF_8), 32);
+    }
+
+    @Property(tries = 300)
+    void validate_decidesAsParse_onRandomBytes(@ForAll("randomBytes") byte[] input) {
+        assertValidateDecidesAsParse(input, 32);
+    }
+
+    @Property(tries = 300)
+    void validate_decidesAsParse_onDocuments(@ForAll("documents") Map<String, Object> document) {
+        assertValidateDecidesAsParse(StrictJson.writeCompact(document).getBytes(StandardCharsets.UTF_8), 32);
+    }
+
+    @Property(tries = 300)
+    void validate_decidesAsParse_onNesting(@ForAll("nestings") List<Boolean> inner,
+                                          @ForAll @IntRange(min = 1, max = 40) int maxDepth) {
+        StringBuilder json = new StringBuilder("{\"a\":");
+        for (boolean object : inner) {
+            json.append(object ? "{\"a\":" : "[");
+        }
+        json.append('1');
+        for (int i = inner.size() - 1; i >= 0; i--) {
+            json.append(inner.get(i) ? '}' : ']');
+        }
+        json.append('}');
+        assertValidateDecidesAsParse(json.toString().getBytes(StandardCharsets.UTF_8), maxDepth);
+    }
+
+    /** Same acceptance, same failure (kind, message, offset), and the top-level iss read back when it is a string. */
+    private static void assertValidateDecidesAsParse(byte[] input, int maxDepth) {
+        String parsed;
+        Map<String, Object> result = null;
+        try {
+            result = StrictJson.parseObject(input, maxDepth);
+            parsed = "ok";
+        } catch (JsonParseException e) {
+            parsed = e.kind() + " " + e.getMessage() + " @" + e.offset();
+        }
+        String validated;
+        String iss = null;
+        try {
+            iss = StrictJson.validateObject(input, 0, input.length, maxDepth, "iss");
+            validated = "ok";
+        } catch (JsonParseException e) {
+            validated = e.kind() + " " + e.getMessage() + " @" + e.offset();
+        }
+        assertEquals(parsed, validated, new String(input, StandardCharsets.UTF_8));
+        if (result != null) {
+            Object expected = result.get("iss");
+            assertEquals(expected instanceof String ? expected : null, iss);
+        }
+    }
+
     private static void parseExpectingOnlyParseException(byte[] input, int maxDepth) {
         try {
             assertInstanceOf(Map.class, StrictJson.parseObject(input, maxDepth));

@@ -13,6 +13,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.nohop.core.RefreshFailure;
+import io.nohop.core.internal.crypto.SignatureEngine;
 import io.nohop.core.internal.keyset.InvalidKeySetException;
 import io.nohop.core.internal.keyset.JwsAlgorithm;
 import io.nohop.core.internal.keyset.KeySetLoader;
@@ -138,7 +139,7 @@ class SignedKeySetVerifierTest {
     void verify_algorithmOutsideTheAllowlist_unsigned() {
         SignedKeySetVerifier rsaOnly = new SignedKeySetVerifier(
                 List.of(KeySetLoader.loadPinnedRoot(SignedSets.publicJwk(ROOT))), EnumSet.of(JwsAlgorithm.RS256),
-                Optional.empty());
+                Optional.empty(), SignatureEngine.defaults());
         assertEquals(RefreshFailure.UNSIGNED, refusal(rsaOnly, SignedSets.set(ROOT, IAT, Optional.empty(), A),
                 Optional.empty()));
     }
@@ -151,7 +152,7 @@ class SignedKeySetVerifierTest {
         jwt.sign(new RSASSASigner(root));
         SignedKeySetVerifier rsa = new SignedKeySetVerifier(
                 List.of(KeySetLoader.loadPinnedRoot(root.toPublicJWK().toJSONString())),
-                EnumSet.allOf(JwsAlgorithm.class), Optional.of(ISSUER));
+                EnumSet.allOf(JwsAlgorithm.class), Optional.of(ISSUER), SignatureEngine.defaults());
 
         assertEquals(List.of("a"), rsa.verify(bytes(jwt.serialize()), NOW, Optional.empty()).keys().keys().stream()
                 .map(k -> k.kid()).toList());

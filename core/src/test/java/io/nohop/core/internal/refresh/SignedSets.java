@@ -12,6 +12,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.nohop.core.internal.crypto.SignatureEngine;
 import io.nohop.core.internal.keyset.JwsAlgorithm;
 import io.nohop.core.internal.keyset.KeySetLoader;
 import io.nohop.core.internal.keyset.VerificationKey;
@@ -62,7 +63,8 @@ final class SignedSets {
         for (ECKey root : roots) {
             keys.add(KeySetLoader.loadPinnedRoot(publicJwk(root)));
         }
-        return new SignedKeySetVerifier(keys, EnumSet.allOf(JwsAlgorithm.class), issuer);
+        return new SignedKeySetVerifier(keys, EnumSet.allOf(JwsAlgorithm.class), issuer,
+                SignatureEngine.defaults());
     }
 
     /** A set's claims, as a builder to adjust. */
