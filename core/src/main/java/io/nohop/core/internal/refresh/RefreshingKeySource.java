@@ -45,7 +45,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * </ul>
  *
  * <p>Health: FRESH while the last confirmation's freshness lifetime lasts (a failed refresh-ahead does
- * not change that); STALE after it, while the keys are still within {@code maxStaleness} of their last
+ * not change that), and past it while the refresh due at its end is still within the fetch timeout and
+ * has not failed; STALE after that, while the keys are still within {@code maxStaleness} of their last
  * confirmation; DOWN before any keys and from {@link KeySnapshot#usableUntil()} on.
  */
 public final class RefreshingKeySource implements KeySource {
@@ -301,7 +302,7 @@ public final class RefreshingKeySource implements KeySource {
         entry.ifPresent(this::persist);
         Instant next = at.plus(timing.refreshDelay(lifetime));
         // One write: from here on a removed key is gone, a new key usable, and both are confirmed.
-        publish(before.confirmed(uri, keys, body.revalidation(), at, lifetime, next, entry));
+        publish(before.confirmed(uri, keys, body.revalidation(), at, lifetime, next, options.fetchTimeout(), entry));
         gate.fetchConfirmed(keys.kids());
         events.keySetChanged(uri, changes, loaded.refused());
         events.refreshSucceeded(uri, keys.keys().size(), took, next);
@@ -317,7 +318,7 @@ public final class RefreshingKeySource implements KeySource {
         Optional<CachedKeySet> entry = before.persisted().map(d -> d.confirmedAgain(at, lifetime, revalidation));
         entry.ifPresent(this::persist);
         Instant next = at.plus(timing.refreshDelay(lifetime));
-        publish(before.confirmed(uri, keys, revalidation, at, lifetime, next, entry));
+        publish(before.confirmed(uri, keys, revalidation, at, lifetime, next, options.fetchTimeout(), entry));
         gate.fetchConfirmed(keys.kids());
         events.refreshNotModified(uri, next);
         status.check();

@@ -36,9 +36,14 @@
  *     failure carries a stable {@link io.nohop.core.RefreshFailure} code.</li>
  * </ul>
  *
- * <p>Health: FRESH within the lifetime granted by the last confirmation (200 or 304); STALE after it;
- * DOWN before any keys and from {@code confirmation + maxStaleness} on (the snapshot's
- * {@code usableUntil}). Failed fetches never replace the keys; a successful one replaces them whole,
+ * <p>Health: FRESH within the lifetime granted by the last confirmation (200 or 304), and past it while
+ * the refresh due at its end is within the fetch timeout and has not failed — an endpoint answering
+ * {@code no-cache}/{@code no-store}/{@code max-age=0} (Spring Authorization Server does) gets the minimum
+ * lifetime with its refresh due at the very instant it ends, and must not read STALE (and log a warning)
+ * for the length of every fetch; STALE after that; DOWN before any keys and from
+ * {@code confirmation + maxStaleness} on (the snapshot's {@code usableUntil}). {@code no-store} is read as
+ * a zero lifetime like {@code no-cache}; it does not stop the cache file (public keys, the verifier's own
+ * last-known-good copy). Failed fetches never replace the keys; a successful one replaces them whole,
  * so a key removed from the set is gone from the snapshot that refresh installs.
  *
  * <p>Recommended defaults (the builder's): minRefresh 30 s (also the unknown-kid budget), default
