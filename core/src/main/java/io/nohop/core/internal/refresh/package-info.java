@@ -20,10 +20,14 @@
  *     without one); refresh at a random 75–95% of it (never before minRefresh); after failure n, a
  *     delay drawn uniformly from [initialRetryDelay/2, min(maxRefresh, initialRetryDelay·2^(n−1))], at
  *     least any Retry-After, at most maxRefresh;</li>
- * <li>{@code UnknownKidGate}: at most one unknown-kid refresh per minRefresh since the last fetch of
- *     any kind, plus negative entries (Caffeine, bounded, TTL negativeKidTtl) for kids a refresh did
- *     not find; a rate-limited ask is deferred (by the gate's own timer) to the end of the interval, so
- *     a genuine new kid is learned within one interval even during a flood of made-up kids;</li>
+ * <li>{@code UnknownKidGate}: at most one unknown-kid refresh per minRefresh since the last one (a
+ *     budget of its own: a scheduled fetch cannot have held a key first seen after it), plus negative
+ *     entries (Caffeine, bounded, TTL negativeKidTtl) for kids a refresh did not find; a rate-limited ask
+ *     is deferred (by the gate's own timer) to the end of the interval, so a genuine new kid is learned
+ *     within one interval even during a flood of made-up kids. A granted refresh is <em>pending</em>
+ *     until a round starts fetching for it, and {@code RefreshingKeySource.awaitKid} lets a request wait
+ *     only while one is pending or in flight (at most 64 waiters per source, never past the caller's
+ *     bound after that fetch was requested);</li>
  * <li>{@code KeySetChanges}: the one diff of a new key set against the keys held — what to install
  *     (unchanged keys keep their object) and what to report (added, removed, material changed);</li>
  * <li>{@code KeySetFile}: the last-known-good file, one entry per source ({@code CachedKeySet}),
@@ -46,7 +50,8 @@
  * last-known-good copy). Failed fetches never replace the keys; a successful one replaces them whole,
  * so a key removed from the set is gone from the snapshot that refresh installs.
  *
- * <p>Recommended defaults (the builder's): minRefresh 30 s (also the unknown-kid budget), default
+ * <p>Recommended defaults (the builder's): minRefresh 30 s (also the unknown-kid budget), unknown-kid
+ * wait 1 s (only while a fetch is coming), default
  * lifetime 5 min, maxRefresh 1 h (also the retry-delay cap, so an outage is probed at least hourly),
  * maxStaleness 24 h (rides out a long outage; revocation is bounded by the refresh interval, not by
  * this), initial retry delay 1 s, negative-kid TTL 1 min, connect timeout 5 s, total fetch deadline
