@@ -111,8 +111,8 @@ final class KeySelector {
             if (!unknownKidWait.isZero()) {
                 // One bound for the whole wait, over every source: no request waits longer than it. A
                 // source returns at once unless a fetch that may bring the kid is actually coming.
-                long waitedFrom = clock.millis();
-                long deadline = System.nanoTime() + unknownKidWait.toNanos();
+                // Nothing here reads a clock unless it must: the made-up-kid flood takes this path.
+                long deadline = sources.length > 1 ? System.nanoTime() + unknownKidWait.toNanos() : 0;
                 boolean first = true;
                 for (TrustedSource source : sources) {
                     if (!source.couldHold(unverifiedIssuer)) {
@@ -128,8 +128,8 @@ final class KeySelector {
                         Thread.currentThread().interrupt();
                         break;
                     }
-                    VerificationKey found = after.isUsableAt(waitedFrom) ? after.select(kid, algorithm) : null;
-                    if (found != null) {
+                    VerificationKey found = after.select(kid, algorithm);
+                    if (found != null && after.isUsableAt(clock.millis())) {
                         key = found;
                         from = source;
                         break;
