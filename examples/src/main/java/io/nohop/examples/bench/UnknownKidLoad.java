@@ -31,18 +31,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * Authorization Server does ({@code Cache-Control: no-cache, no-store, max-age=0, must-revalidate})
  * after a configurable delay (a remote issuer's latency), with real time and the verifier's own threads:
  * <ul>
- *   <li>{@code flood}: threads verifying tokens with made-up kids (a new kid per call) for a while;
- *       reports rejections per second, the latency distribution of one rejection, how many requests
- *       waited at least 1 ms, and the fetches the endpoint saw;</li>
+ *   <li>{@code flood}: threads verifying tokens with made-up kids (a new kid per call), in one-second
+ *       slices alternating between a verifier with the default wait and one with
+ *       {@code waitForUnknownKid(0)} (so that both see the same background load); reports rejections
+ *       per second, the latency distribution of one rejection, the requests that took at least 1 ms and
+ *       the thread time in them, and the fetches each endpoint saw;</li>
  *   <li>{@code accept}: trials of an issuer that adds a key and signs with it at once, right after the
  *       verifier's first fetch (the worst moment): whether the key's first token was accepted, and the
  *       time from that first token to the first accepted one (a new verifier per trial).</li>
  * </ul>
- * Both run twice: with the builder's default unknown-kid wait and with {@code waitForUnknownKid(0)}.
+ * Both run with the builder's default unknown-kid wait and with {@code waitForUnknownKid(0)}.
  * Not a JMH benchmark: the waits and fetches are the point, and they are real I/O on real threads.
  *
  * <pre>java -cp examples/target/benchmarks.jar io.nohop.examples.bench.UnknownKidLoad \
- *     [floodSeconds=10] [threads=8] [latencyMs=50] [floodMinRefreshMs=1000] [acceptTrials=10]</pre>
+ *     [floodSecondsPerMode=10] [threads=8] [latencyMs=50] [floodMinRefreshMs=1000] [acceptTrials=10]</pre>
  */
 public final class UnknownKidLoad {
     private static final String ALGORITHM = "ES256";
@@ -58,9 +60,9 @@ public final class UnknownKidLoad {
     }
 
     /**
-     * Runs both phases in both modes and prints the figures.
+     * Runs the flood (both modes interleaved) and the accept trials (each mode) and prints the figures.
      *
-     * @param args optional, in order: flood seconds, flood threads, endpoint delay (ms) for every fetch
+     * @param args optional, in order: flood seconds per mode, flood threads, endpoint delay (ms) for every fetch
      *             after the first, the flood verifier's minimum refresh interval (ms), accept trials
      * @throws Exception if the endpoint cannot start or keys cannot be made
      */
@@ -72,50 +74,72 @@ public final class UnknownKidLoad {
         int trials = arg(args, 4, 10);
         System.out.printf(Locale.ROOT, "java %s, %d cores; endpoint delay %d ms per fetch after the first%n",
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), latencyMs);
-        for (boolean waits : new boolean[] {true, false}) {
-            String mode = waits ? "default wait" : "waitForUnknownKid(0)";
-            flood(mode, waits, seconds, threads, latencyMs, Duration.ofMillis(floodMinRefreshMs));
-            accept(mode, waits, trials, latencyMs);
-        }
+        floods(seconds, threads, latencyMs, Duration.ofMillis(floodMinRefreshMs));
+        accept("default wait", true, trials, latencyMs);
+        accept("waitForUnknownKid(0)", false, trials, latencyMs);
     }
 
     private static int arg(String[] args, int i, int otherwise) {
         return args.length > i ? Integer.parseInt(args[i]) : otherwise;
     }
 
-    private static void flood(String mode, boolean waits, int seconds, int threads, int latencyMs,
-                              Duration minRefresh) throws Exception {
+    private static void floods(int seconds, int threads, int latencyMs, Duration minRefresh) throws Exception {
         KeyPair pair = BenchTokens.newKeyPair(ALGORITHM);
-        try (Endpoint endpoint = new Endpoint(latencyMs)) {
-            endpoint.publish(BenchTokens.jwk(ALGORITHM, "genuine", pair.getPublic()));
-            TokenVerifier.Builder builder = builder(endpoint, waits).minRefreshInterval(minRefresh);
-            try (TokenVerifier verifier = builder.build()) {
-                if (!verifier.awaitKeys(Duration.ofSeconds(10))) {
+        String jwk = BenchTokens.jwk(ALGORITHM, "genuine", pair.getPublic());
+        String genuine = token(pair, "genuine");
+        String rest = genuine.substring(genuine.indexOf('.'));
+        String[] modes = {"default wait", "waitForUnknownKid(0)"};
+        Endpoint[] endpoints = {new Endpoint(latencyMs), new Endpoint(latencyMs)};
+        TokenVerifier[] verifiers = new TokenVerifier[2];
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int m = 0; m < 2; m++) {
+                endpoints[m].publish(jwk);
+                verifiers[m] = builder(endpoints[m], m == 0).minRefreshInterval(minRefresh).build();
+                if (!verifiers[m].awaitKeys(Duration.ofSeconds(10))) {
                     throw new IllegalStateException("no keys from the loopback endpoint");
                 }
-                String genuine = token(pair, "genuine");
-                String rest = genuine.substring(genuine.indexOf('.'));
-                int fetchesBefore = endpoint.fetches.get();
-                ExecutorService pool = Executors.newFixedThreadPool(threads);
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-                List<Future<Histogram>> results = new ArrayList<>();
-                long start = System.nanoTime();
-                for (int t = 0; t < threads; t++) {
-                    String prefix = "flood-" + t + "-";
-                    results.add(pool.submit(() -> floodThread(verifier, prefix, rest, deadline)));
+            }
+            int[] fetchesBefore = {endpoints[0].fetches.get(), endpoints[1].fetches.get()};
+            Histogram[] histograms = {new Histogram(), new Histogram()};
+            long[] wallNanos = new long[2];
+            // One-second slices, the two modes alternating (and alternating which goes first), so that both
+            // see the same background load on a shared machine.
+            for (int round = 0; round < seconds; round++) {
+                for (int k = 0; k < 2; k++) {
+                    int m = (round + k) % 2;
+                    long start = System.nanoTime();
+                    long deadline = start + TimeUnit.SECONDS.toNanos(1);
+                    List<Future<Histogram>> results = new ArrayList<>();
+                    for (int t = 0; t < threads; t++) {
+                        String prefix = "flood-" + round + "-" + t + "-";
+                        TokenVerifier verifier = verifiers[m];
+                        results.add(pool.submit(() -> floodThread(verifier, prefix, rest, deadline)));
+                    }
+                    for (Future<Histogram> f : results) {
+                        histograms[m].add(f.get());
+                    }
+                    wallNanos[m] += System.nanoTime() - start;
                 }
-                Histogram all = new Histogram();
-                for (Future<Histogram> f : results) {
-                    all.add(f.get());
-                }
-                double took = (System.nanoTime() - start) / 1e9;
-                pool.shutdown();
+            }
+            for (int m = 0; m < 2; m++) {
+                Histogram all = histograms[m];
+                double took = wallNanos[m] / 1e9;
                 System.out.printf(Locale.ROOT, "flood  %-22s %d threads, %.1f s, minRefresh %d ms: %,d rejections "
                                 + "(%,.0f/s), %d fetches; per request p50 %s, p99 %s, p99.9 %s, max %s; %,d took >= 1 ms, "
-                                + "%.2f thread-s in them%s%n", mode, threads, took, minRefresh.toMillis(), all.count, all.count / took,
-                        endpoint.fetches.get() - fetchesBefore, micros(all.percentile(0.50)),
+                                + "%.2f thread-s in them%s%n", modes[m], threads, took, minRefresh.toMillis(), all.count,
+                        all.count / took, endpoints[m].fetches.get() - fetchesBefore[m], micros(all.percentile(0.50)),
                         micros(all.percentile(0.99)), micros(all.percentile(0.999)), micros(all.max),
-                        all.atLeast(1_000_000), all.slowNanos / 1e9, all.errors > 0 ? "; " + all.errors + " NOT unknown_key" : "");
+                        all.atLeast(1_000_000), all.slowNanos / 1e9,
+                        all.errors > 0 ? "; " + all.errors + " NOT unknown_key" : "");
+            }
+        } finally {
+            pool.shutdown();
+            for (int m = 0; m < 2; m++) {
+                if (verifiers[m] != null) {
+                    verifiers[m].close();
+                }
+                endpoints[m].close();
             }
         }
     }
