@@ -1,5 +1,6 @@
 package io.nohop.examples;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.nohop.core.TokenRejectedException;
@@ -12,6 +13,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -88,9 +91,11 @@ public final class OrdersService implements AutoCloseable {
                 refuse(exchange, BearerAuth.Refusal.of(e));
                 return;
             }
-            // The subject is the issuer's text: escaped, never pasted into JSON as is.
-            send(exchange, 200, "{\"subject\":\"" + jsonText(verified.subject()) + "\",\"kid\":\""
-                    + jsonText(verified.keyId().orElse("")) + "\"}");
+            // The subject is the issuer's text: written by a JSON writer, never pasted into JSON as is.
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("subject", verified.subject());
+            body.put("kid", verified.keyId().orElse(""));
+            send(exchange, 200, JSONObjectUtils.toJSONString(body));
         }
     }
 
@@ -117,21 +122,6 @@ public final class OrdersService implements AutoCloseable {
     public static String httpUrl(InetSocketAddress address) {
         String host = address.getAddress().getHostAddress();
         return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
-    }
-
-    static String jsonText(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 8);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20 || c > 0x7e) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
     }
 
     /** Stops the server at once and closes the verifier (its background refresh stops). */

@@ -285,4 +285,16 @@ class SignedKeySetTest {
         assertEquals(2, publication.keyCount());
         assertNotEquals(Optional.empty(), publication.activeKid());
     }
+
+    @Test
+    void auditVerify_recordOfALoggedKeyRemoved_isAProblem() throws Exception {
+        KeyRecord created = store.rotate(RotationRequest.standard(), PASSPHRASE).orElseThrow();
+        Files.delete(dir.resolve("keys").resolve(created.kid() + ".json"));
+
+        AuditVerification result = store.verifyAudit(PASSPHRASE);
+
+        assertFalse(result.intact());
+        assertTrue(result.problems().stream().anyMatch(p -> p.contains(created.kid()) && p.contains("removed from the store")),
+                result.problems().toString());
+    }
 }

@@ -16,14 +16,15 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Verify tokens read one per line on stdin; write one JSON object per line on stdout:",
-            "{\"valid\":true,\"kid\":...,\"claims\":{...}} or {\"valid\":false,\"error\":CODE,\"detail\":...}.",
-            "Waits for the first key set up to --startup-timeout, then runs (keeping its key cache) until stdin closes."})
+        description = {"Verify tokens from stdin against a JWKS endpoint.",
+            "Waits for the first key set (from the endpoint or the cache file) up to --startup-timeout, then"
+                + " reads one token per line on stdin and writes one JSON object per line on stdout, flushed:"
+                + " {\"valid\":true,\"kid\":\"KID\",\"claims\":{...}} or"
+                + " {\"valid\":false,\"error\":\"CODE\",\"detail\":\"TEXT\"}, where CODE is a rejection code such"
+                + " as expired or unknown_key. Runs, refreshing its keys in the background, until stdin closes.",
+            "Plain http is accepted only to a loopback address (127.0.0.1, ::1, localhost); anything else"
+                + " needs https."})
 final class VerifyCommand implements Callable<Integer> {
-
-    static final Duration DEFAULT_MIN_REFRESH = Duration.ofSeconds(30);
-    static final Duration DEFAULT_MAX_REFRESH = Duration.ofHours(1);
-    static final Duration DEFAULT_MAX_STALE = Duration.ofHours(24);
 
     @ParentCommand
     NohopCommand parent;
@@ -31,24 +32,29 @@ final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--jwks-uri", required = true, paramLabel = "URI", description = "The JWKS endpoint.")
+    @Option(names = "--jwks-uri", required = true, paramLabel = "URI",
+            description = "The JWKS endpoint: https, or plain http to a loopback address.")
     String jwksUri;
 
     @Option(names = "--issuer", required = true, paramLabel = "ISS", description = "The exact iss to accept.")
     String issuer;
 
-    @Option(names = "--audience", required = true, paramLabel = "AUD", description = "The audience to require in aud.")
+    @Option(names = "--audience", required = true, paramLabel = "AUD",
+            description = "The audience that aud must contain.")
     String audience;
 
-    @Option(names = "--algorithms", split = ",", paramLabel = "A,B",
-            description = "Accepted algorithms (default: RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,ES512,EdDSA).")
-    String[] algorithms;
+    // One comma-separated value rather than picocli's split: its synopsis for that is unreadable.
+    @Option(names = "--algorithms", paramLabel = "ALG,...",
+            description = "The accepted algorithms, comma-separated (default: RS256, RS384, RS512, PS256, PS384,"
+                    + " PS512, ES256, ES384, ES512 and EdDSA; none and HS* never).")
+    String algorithms;
 
     @Option(names = "--type", paramLabel = "TYP", description = "Required typ header, e.g. at+jwt (default: not checked).")
     String type;
 
     @Option(names = "--cache-file", paramLabel = "FILE",
-            description = "Last-known-good key set file: written on each accepted set, used at start if fresh enough.")
+            description = "A last-known-good file: each accepted key set is written to it, and at start it is"
+                    + " used at once if younger than --max-stale.")
     Path cacheFile;
 
     @Option(names = "--min-refresh", paramLabel = "DURATION",
@@ -60,7 +66,8 @@ final class VerifyCommand implements Callable<Integer> {
     Duration maxRefresh;
 
     @Option(names = "--max-stale", paramLabel = "DURATION",
-            description = "How long to keep using keys the endpoint has not confirmed (default: 24h).")
+            description = "How long to keep using keys the endpoint has not confirmed; past it every token is"
+                    + " rejected with keys_unavailable (default: 24h).")
     Duration maxStale;
 
     @Option(names = "--startup-timeout", paramLabel = "DURATION", defaultValue = "10s",
@@ -78,7 +85,7 @@ final class VerifyCommand implements Callable<Integer> {
         try {
             builder.jwksUri(uri).issuer(issuer).audience(audience).clock(context.clock);
             if (algorithms != null) {
-                builder.algorithms(algorithms);
+                builder.algorithms(algorithms.split(",", -1));
             }
             if (type != null) {
                 builder.requiredType(type);
@@ -129,10 +136,10 @@ final class VerifyCommand implements Callable<Integer> {
      * each other are a usage error, reported by the builder.
      */
     private void applyRefreshBounds(TokenVerifier.Builder builder) {
-        Duration stale = maxStale != null ? maxStale : DEFAULT_MAX_STALE;
+        Duration stale = maxStale != null ? maxStale : TokenVerifier.Builder.DEFAULT_MAX_STALENESS;
         Duration max = maxRefresh != null ? maxRefresh
-                : min(DEFAULT_MAX_REFRESH, stale);
-        Duration floor = minRefresh != null ? minRefresh : min(DEFAULT_MIN_REFRESH, max);
+                : min(TokenVerifier.Builder.DEFAULT_MAX_REFRESH, stale);
+        Duration floor = minRefresh != null ? minRefresh : min(TokenVerifier.Builder.DEFAULT_MIN_REFRESH, max);
         if (maxRefresh == null && minRefresh != null && floor.compareTo(max) > 0) {
             max = floor;
         }
