@@ -26,6 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * verified the token, or a {@link BearerAuth.Refusal}.
  */
 public final class OrdersService implements AutoCloseable {
+    /** The audience the orders service accepts. */
+    public static final String AUDIENCE = "orders";
+
     private final HttpServer server;
     private final ExecutorService workers;
     private final TokenVerifier verifier;
@@ -34,6 +37,19 @@ public final class OrdersService implements AutoCloseable {
         this.server = server;
         this.workers = workers;
         this.verifier = verifier;
+    }
+
+    /**
+     * The service's authentication rules, given where its keys come from and whom it trusts: its own
+     * audience, and RFC 9068 access tokens only ({@code typ: at+jwt}). Deployments and tests add the
+     * refresh timings, a cache file and a listener to the builder.
+     *
+     * @param jwksUri the key endpoint
+     * @param issuer the trusted {@code iss}
+     * @return a builder holding the service's rules
+     */
+    public static TokenVerifier.Builder verifierFor(URI jwksUri, String issuer) {
+        return TokenVerifier.builder().jwksUri(jwksUri).issuer(issuer).audience(AUDIENCE).requiredType("at+jwt");
     }
 
     /**

@@ -1,12 +1,20 @@
 package io.nohop.keys.cli;
 
+import io.nohop.core.PinnedRoots;
 import io.nohop.core.TokenVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,6 +34,9 @@ import picocli.CommandLine.Spec;
                 + " needs https."})
 final class VerifyCommand implements Callable<Integer> {
 
+    // A public JWK is well under 2 KiB (RSA-4096 included); anything far larger is not one.
+    static final int MAX_SIGNER_FILE_BYTES = 64 * 1024;
+
     @ParentCommand
     NohopCommand parent;
 
@@ -33,7 +44,8 @@ final class VerifyCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--jwks-uri", required = true, paramLabel = "URI",
-            description = "The JWKS endpoint: https, or plain http to a loopback address.")
+            description = "The JWKS endpoint: https, or plain http to a loopback address. With --key-set-signer,"
+                    + " the signed key set's URI (nohop serve publishes it at /.well-known/jwks.jwt).")
     String jwksUri;
 
     @Option(names = "--issuer", required = true, paramLabel = "ISS", description = "The exact iss to accept.")
@@ -70,6 +82,12 @@ final class VerifyCommand implements Callable<Integer> {
                     + " rejected with keys_unavailable (default: 24h).")
     Duration maxStale;
 
+    @Option(names = "--key-set-signer", paramLabel = "FILE",
+            description = "A file holding a root's public JWK (the output of nohop root-key); repeat it to pin several"
+                    + " roots. When given, --jwks-uri names a signed key set and nothing unsigned or signed by another"
+                    + " key is ever accepted.")
+    List<Path> keySetSigners = List.of();
+
     @Option(names = "--startup-timeout", paramLabel = "DURATION", defaultValue = "10s",
             description = "How long to wait for the first key set (default: ${DEFAULT-VALUE}).")
     Duration startupTimeout;
@@ -81,9 +99,15 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         CliContext context = parent.context;
         URI uri = parseUri();
+        Optional<PinnedRoots> roots = pinnedRoots();
         TokenVerifier.Builder builder = TokenVerifier.builder();
         try {
-            builder.jwksUri(uri).issuer(issuer).audience(audience).clock(context.clock);
+            if (roots.isPresent()) {
+                builder.jwksUri(uri, roots.get());
+            } else {
+                builder.jwksUri(uri);
+            }
+            builder.issuer(issuer).audience(audience).clock(context.clock);
             if (algorithms != null) {
                 builder.algorithms(algorithms.split(",", -1));
             }
@@ -105,13 +129,54 @@ final class VerifyCommand implements Callable<Integer> {
         }
         try (verifier) {
             if (!verifier.awaitKeys(startupTimeout)) {
+                // Why, when a refresh said so: with --key-set-signer a plain JWKS is "unsigned", another root "bad_signature".
+                String why = verifier.health().sources().get(0).lastError().map(e -> " (" + e + ")").orElse("");
                 context.err.println("nohop: no key set from " + uri + " within " + startupTimeout.toString().substring(2)
-                        .toLowerCase(java.util.Locale.ROOT) + "; answering keys_unavailable until keys arrive");
+                        .toLowerCase(java.util.Locale.ROOT) + why + "; answering keys_unavailable until keys arrive");
                 context.err.flush();
             }
             new TokenLineProtocol(verifier, TokenVerifier.Builder.DEFAULT_MAX_TOKEN_BYTES).run(in, context.out);
         }
         return 0;
+    }
+
+    /** Reads each --key-set-signer file; an unreadable file or one that is not a root's public JWK is a usage error. */
+    private Optional<PinnedRoots> pinnedRoots() {
+        if (keySetSigners.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> jwks = new ArrayList<>();
+        Map<String, Path> files = new HashMap<>();
+        for (Path file : keySetSigners) {
+            String jwk;
+            try {
+                if (Files.size(file) > MAX_SIGNER_FILE_BYTES) {
+                    throw new ParameterException(spec.commandLine(), "--key-set-signer " + file + " is larger than "
+                            + MAX_SIGNER_FILE_BYTES + " bytes: it should hold one public JWK");
+                }
+                jwk = Files.readString(file, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new ParameterException(spec.commandLine(), "--key-set-signer " + file + " cannot be read: "
+                        + FileProblem.reason(e));
+            }
+            String kid;
+            try {
+                kid = PinnedRoots.of(jwk).kids().get(0);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--key-set-signer " + file + ": " + e.getMessage());
+            }
+            Path earlier = files.putIfAbsent(kid, file);
+            if (earlier != null) {
+                throw new ParameterException(spec.commandLine(), "--key-set-signer " + file + " holds the same root (kid "
+                        + kid + ") as " + earlier);
+            }
+            jwks.add(jwk);
+        }
+        try {
+            return Optional.of(PinnedRoots.of(jwks));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--key-set-signer " + keySetSigners + ": " + e.getMessage());
+        }
     }
 
     private URI parseUri() {

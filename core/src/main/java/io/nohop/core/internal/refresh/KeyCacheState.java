@@ -112,10 +112,16 @@ record KeyCacheState(URI configured, Optional<URI> jwksUri, KeySnapshot keys, Op
     /**
      * A document from the cache file, served until the first refresh confirms or replaces it. No grace
      * past its freshness: the refresh it scheduled was due in an earlier life of the process.
+     *
+     * @param firstRevalidation what the first refresh sends back: the entry's validators only where the
+     *                          document was verified again on load (a signed key set); none for a plain
+     *                          JWKS, whose file nobody vouches for (a 304 to the endpoint's public ETag
+     *                          would re-confirm whatever keys the file holds)
      */
-    KeyCacheState restored(CachedKeySet entry, KeySnapshot restoredKeys, Duration lifetime, Instant now) {
+    KeyCacheState restored(CachedKeySet entry, KeySnapshot restoredKeys, Duration lifetime, Instant now,
+                           RevalidationHeaders firstRevalidation) {
         Instant fresh = entry.confirmedAt().plus(lifetime);
-        return new KeyCacheState(configured, jwksUri, restoredKeys, Optional.of(entry.jwksUri()), entry.revalidation(),
+        return new KeyCacheState(configured, jwksUri, restoredKeys, Optional.of(entry.jwksUri()), firstRevalidation,
                 Optional.of(entry.confirmedAt()), fresh, fresh, 0, Optional.empty(), Optional.of(now), Optional.of(entry));
     }
 

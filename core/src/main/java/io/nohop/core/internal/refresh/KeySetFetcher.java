@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * The one HTTP client of a verifier, shared by all its key sources. Each fetch is held within hard
  * bounds: a connect timeout, a TOTAL deadline covering headers and body ({@link HttpRequest.Builder#timeout}
  * alone stops at the headers, so a server that drips its body one byte a second would hold the fetch
- * forever), a body cap enforced while streaming, no redirects, {@code Accept: application/json}. Only
+ * forever), a body cap enforced while streaming, no redirects, {@code Accept: application/json} (or
+ * {@code application/jwk-set+jwt} for a source that pins roots). Only
  * 200 is a body; 304 only answers a conditional request.
  *
  * <p>Threads: the client runs on an executor of daemon threads named {@code nohop-http-N} that this
@@ -76,13 +77,14 @@ final class KeySetFetcher implements AutoCloseable {
      * Starts fetching {@code uri} on the client's threads; {@link Call#await()} waits for the outcome.
      *
      * @param uri what to fetch
+     * @param accept the media type asked for ({@code Accept})
      * @param sent sent as {@code If-None-Match} / {@code If-Modified-Since}; NONE for unconditional
      * @param deadline the total time allowed, headers and body
      * @param maxBodyBytes larger bodies are refused while streaming
      * @return the exchange in flight
      */
-    Call start(URI uri, RevalidationHeaders sent, Duration deadline, int maxBodyBytes) {
-        return new Call(uri, sent, deadline, maxBodyBytes);
+    Call start(URI uri, String accept, RevalidationHeaders sent, Duration deadline, int maxBodyBytes) {
+        return new Call(uri, accept, sent, deadline, maxBodyBytes);
     }
 
     /** One exchange: awaited by the fetching thread, abortable from any thread (a closing source). */
@@ -95,7 +97,7 @@ final class KeySetFetcher implements AutoCloseable {
         private final Future<HttpResponse<byte[]>> exchange;
         private final FetchResult.Failed refused;
 
-        private Call(URI uri, RevalidationHeaders sent, Duration deadline, int maxBodyBytes) {
+        private Call(URI uri, String accept, RevalidationHeaders sent, Duration deadline, int maxBodyBytes) {
             this.sent = sent;
             this.deadline = deadline;
             this.maxBodyBytes = maxBodyBytes;
@@ -103,7 +105,7 @@ final class KeySetFetcher implements AutoCloseable {
             Future<HttpResponse<byte[]>> submitted = null;
             FetchResult.Failed notStarted = null;
             try {
-                HttpRequest request = request(uri);
+                HttpRequest request = request(uri, accept);
                 submitted = httpThreads.submit(() -> client.send(request, this::bodyFor));
             } catch (IllegalArgumentException e) {
                 notStarted = FetchResult.Failed.of(RefreshFailure.UNREACHABLE, "request refused by the HTTP client");
@@ -114,10 +116,10 @@ final class KeySetFetcher implements AutoCloseable {
             this.refused = notStarted;
         }
 
-        private HttpRequest request(URI uri) {
+        private HttpRequest request(URI uri, String accept) {
             HttpRequest.Builder builder = HttpRequest.newBuilder(uri).GET()
                     .timeout(deadline)
-                    .header("Accept", "application/json")
+                    .header("Accept", accept)
                     .header("User-Agent", "nohop");
             sent.etag().ifPresent(etag -> builder.header("If-None-Match", etag));
             sent.lastModified().ifPresent(date -> builder.header("If-Modified-Since", date));
