@@ -88,7 +88,8 @@ record KeyCacheState(URI configured, Optional<URI> jwksUri, KeySnapshot keys, Op
             return Optional.empty();
         }
         Instant staleAt = staleAt();
-        if (now.isBefore(staleAt)) {
+        // FRESH -> STALE only if the keys are still usable then: a signed set's exp may end them first.
+        if (now.isBefore(staleAt) && staleAt.isBefore(keys.usableUntil())) {
             return Optional.of(staleAt);
         }
         return now.isBefore(keys.usableUntil()) ? Optional.of(keys.usableUntil()) : Optional.empty();
