@@ -1,5 +1,6 @@
 package io.nohop.core.internal.refresh;
 
+import io.nohop.core.testing.MutableClock;
 import ch.qos.logback.classic.Level;
 import io.nohop.core.VerifierHealth;
 import io.nohop.core.VerifierListener;
