@@ -18,6 +18,7 @@ import io.nohop.core.TokenRejectedException;
 import io.nohop.core.TokenVerifier;
 import io.nohop.core.VerifierHealth.Status;
 import io.nohop.core.VerifierListener;
+import io.nohop.core.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
