@@ -15,8 +15,10 @@ import java.util.List;
  *
  * <p>One pass over the sources that could hold the key, each read through one volatile reference (its
  * current {@link KeySnapshot}), with no lock; {@link KeySnapshot#select} answers in constant time.
- * Thread-safe: the only state is the immutable source list. Only an unknown kid reaches further (it
- * asks the sources for a refresh, and waits only where {@code waitForUnknownKid} was configured).
+ * Thread-safe: the only state is the immutable source list. Only an unknown kid reaches further: it
+ * asks the sources for a refresh and waits, at most {@code waitForUnknownKid} over all sources, only
+ * while a fetch that may bring the kid is in flight or was just requested (see
+ * {@code RefreshingKeySource.awaitKid}).
  */
 final class KeySelector {
     /**
@@ -127,28 +129,35 @@ final class KeySelector {
             throw new TokenRejectedException(RejectionReason.UNKNOWN_KEY, NOT_EXACTLY_ONE);
         }
         if (key == null) {
-            // 5. Unknown kid: ask for a refresh (coalesced, rate-limited by each source) and, only where
-            // waiting was configured, wait a bounded time for it.
+            // 5. Unknown kid: ask for a refresh (coalesced, rate-limited by each source) and wait a bounded
+            // time for a fetch already coming (unless waiting was turned off: waitForUnknownKid(0)).
             for (TrustedSource source : sources) {
                 if (source.couldHold(unverifiedIssuer)) {
                     source.source().unknownKid(kid);
                 }
             }
             if (!unknownKidWait.isZero()) {
-                long waitedFrom = clock.millis();
+                // One bound for the whole wait, over every source: no request waits longer than it. A
+                // source returns at once unless a fetch that may bring the kid is actually coming.
+                // Nothing here reads a clock unless it must: the made-up-kid flood takes this path.
+                long deadline = sources.length > 1 ? System.nanoTime() + unknownKidWait.toNanos() : 0;
+                boolean first = true;
                 for (TrustedSource source : sources) {
                     if (!source.couldHold(unverifiedIssuer)) {
                         continue;
                     }
+                    // The first source gets the whole bound (no Duration made on the common path: one source).
+                    Duration left = first ? unknownKidWait : Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+                    first = false;
                     KeySnapshot after;
                     try {
-                        after = source.source().awaitKid(kid, unknownKidWait);
+                        after = source.source().awaitKid(kid, left);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         break;
                     }
-                    VerificationKey found = after.isUsableAt(waitedFrom) ? after.select(kid, algorithm) : null;
-                    if (found != null) {
+                    VerificationKey found = after.select(kid, algorithm);
+                    if (found != null && after.isUsableAt(clock.millis())) {
                         key = found;
                         from = source;
                         break;

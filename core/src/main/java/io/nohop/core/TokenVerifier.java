@@ -34,7 +34,8 @@ import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
 /**
- * Verifies signed JWTs in memory against public keys: no request ever waits on the network.
+ * Verifies signed JWTs in memory against public keys: no request ever makes a network call, and a
+ * request waits for one only in the unknown-kid case below.
  *
  * <pre>{@code
  * try (TokenVerifier verifier = TokenVerifier.builder()
@@ -52,7 +53,7 @@ import java.util.random.RandomGenerator;
  * size cap; 2 the result cache, when enabled ({@code ResultCache}); 3 strict compact-JWS form and the
  * header rules (algorithm allowlist, no {@code none}/{@code HS*}/JWE/{@code crit}/{@code b64:false})
  * and a JSON payload ({@code CompactJws}); 4 key selection from the key sets, never from the token,
- * and 5 the unknown-kid refresh request ({@code KeySelector}); 6 the signature; 7 the claims
+ * and 5 the unknown-kid refresh request and its bounded wait ({@code KeySelector}); 6 the signature; 7 the claims
  * ({@code VerificationPolicy}); 8 the verified token. The rejection reason is that of the first
  * failing step.
  *
@@ -61,6 +62,13 @@ import java.util.random.RandomGenerator;
  * snapshot — and the result cache (Caffeine, lock-free on a hit). Background refresh runs on the
  * verifier's own scheduler and fetch threads ({@code KeySources}); {@link #close()} stops and joins
  * them.
+ *
+ * <p>The one wait: a token whose kid no key set holds may wait, at most
+ * {@link Builder#waitForUnknownKid(Duration)} (default 1 s), for a key-set fetch that is already in flight
+ * or that the kid has just triggered (rate-limited: one per minimum refresh interval), so that an issuer
+ * signing with a key the moment it publishes it is accepted at first sight. A kid the rate limit does
+ * not let fetch, or that a recent fetch did not find, is rejected at once; tokens whose kid is held
+ * (every token of an issuer that pre-publishes its keys, as a nohop key store does) never wait.
  */
 public final class TokenVerifier implements AutoCloseable {
     private static final int MAX_JSON_DEPTH = 32;
@@ -87,7 +95,7 @@ public final class TokenVerifier implements AutoCloseable {
         this.stats = new StatsCounter(b.clock, b.maxStaleness, b.maxRefresh);
         // The key sources report to the counters behind stats(), then to the user's listener, guarded.
         this.sources = KeySources.assemble(b, engine, listening ? VerifierListener.combine(stats, listener) : stats);
-        this.keySelector = new KeySelector(sources.all(), b.unknownKidWait, b.clock);
+        this.keySelector = new KeySelector(sources.all(), b.unknownKidWait(), b.clock);
     }
 
     /**
@@ -100,9 +108,10 @@ public final class TokenVerifier implements AutoCloseable {
     }
 
     /**
-     * Verifies a compact JWS token. Touches memory only (unless waiting for unknown kids was
-     * explicitly enabled), never blocks on the network and never throws anything but a rejection
-     * for any token text.
+     * Verifies a compact JWS token. Touches memory only, except that a token with an unknown kid may
+     * wait a bounded time for a key-set fetch already coming (see the class description and
+     * {@link Builder#waitForUnknownKid(Duration)}); never throws anything but a rejection for any token
+     * text.
      *
      * @param token the token, without a {@code Bearer } prefix
      * @return the verified token
@@ -299,6 +308,12 @@ public final class TokenVerifier implements AutoCloseable {
         public static final Duration DEFAULT_FETCH_TIMEOUT = Duration.ofSeconds(10);
         /** Default JWKS body cap: 256 KiB. */
         public static final int DEFAULT_MAX_JWKS_BYTES = 256 * 1024;
+        /**
+         * Default longest wait of a token with an unknown kid for a key-set fetch already coming: 1 s (or
+         * the fetch timeout, when that is shorter). Long enough for one fetch from a remote issuer, short
+         * enough that a genuine new key is accepted within about a second of its first token.
+         */
+        public static final Duration DEFAULT_UNKNOWN_KID_WAIT = Duration.ofSeconds(1);
 
         // Package-private: read by the TokenVerifier constructor and KeySources.assemble; written only by
         // the setters below. Null means "not set" (the default applies).
@@ -330,7 +345,7 @@ public final class TokenVerifier implements AutoCloseable {
         int maxJwksBytes = DEFAULT_MAX_JWKS_BYTES;
         boolean unsafeAllowPlainHttp;
         @Nullable Path cacheFile;
-        Duration unknownKidWait = Duration.ZERO;
+        Duration unknownKidWait = DEFAULT_UNKNOWN_KID_WAIT;
         @Nullable ScheduledExecutorService scheduler;
         @Nullable Executor executor;
         @Nullable RandomGenerator random;
@@ -838,11 +853,23 @@ public final class TokenVerifier implements AutoCloseable {
         }
 
         /**
-         * Opt-in for issuers that sign with a key before publishing it: a token with an unknown kid
-         * waits up to {@code maxWait} for the refresh it triggers. Never the default: it puts the
-         * network back on the request path. Default: zero (no wait).
+         * How long a token with an unknown kid may wait for a key-set fetch, so that an issuer that signs
+         * with a key the moment it publishes it (no pre-publication: Spring Authorization Server and many
+         * third-party issuers) is accepted at the key's first token instead of rejected until a refresh.
+         * Default {@link #DEFAULT_UNKNOWN_KID_WAIT} (1 s, or {@link #fetchTimeout} when shorter); zero turns
+         * waiting off, and {@code verify} then never waits (a new key's first tokens are rejected with
+         * {@code unknown_key} until the fetch they triggered has landed).
          *
-         * @param maxWait 0 to 10 s
+         * <p>A token waits only while a fetch that may bring its kid is actually coming: one in flight, or
+         * the refresh its kid (or another unknown kid) has just triggered. Unknown kids trigger at most one
+         * refresh per {@link #minRefreshInterval} (scheduled refreshes do not count against it, so a key
+         * first seen right after one is fetched at once). A kid the rate limit does not let fetch, or that
+         * a recent fetch did not find ({@link #negativeKidTtl}), is rejected at once; at most 64 requests
+         * per key source wait at once, the others are rejected at once. So a flood of made-up kids holds
+         * request threads only for the length of one fetch per interval, and tokens whose kid is held never
+         * wait. The wait is one bound over all key sources.
+         *
+         * @param maxWait 0 (never wait) to 10 s, at most {@link #fetchTimeout} (checked by {@link #build()})
          * @return this builder
          */
         public Builder waitForUnknownKid(Duration maxWait) {
@@ -976,7 +1003,7 @@ public final class TokenVerifier implements AutoCloseable {
                 throw new IllegalStateException("maxStaleness (" + maxStaleness + ") is shorter than maxRefreshInterval ("
                         + maxRefresh + "): keys would go DOWN between two scheduled refreshes");
             }
-            if (!unknownKidWait.isZero() && unknownKidWait.compareTo(fetchTimeout) > 0) {
+            if (assigned.contains("waitForUnknownKid") && unknownKidWait.compareTo(fetchTimeout) > 0) {
                 throw new IllegalStateException("waitForUnknownKid (" + unknownKidWait + ") exceeds fetchTimeout ("
                         + fetchTimeout + ")");
             }
@@ -992,6 +1019,14 @@ public final class TokenVerifier implements AutoCloseable {
             verifier.listener.verifierBuilt(verifier);
             verifier.sources.start();
             return verifier;
+        }
+
+        /** @return the unknown-kid wait in effect: as set, or the default shortened to the fetch timeout */
+        Duration unknownKidWait() {
+            if (assigned.contains("waitForUnknownKid") || unknownKidWait.compareTo(fetchTimeout) <= 0) {
+                return unknownKidWait;
+            }
+            return fetchTimeout;
         }
 
         /**

@@ -17,9 +17,17 @@ public record VerifierHealth(Status status, List<Source> sources) {
 
     /** How trustworthy the keys in use are. */
     public enum Status {
-        /** Keys were confirmed by the endpoint within their freshness lifetime. */
+        /**
+         * Keys were confirmed by the endpoint within their freshness lifetime; or that lifetime just ended
+         * and the refresh due at its end has not failed and is still within the fetch timeout (an endpoint
+         * that sends {@code no-cache}, {@code no-store} or {@code max-age=0} has its refresh due at the
+         * very instant freshness ends).
+         */
         FRESH,
-        /** The endpoint is failing; the last good keys are still served, within the staleness bound. */
+        /**
+         * The endpoint is failing: the freshness lifetime is over and a refresh failed, or the one due did
+         * not answer within the fetch timeout. The last good keys are still served, within the staleness bound.
+         */
         STALE,
         /** No keys yet, or past the staleness bound: every token is rejected with {@code keys_unavailable}. */
         DOWN

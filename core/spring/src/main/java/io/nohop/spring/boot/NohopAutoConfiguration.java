@@ -150,8 +150,10 @@ public class NohopAutoConfiguration {
         @ConditionalOnMissingBean(ReactiveJwtDecoder.class)
         NohopReactiveJwtDecoder nohopReactiveJwtDecoder(TokenVerifier verifier, NohopProperties properties,
                                                         ObjectProvider<OAuth2TokenValidator<Jwt>> validators) {
-            // A verifier that may wait for unknown kids blocks: keep that off the event loop.
-            boolean mayBlock = properties.waitForUnknownKid() != null && !properties.waitForUnknownKid().isZero();
+            // A verifier that may wait for unknown kids blocks (by default up to 1 s, only for a key it has
+            // never seen and only while a fetch for it is under way): keep that off the event loop. Only
+            // nohop.wait-for-unknown-kid=0 makes verification memory-only, fit for the subscribing thread.
+            boolean mayBlock = properties.waitForUnknownKid() == null || !properties.waitForUnknownKid().isZero();
             return new NohopReactiveJwtDecoder(decoder(verifier, properties, validators),
                     mayBlock ? Schedulers.boundedElastic() : Schedulers.immediate());
         }

@@ -49,8 +49,11 @@ import java.util.List;
  * @param maxJwksBytes Largest accepted key-set response in bytes (default 262144).
  * @param cacheFile Last-known-good key set file: written on every accepted key set, served at start-up
  *     when confirmed within max-staleness, so the service restarts during a key-endpoint outage.
- * @param waitForUnknownKid How long a token with an unknown kid may wait for the refresh it triggers
- *     (default 0: never; at most 10s and fetch-timeout); puts the network back on the request path.
+ * @param waitForUnknownKid How long a token with an unknown kid may wait for a key-set fetch already
+ *     under way (one in flight, or the one its kid just triggered), so that an issuer signing with a key
+ *     the moment it publishes it is accepted at the first token (default 1s, or fetch-timeout when shorter;
+ *     0 never waits; at most 10s and fetch-timeout). Rate-limited and recently looked-for kids never wait.
+ *     Unless it is 0, the WebFlux decoder verifies on Schedulers.boundedElastic(), off the event loop.
  * @param resultCache How many accepted tokens to remember by exact string (default 0: off).
  * @param retryAfter The Retry-After of the 503 sent when keys are unavailable (default 5s, at least 1s).
  * @param unsafeAllowPlainHttp Allow plain http to hosts other than loopback: anyone on the path could

@@ -15,11 +15,12 @@ import java.util.Objects;
  * same {@link Jwt}, exceptions and answers as {@link NohopJwtDecoder}, delivered as a {@link Mono}
  * (errors as error signals).
  *
- * <p>Verification touches memory only, so by default it runs on the subscribing thread (an event loop),
- * as Spring's own reactive decoder verifies signatures. A verifier built with
- * {@code waitForUnknownKid(...)} can block for that long on a token with an unknown kid: give such a
- * verifier's decoder {@code Schedulers.boundedElastic()} (the auto-configuration does, when
- * {@code nohop.wait-for-unknown-kid} is set).
+ * <p>By default a verifier may block a token with an unknown kid for up to its
+ * {@code waitForUnknownKid} bound (1 s) while the key-set fetch that may bring the kid is under way:
+ * give such a verifier's decoder {@code Schedulers.boundedElastic()} (the auto-configuration does unless
+ * {@code nohop.wait-for-unknown-kid=0}). A verifier built with {@code waitForUnknownKid(Duration.ZERO)}
+ * touches memory only, so its decoder may run on the subscribing thread (an event loop), as Spring's own
+ * reactive decoder verifies signatures; the one-argument constructor does that.
  *
  * <p>Immutable and thread-safe. It does not own the verifier: whoever built it closes it.
  */
@@ -28,7 +29,8 @@ public final class NohopReactiveJwtDecoder implements ReactiveJwtDecoder {
     private final Scheduler scheduler;
 
     /**
-     * A decoder that verifies on the subscribing thread, with {@link NohopJwtDecoder}'s defaults.
+     * A decoder that verifies on the subscribing thread, with {@link NohopJwtDecoder}'s defaults: for a
+     * verifier that never waits ({@code waitForUnknownKid(Duration.ZERO)}).
      *
      * @param verifier the verifier
      */

@@ -110,6 +110,30 @@ class NohopAutoConfigurationTest {
     }
 
     @Test
+    void reactiveApplication_byDefault_verifiesOffTheSubscribingThread_becauseAnUnknownKidMayWait() {
+        assertEquals("boundedElastic", reactiveVerificationThread().replaceAll("-\\d+$", ""));
+    }
+
+    @Test
+    void reactiveApplication_waitForUnknownKidZero_verifiesOnTheSubscribingThread() {
+        assertEquals(Thread.currentThread().getName(), reactiveVerificationThread("nohop.wait-for-unknown-kid=0"));
+    }
+
+    /** The thread the reactive decoder verified a token on (seen by an application validator, run last). */
+    private static String reactiveVerificationThread(String... properties) {
+        List<String> threads = ThreadRecorder.THREADS;
+        threads.clear();
+        new ReactiveWebApplicationContextRunner().withConfiguration(NOHOP).withPropertyValues(threeProperties())
+                .withPropertyValues(properties).withUserConfiguration(ThreadRecorder.class)
+                .run(context -> {
+                    assertTrue(context.getBean(TokenVerifier.class).awaitKeys(Duration.ofSeconds(10)));
+                    assertNotNull(context.getBean(ReactiveJwtDecoder.class).decode(issuer.es256(claims())).block());
+                });
+        assertEquals(1, threads.size());
+        return threads.get(0);
+    }
+
+    @Test
     void applicationDefinesAJwtDecoder_nohopsBacksOff() {
         new WebApplicationContextRunner().withConfiguration(NOHOP).withPropertyValues(threeProperties())
                 .withUserConfiguration(OwnDecoder.class)
@@ -270,6 +294,19 @@ class NohopAutoConfigurationTest {
         OAuth2TokenValidator<Jwt> tenant() {
             return jwt -> "a".equals(jwt.getClaimAsString("tenant")) ? OAuth2TokenValidatorResult.success()
                     : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "wrong tenant", null));
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ThreadRecorder {
+        static final List<String> THREADS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Bean
+        OAuth2TokenValidator<Jwt> threadRecorder() {
+            return jwt -> {
+                THREADS.add(Thread.currentThread().getName());
+                return OAuth2TokenValidatorResult.success();
+            };
         }
     }
 

@@ -28,8 +28,9 @@ public interface KeySource extends AutoCloseable {
     void unknownKid(String kid);
 
     /**
-     * Waits, at most {@code maxWait}, for a refresh that {@link #unknownKid} triggered to finish.
-     * Only used when the verifier was explicitly configured to wait for unknown kids.
+     * Waits, at most {@code maxWait}, while a fetch that may bring the kid is coming: one in flight, or
+     * one {@link #unknownKid} requested. Returns at once when none is (rate-limited, known absent, a
+     * fixed key set). Called after {@link #unknownKid} unless the verifier's unknown-kid wait is zero.
      *
      * @param kid the unknown kid
      * @param maxWait the longest to wait

@@ -23,6 +23,10 @@ import java.util.Optional;
  * @param revalidation ETag / Last-Modified of the document held
  * @param lastSuccess the last confirmation (200 or 304)
  * @param freshUntil the end of the freshness lifetime granted by the last confirmation
+ * @param staleFrom when the keys turn STALE unless a refresh confirms them first and none fails: the end of
+ *                  the freshness lifetime or, when the refresh that confirmation scheduled is due so late
+ *                  that its fetch may overrun that end, the refresh's due time plus one fetch timeout (never
+ *                  before {@code freshUntil})
  * @param consecutiveFailures failed attempts since the last confirmation
  * @param lastError {@code "code: short detail"} of the last failure; empty after a confirmation
  * @param nextRefresh when the next fetch is scheduled
@@ -31,7 +35,7 @@ import java.util.Optional;
  */
 record KeyCacheState(URI configured, Optional<URI> jwksUri, KeySnapshot keys, Optional<URI> documentUri,
                      RevalidationHeaders revalidation, Optional<Instant> lastSuccess, Instant freshUntil,
-                     int consecutiveFailures, Optional<String> lastError, Optional<Instant> nextRefresh,
+                     Instant staleFrom, int consecutiveFailures, Optional<String> lastError, Optional<Instant> nextRefresh,
                      Optional<CachedKeySet> persisted) {
     KeyCacheState {
         Objects.requireNonNull(configured, "configured");
@@ -41,6 +45,7 @@ record KeyCacheState(URI configured, Optional<URI> jwksUri, KeySnapshot keys, Op
         Objects.requireNonNull(revalidation, "revalidation");
         Objects.requireNonNull(lastSuccess, "lastSuccess");
         Objects.requireNonNull(freshUntil, "freshUntil");
+        Objects.requireNonNull(staleFrom, "staleFrom");
         Objects.requireNonNull(lastError, "lastError");
         Objects.requireNonNull(nextRefresh, "nextRefresh");
         Objects.requireNonNull(persisted, "persisted");
@@ -49,7 +54,7 @@ record KeyCacheState(URI configured, Optional<URI> jwksUri, KeySnapshot keys, Op
     /** @return the state before any keys: DOWN */
     static KeyCacheState initial(URI configured, Optional<URI> jwksUri) {
         return new KeyCacheState(configured, jwksUri, KeySnapshot.EMPTY, Optional.empty(), RevalidationHeaders.NONE,
-                Optional.empty(), Instant.MIN, 0, Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Instant.MIN, Instant.MIN, 0, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** @return the URI to name in health, events and logs: the JWKS URI once known, else the configured one */
@@ -62,11 +67,19 @@ record KeyCacheState(URI configured, Optional<URI> jwksUri, KeySnapshot keys, Op
         return documentUri.filter(target::equals).isPresent() ? revalidation : RevalidationHeaders.NONE;
     }
 
+    /**
+     * FRESH while the freshness lifetime lasts, and after it while the refresh that was due has not failed
+     * and is still within its fetch time ({@link #staleFrom}): an endpoint that grants exactly the minimum
+     * refresh interval ({@code no-cache}, {@code max-age=0}) has its refresh due at the very instant
+     * freshness ends, and a healthy endpoint must not read STALE for the length of every fetch. STALE once
+     * a refresh failed after freshness ended, or the one due did not answer in time; DOWN without keys or
+     * past the staleness bound.
+     */
     VerifierHealth.Status statusAt(Instant now) {
         if (keys.isEmpty() || !now.isBefore(keys.usableUntil())) {
             return VerifierHealth.Status.DOWN;
         }
-        return now.isBefore(freshUntil) ? VerifierHealth.Status.FRESH : VerifierHealth.Status.STALE;
+        return now.isBefore(staleAt()) ? VerifierHealth.Status.FRESH : VerifierHealth.Status.STALE;
     }
 
     /** @return the next instant after {@code now} at which the status changes by itself, if any */
@@ -74,10 +87,17 @@ record KeyCacheState(URI configured, Optional<URI> jwksUri, KeySnapshot keys, Op
         if (keys.isEmpty()) {
             return Optional.empty();
         }
-        if (now.isBefore(freshUntil)) {
-            return Optional.of(freshUntil);
+        Instant staleAt = staleAt();
+        // FRESH -> STALE only if the keys are still usable then: a signed set's exp may end them first.
+        if (now.isBefore(staleAt) && staleAt.isBefore(keys.usableUntil())) {
+            return Optional.of(staleAt);
         }
         return now.isBefore(keys.usableUntil()) ? Optional.of(keys.usableUntil()) : Optional.empty();
+    }
+
+    // A failure since the last confirmation ends the grace: only a refresh still in its fetch time has it.
+    private Instant staleAt() {
+        return consecutiveFailures == 0 && staleFrom.isAfter(freshUntil) ? staleFrom : freshUntil;
     }
 
     VerifierHealth.Source health(Instant now, boolean closed) {
@@ -87,11 +107,12 @@ record KeyCacheState(URI configured, Optional<URI> jwksUri, KeySnapshot keys, Op
 
     KeyCacheState discovered(URI found) {
         return new KeyCacheState(configured, Optional.of(found), keys, documentUri, revalidation, lastSuccess,
-                freshUntil, consecutiveFailures, lastError, nextRefresh, persisted);
+                freshUntil, staleFrom, consecutiveFailures, lastError, nextRefresh, persisted);
     }
 
     /**
-     * A document from the cache file, served until the first refresh confirms or replaces it.
+     * A document from the cache file, served until the first refresh confirms or replaces it. No grace
+     * past its freshness: the refresh it scheduled was due in an earlier life of the process.
      *
      * @param firstRevalidation what the first refresh sends back: the entry's validators only where the
      *                          document was verified again on load (a signed key set); none for a plain
@@ -100,25 +121,34 @@ record KeyCacheState(URI configured, Optional<URI> jwksUri, KeySnapshot keys, Op
      */
     KeyCacheState restored(CachedKeySet entry, KeySnapshot restoredKeys, Duration lifetime, Instant now,
                            RevalidationHeaders firstRevalidation) {
+        Instant fresh = entry.confirmedAt().plus(lifetime);
         return new KeyCacheState(configured, jwksUri, restoredKeys, Optional.of(entry.jwksUri()), firstRevalidation,
-                Optional.of(entry.confirmedAt()), entry.confirmedAt().plus(lifetime), 0, Optional.empty(),
-                Optional.of(now), Optional.of(entry));
+                Optional.of(entry.confirmedAt()), fresh, fresh, 0, Optional.empty(), Optional.of(now), Optional.of(entry));
     }
 
-    /** The endpoint confirmed keys (200 with a new document, or 304 for the one held). */
+    /**
+     * The endpoint confirmed keys (200 with a new document, or 304 for the one held).
+     *
+     * @param next when the refresh this confirmation schedules is due
+     * @param fetchTime how long that refresh may take (the fetch timeout): the keys stay FRESH that long past
+     *                  {@code next} if it falls at or after the end of the lifetime, unless it fails
+     */
     KeyCacheState confirmed(URI from, KeySnapshot confirmedKeys, RevalidationHeaders newRevalidation, Instant at,
-                            Duration lifetime, Instant next, Optional<CachedKeySet> held) {
+                            Duration lifetime, Instant next, Duration fetchTime, Optional<CachedKeySet> held) {
+        Instant fresh = at.plus(lifetime);
+        Instant refreshAnswered = next.plus(fetchTime);
         return new KeyCacheState(configured, jwksUri, confirmedKeys, Optional.of(from), newRevalidation,
-                Optional.of(at), at.plus(lifetime), 0, Optional.empty(), Optional.of(next), held);
+                Optional.of(at), fresh, refreshAnswered.isAfter(fresh) ? refreshAnswered : fresh, 0, Optional.empty(),
+                Optional.of(next), held);
     }
 
     KeyCacheState failed(String error, Instant next) {
         return new KeyCacheState(configured, jwksUri, keys, documentUri, revalidation, lastSuccess, freshUntil,
-                consecutiveFailures + 1, Optional.of(error), Optional.of(next), persisted);
+                staleFrom, consecutiveFailures + 1, Optional.of(error), Optional.of(next), persisted);
     }
 
     KeyCacheState rescheduled(Instant next) {
         return new KeyCacheState(configured, jwksUri, keys, documentUri, revalidation, lastSuccess, freshUntil,
-                consecutiveFailures, lastError, Optional.of(next), persisted);
+                staleFrom, consecutiveFailures, lastError, Optional.of(next), persisted);
     }
 }

@@ -18,6 +18,8 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keys learned from a JWKS endpoint in the background, kept fresh ahead of expiry, and kept in use
@@ -36,7 +38,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *     request path ({@link #snapshot()}, {@link #unknownKid(String)}) and {@link #health()} read it
  *     with one volatile read, never block and never throw; keys and their confirmation change together.</li>
  * <li>One writer at a time: the state is replaced only by {@link #start()} (before any fetch can be
- *     scheduled) and by the fetch round, of which at most one runs per source ({@code fetchInFlight});
+ *     scheduled) and by the fetch round, of which at most one runs per source ({@code fetchRequestedAt});
  *     every trigger (schedule, retry, unknown kid) that arrives while a round is in flight collapses
  *     into it. So a transition reads the state, computes the next one and publishes it without a lock.</li>
  * <li>Rounds run on the environment's fetch executor, timers on its scheduler; the HTTP exchange itself
@@ -45,12 +47,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * </ul>
  *
  * <p>Health: FRESH while the last confirmation's freshness lifetime lasts (a failed refresh-ahead does
- * not change that); STALE after it, while the keys are still within {@code maxStaleness} of their last
+ * not change that), and past it while the refresh due at its end is still within the fetch timeout and
+ * has not failed; STALE after that, while the keys are still within {@code maxStaleness} of their last
  * confirmation; DOWN before any keys and from {@link KeySnapshot#usableUntil()} on.
  */
 public final class RefreshingKeySource implements KeySource {
     private static final Logger LOG = LoggerFactory.getLogger(RefreshingKeySource.class);
     private static final String JSON = "application/json";
+    /** The most request threads that wait for an unknown kid at once on one source; the others are answered at once. */
+    static final int MAX_WAITERS = 64;
 
     private final Optional<String> discoveredIssuer;
     private final RefreshOptions options;
@@ -75,7 +80,11 @@ public final class RefreshingKeySource implements KeySource {
     private volatile Optional<Instant> heldExpiresAt = Optional.empty();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final AtomicBoolean fetchInFlight = new AtomicBoolean();
+    // System.nanoTime() when the round in flight was requested, or NO_ROUND: one atomic, so that whoever
+    // sees a round in flight also sees when it was requested.
+    private static final long NO_ROUND = Long.MIN_VALUE;
+    private final AtomicLong fetchRequestedAt = new AtomicLong(NO_ROUND);
+    private final AtomicInteger waiters = new AtomicInteger();
 
     RefreshingKeySource(URI configured, Optional<URI> jwksUri, Optional<String> discoveredIssuer,
                         RefreshOptions options, RefreshEnvironment environment, KeySetFetcher fetcher,
@@ -126,15 +135,61 @@ public final class RefreshingKeySource implements KeySource {
         }
     }
 
+    /**
+     * Waits only while a fetch that may bring the kid is actually coming: a round in flight, or the
+     * refresh the gate just requested for unknown kids. A kid that is rate-limited (its refresh
+     * deferred), known absent, or asked while the endpoint fails returns at once; so does every caller
+     * beyond {@link #MAX_WAITERS}. Ends as soon as the kid is held, is found absent, or nothing is coming
+     * any more; at the latest after {@code maxWait}, and never later than {@code maxWait} after the fetch
+     * in flight was requested. So a flood of made-up kids holds at most {@link #MAX_WAITERS} request
+     * threads, each at most one bound, per fetch — and unknown kids trigger at most one fetch per interval.
+     */
     @Override
     public KeySnapshot awaitKid(String kid, Duration maxWait) throws InterruptedException {
-        KeySnapshot now = state.keys();
-        if (kid == null || now.byKid(kid) != null || !started.get() || closed.get() || gate.isKnownAbsent(kid)) {
-            return now;
+        // Cheapest first: when nothing is coming (the flood's common case) two volatile reads decide.
+        if (kid == null || !started.get() || !fetchComing() || state.keys().byKid(kid) != null
+                || gate.isKnownAbsent(kid)) {
+            return state.keys();
         }
-        long mark = progress.nextRound();
-        progress.await(maxWait, () -> closed.get() || state.keys().byKid(kid) != null || progress.completedSince(mark));
+        if (waiters.incrementAndGet() > MAX_WAITERS) {
+            waiters.decrementAndGet();
+            return state.keys();
+        }
+        long budget = RoundProgress.saturatedNanos(maxWait);
+        long begin = System.nanoTime();
+        try {
+            progress.await(() -> state.keys().byKid(kid) != null || !mayBringKid(kid), () -> waitLeft(begin, budget));
+        } finally {
+            waiters.decrementAndGet();
+        }
         return state.keys();
+    }
+
+    /** @return the callers waiting in {@link #awaitKid} right now (for tests of the cap) */
+    int waitingCallers() {
+        return waiters.get();
+    }
+
+    // The caller's bound, and never past that bound counted from when the fetch in flight was requested:
+    // a slow or hung endpoint holds the threads that rode on its fetch one bound at most, later ones not at all.
+    private long waitLeft(long begin, long budget) {
+        long now = System.nanoTime();
+        long left = budget - (now - begin);
+        long requested = fetchRequestedAt.get();
+        if (requested != NO_ROUND) {
+            left = Math.min(left, budget - Math.max(0, now - requested));
+        }
+        return left;
+    }
+
+    // A fetch is requested for unknown kids or in flight, and nothing says it is pointless for this kid.
+    private boolean mayBringKid(String kid) {
+        return fetchComing() && !gate.isKnownAbsent(kid);
+    }
+
+    // Pending is read first: a round is marked in flight before it clears pending, so no hand-over is missed.
+    private boolean fetchComing() {
+        return !closed.get() && (gate.kidFetchPending() || fetchRequestedAt.get() != NO_ROUND);
     }
 
     @Override
@@ -188,19 +243,22 @@ public final class RefreshingKeySource implements KeySource {
 
     /** Starts a fetch round unless one is in flight (then this trigger collapses into it). */
     private void requestFetch() {
-        if (closed.get() || !started.get() || !fetchInFlight.compareAndSet(false, true)) {
+        long now = System.nanoTime();
+        if (closed.get() || !started.get() || !fetchRequestedAt.compareAndSet(NO_ROUND, now == NO_ROUND ? now + 1 : now)) {
             return;
         }
         try {
             environment.fetchExecutor().execute(this::fetchRound);
         } catch (RejectedExecutionException e) {
-            fetchInFlight.set(false);
+            fetchRequestedAt.set(NO_ROUND);
+            // Nothing is coming now: whoever waits for a kid stops waiting.
+            gate.requestRefused();
+            progress.signal();
             LOG.debug("fetch executor refused the key refresh");
         }
     }
 
     private void fetchRound() {
-        progress.roundStarted();
         try {
             if (closed.get()) {
                 return;
@@ -220,14 +278,15 @@ public final class RefreshingKeySource implements KeySource {
             }
         } finally {
             inFlight = null;
-            fetchInFlight.set(false);
-            progress.roundCompleted();
+            fetchRequestedAt.set(NO_ROUND);
             if (!closed.get()) {
                 // Armed only now that no round is in flight: a timer that fired during this round's tail
                 // would have collapsed into it and been lost.
                 armRefreshTimer();
                 gate.roundEnded();
             }
+            // After the gate: a waiter then sees whether another round is coming for its kid.
+            progress.signal();
         }
     }
 
@@ -336,7 +395,7 @@ public final class RefreshingKeySource implements KeySource {
         document.issuedAt().ifPresent(iat -> newestIssuedAt = Optional.of(iat));
         heldExpiresAt = document.expiresAt();
         // One write: from here on a removed key is gone, a new key usable, and both are confirmed.
-        publish(before.confirmed(uri, keys, body.revalidation(), at, lifetime, next, entry));
+        publish(before.confirmed(uri, keys, body.revalidation(), at, lifetime, next, options.fetchTimeout(), entry));
         gate.fetchConfirmed(keys.kids());
         events.keySetChanged(uri, changes, document.keys().refused());
         events.refreshSucceeded(uri, keys.keys().size(), took, next);
@@ -352,7 +411,7 @@ public final class RefreshingKeySource implements KeySource {
         Optional<CachedKeySet> entry = before.persisted().map(d -> d.confirmedAgain(at, lifetime, revalidation));
         entry.ifPresent(this::persist);
         Instant next = at.plus(timing.refreshDelay(lifetime));
-        publish(before.confirmed(uri, keys, revalidation, at, lifetime, next, entry));
+        publish(before.confirmed(uri, keys, revalidation, at, lifetime, next, options.fetchTimeout(), entry));
         gate.fetchConfirmed(keys.kids());
         events.refreshNotModified(uri, next);
         status.check();

@@ -1,42 +1,23 @@
 package io.nohop.core.internal.refresh;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
- * Lets callers' threads wait for a source's progress: first keys ({@code awaitFirstKeys}), or "a fetch
- * round that started after I asked has ended" ({@code awaitKid}). Rounds are counted; every change a
- * waiter may care about signals.
+ * Lets callers' threads wait for a source's progress: first keys ({@code awaitFirstKeys}), or the
+ * refresh an unknown kid rides on ({@code awaitKid}). The source signals at every change a waiter may
+ * care about (a state published, a round ended, a requested refresh that will not come); each waiter
+ * re-checks its own condition.
  *
  * <p>Waits are bounded in real elapsed time ({@link System#nanoTime()}): they bound how long a caller's
  * thread is held, which a test clock cannot shorten.
  */
 final class RoundProgress {
-    private final AtomicLong started = new AtomicLong();
-    private final AtomicLong completed = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-
-    void roundStarted() {
-        started.incrementAndGet();
-    }
-
-    void roundCompleted() {
-        completed.incrementAndGet();
-        signal();
-    }
-
-    /** @return a mark that {@link #completedSince(long)} passes once a round that starts from now on has ended */
-    long nextRound() {
-        return started.get() + 1;
-    }
-
-    boolean completedSince(long mark) {
-        return completed.get() >= mark;
-    }
 
     void signal() {
         lock.lock();
@@ -55,10 +36,20 @@ final class RoundProgress {
     void await(Duration maxWait, BooleanSupplier done) throws InterruptedException {
         long budget = saturatedNanos(maxWait);
         long begin = System.nanoTime();
+        await(done, () -> budget - (System.nanoTime() - begin));
+    }
+
+    /**
+     * Waits until {@code done} holds (checked at every signal) or {@code nanosLeft}, asked again at every
+     * signal, says no time is left.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
+    void await(BooleanSupplier done, LongSupplier nanosLeft) throws InterruptedException {
         lock.lock();
         try {
             while (!done.getAsBoolean()) {
-                long left = budget - (System.nanoTime() - begin);
+                long left = nanosLeft.getAsLong();
                 if (left <= 0) {
                     return;
                 }
@@ -69,7 +60,7 @@ final class RoundProgress {
         }
     }
 
-    private static long saturatedNanos(Duration d) {
+    static long saturatedNanos(Duration d) {
         try {
             return Math.max(0, d.toNanos());
         } catch (ArithmeticException e) {

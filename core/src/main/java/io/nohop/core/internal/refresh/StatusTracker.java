@@ -13,8 +13,8 @@ import java.util.function.Supplier;
  * Notices when a source's status (FRESH, STALE, DOWN) changes and reports it once. Status is a pure
  * function of the state and the clock ({@link KeyCacheState#statusAt}), so it changes only where the
  * state changes — after a restore and after every refresh result, where the source calls
- * {@link #check()} — and at the instants it changes by itself (freshness ends, the staleness bound
- * passes), for which this class keeps one timer armed. {@code health()} only reads the state: asking
+ * {@link #check()} — and at the instants it changes by itself (freshness ends, or the refresh due at
+ * its end has had its fetch time; the staleness bound passes), for which this class keeps one timer armed. {@code health()} only reads the state: asking
  * never reports anything.
  *
  * <p>Concurrency: {@link #check()} may run on the fetch round and on the timer at once; the last

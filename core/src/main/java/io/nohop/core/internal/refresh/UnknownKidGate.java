@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -20,21 +21,35 @@ import java.util.function.BooleanSupplier;
  * <p>Two defences, and why both: a kid that a refresh already looked for and did not find is
  * remembered for a while (a negative entry), so tokens repeating one bogus kid cost nothing; but a
  * flood of <em>different</em> made-up kids is not stopped by negative entries — each kid is new — so
- * the real budget is the rate limit: at most one unknown-kid refresh per {@code minRefresh} since the
- * last fetch of any kind. The limit is shared, not per kid, which is exactly why a genuine new kid
- * is still learned during a flood: a kid that asked while the budget was spent is answered by a refresh
- * deferred to the moment the budget returns, and that refresh fetches the whole set, so the genuine
- * kid arrives with it, at most one interval after it was published.
+ * the real budget is the rate limit: at most one unknown-kid refresh per {@code minRefresh}. The limit
+ * is shared, not per kid, which is exactly why a genuine new kid is still learned during a flood: a
+ * kid that asked while the budget was spent is answered by a refresh deferred to the moment the budget
+ * returns, and that refresh fetches the whole set, so the genuine kid arrives with it, at most one
+ * interval after it was published.
  *
- * <p>Concurrency: {@link #admit} runs on request threads; {@code fetchStarted/Confirmed/Failed} on the
- * one fetch round in flight; the two timers on the scheduler. Each piece of state is an atomic or
- * written by the fetch round only.
+ * <p>The budget is spent by unknown-kid refreshes only, not by scheduled ones: an issuer that signs
+ * with a key the moment it publishes it (Spring Authorization Server and many others) is seen a moment
+ * after some scheduled fetch, and that fetch cannot have held the key. So a kid seen first is fetched
+ * at once unless another unknown kid spent the budget within the interval; the endpoint sees at most
+ * one such fetch per interval on top of its schedule, whatever the tokens say.
+ *
+ * <p>A refresh this gate requested stays <em>pending</em> ({@link #kidFetchPending()}) until a fetch
+ * round starts fetching and takes the kids asked so far; a request that collapsed into a round already
+ * in flight (which started before those kids asked) is requested again the moment that round ends.
+ * Requests that wait for their kid ({@code RefreshingKeySource.awaitKid}) ride only on such a pending
+ * refresh or on a round in flight, never on a deferred one.
+ *
+ * <p>Concurrency: {@link #admit} runs on request threads; {@code fetchStarted/Confirmed/Failed} and
+ * {@link #roundEnded()} on the one fetch round in flight; the two timers on the scheduler. Each piece of
+ * state is an atomic or written by the fetch round only.
  */
 final class UnknownKidGate {
     /** What an unknown kid did. */
     enum Decision {
         /** A refresh was scheduled now; this call won the interval's budget. */
         REFRESH_NOW,
+        /** A refresh another unknown kid won is pending (not started yet): this kid rides on it. */
+        JOINED,
         /** The budget is spent; a refresh is (or was already) deferred to {@link #nextAllowed()}. */
         RATE_LIMITED,
         /** A recent refresh looked for this kid and did not find it. */
@@ -49,6 +64,8 @@ final class UnknownKidGate {
     private final Clock clock;
     private final Cache<String, Boolean> absent;
     private final AtomicLong nextAllowedMillis = new AtomicLong(Long.MIN_VALUE);
+    // Set when this gate requests a refresh; cleared when a round takes the waiting kids (or cannot come).
+    private final AtomicBoolean pending = new AtomicBoolean();
     // Kids that asked since the last fetch started; judged when the next fetch finishes.
     private final AtomicReference<Set<String>> waiting = new AtomicReference<>(ConcurrentHashMap.newKeySet());
     // Written only by the one fetch in flight; volatile because consecutive fetches may run on different threads.
@@ -60,7 +77,7 @@ final class UnknownKidGate {
     private final BooleanSupplier endpointHealthy;
 
     /**
-     * @param minRefresh the budget: one unknown-kid refresh per this interval
+     * @param minRefresh the budget: one unknown-kid refresh per this interval (scheduled refreshes do not spend it)
      * @param negativeTtl how long a kid a refresh did not find is remembered
      * @param clock time source
      * @param now the timer that runs a granted refresh at once (never on the request thread)
@@ -94,7 +111,7 @@ final class UnknownKidGate {
 
     /**
      * @param kid the unknown kid
-     * @return what it did: a refresh now, deferred, or nothing
+     * @return what it did: a refresh now, a ride on a pending one, deferred, or nothing
      */
     Decision admit(String kid) {
         if (absent.getIfPresent(kid) != null) {
@@ -104,13 +121,22 @@ final class UnknownKidGate {
         if (kids.size() < MAX_WAITING_KIDS) {
             kids.add(kid);
         }
+        if (pending.get()) {
+            return Decision.JOINED;
+        }
         if (claim()) {
+            pending.set(true);
             // Through the scheduler, so that the request thread never runs a fetch itself.
             now.arm(Duration.ZERO, fetch);
             return Decision.REFRESH_NOW;
         }
         deferRefresh();
         return Decision.RATE_LIMITED;
+    }
+
+    /** @return true from the moment this gate requests a refresh until a round starts fetching for it */
+    boolean kidFetchPending() {
+        return pending.get();
     }
 
     /**
@@ -121,11 +147,13 @@ final class UnknownKidGate {
         return absent.getIfPresent(kid) != null;
     }
 
-    /** A fetch (of any kind) starts: it spends the budget, and it will answer the kids waiting so far. */
+    /**
+     * A fetch (of any kind) starts: it will answer the kids waiting so far, so a refresh requested for
+     * them is no longer pending. Only unknown-kid refreshes spend the budget ({@link #claim}).
+     */
     void fetchStarted() {
-        long next = clock.millis() + minGapMillis;
-        nextAllowedMillis.accumulateAndGet(next, Math::max);
         inFetch = waiting.getAndSet(ConcurrentHashMap.newKeySet());
+        pending.set(false);
     }
 
     /**
@@ -147,17 +175,31 @@ final class UnknownKidGate {
         inFetch = Set.of();
     }
 
-    /** A fetch round ended: kids that asked while it was in flight were not answered by it. */
+    /**
+     * A fetch round ended: kids that asked while it was in flight were not answered by it. A refresh
+     * requested for them (which collapsed into this round) runs now; otherwise one is deferred until the
+     * budget returns. While the endpoint fails, its retries decide, and nothing is pending.
+     */
     void roundEnded() {
-        if (hasWaitingKids() && endpointHealthy.getAsBoolean()) {
+        if (!endpointHealthy.getAsBoolean()) {
+            pending.set(false);
+        } else if (pending.get()) {
+            now.arm(Duration.ZERO, fetch);
+        } else if (hasWaitingKids()) {
             deferRefresh();
         }
+    }
+
+    /** The source could not start the refresh requested (its executor refused it): it is not coming. */
+    void requestRefused() {
+        pending.set(false);
     }
 
     /** Cancels the pending refreshes. */
     void close() {
         now.close();
         deferred.close();
+        pending.set(false);
     }
 
     /** @return when the next unknown-kid refresh will be allowed */
@@ -187,6 +229,7 @@ final class UnknownKidGate {
             return;
         }
         if (claim()) {
+            pending.set(true);
             fetch.run();
         } else {
             deferRefresh();

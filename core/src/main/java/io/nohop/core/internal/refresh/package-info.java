@@ -20,10 +20,14 @@
  *     without one); refresh at a random 75–95% of it (never before minRefresh); after failure n, a
  *     delay drawn uniformly from [initialRetryDelay/2, min(maxRefresh, initialRetryDelay·2^(n−1))], at
  *     least any Retry-After, at most maxRefresh;</li>
- * <li>{@code UnknownKidGate}: at most one unknown-kid refresh per minRefresh since the last fetch of
- *     any kind, plus negative entries (Caffeine, bounded, TTL negativeKidTtl) for kids a refresh did
- *     not find; a rate-limited ask is deferred (by the gate's own timer) to the end of the interval, so
- *     a genuine new kid is learned within one interval even during a flood of made-up kids;</li>
+ * <li>{@code UnknownKidGate}: at most one unknown-kid refresh per minRefresh since the last one (a
+ *     budget of its own: a scheduled fetch cannot have held a key first seen after it), plus negative
+ *     entries (Caffeine, bounded, TTL negativeKidTtl) for kids a refresh did not find; a rate-limited ask
+ *     is deferred (by the gate's own timer) to the end of the interval, so a genuine new kid is learned
+ *     within one interval even during a flood of made-up kids. A granted refresh is <em>pending</em>
+ *     until a round starts fetching for it, and {@code RefreshingKeySource.awaitKid} lets a request wait
+ *     only while one is pending or in flight (at most 64 waiters per source, never past the caller's
+ *     bound after that fetch was requested);</li>
  * <li>{@code KeySetChanges}: the one diff of a new key set against the keys held — what to install
  *     (unchanged keys keep their object) and what to report (added, removed, material changed);</li>
  * <li>{@code KeySetFile}: the last-known-good file, one entry per source ({@code CachedKeySet}),
@@ -45,13 +49,20 @@
  *     failure carries a stable {@link io.nohop.core.RefreshFailure} code.</li>
  * </ul>
  *
- * <p>Health: FRESH within the lifetime granted by the last confirmation (200 or 304); STALE after it;
- * DOWN before any keys and from {@code confirmation + maxStaleness} on, or the held signed set's
- * {@code exp} if earlier (the snapshot's {@code usableUntil}). A refused document is a failure like any
- * other: the last good keys stay, and health, events and the metric carry its code. Failed fetches never replace the keys; a successful one replaces them whole,
+ * <p>Health: FRESH within the lifetime granted by the last confirmation (200 or 304), and past it while
+ * the refresh due at its end is within the fetch timeout and has not failed — an endpoint answering
+ * {@code no-cache}/{@code no-store}/{@code max-age=0} (Spring Authorization Server does) gets the minimum
+ * lifetime with its refresh due at the very instant it ends, and must not read STALE (and log a warning)
+ * for the length of every fetch; STALE after that; DOWN before any keys and from
+ * {@code confirmation + maxStaleness} on, or the held signed set's {@code exp} if earlier (the snapshot's
+ * {@code usableUntil}). {@code no-store} is read as a zero lifetime like {@code no-cache}; it does not stop
+ * the cache file (public keys, the verifier's own last-known-good copy). A refused document is a failure
+ * like any other: the last good keys stay, and health, events and the metric carry its code. Failed
+ * fetches never replace the keys; a successful one replaces them whole,
  * so a key removed from the set is gone from the snapshot that refresh installs.
  *
- * <p>Recommended defaults (the builder's): minRefresh 30 s (also the unknown-kid budget), default
+ * <p>Recommended defaults (the builder's): minRefresh 30 s (also the unknown-kid budget), unknown-kid
+ * wait 1 s (only while a fetch is coming), default
  * lifetime 5 min, maxRefresh 1 h (also the retry-delay cap, so an outage is probed at least hourly),
  * maxStaleness 24 h (rides out a long outage; revocation is bounded by the refresh interval, not by
  * this), initial retry delay 1 s, negative-kid TTL 1 min, connect timeout 5 s, total fetch deadline

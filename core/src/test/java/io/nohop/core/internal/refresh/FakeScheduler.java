@@ -20,6 +20,11 @@ import java.util.concurrent.TimeoutException;
  * A scheduler driven by the test: tasks wait with their due instant until {@link #advance(Duration)}
  * moves the {@link MutableClock} forward, then run on the test's thread, in due order (ties in
  * submission order), with the clock set to each task's due instant while it runs.
+ *
+ * <p>After {@link #runDueTasksOnOwnThread()}, a thread of the test also runs every task that is due at
+ * the clock's current instant as soon as it is scheduled, as the verifier's own scheduler thread would:
+ * for tests in which a request thread waits for work the scheduler must do (the refresh an unknown kid
+ * triggers). Time still moves only when the test says so; one task runs at a time, whichever thread runs it.
  */
 final class FakeScheduler extends AbstractExecutorService implements ScheduledExecutorService {
     // A source that keeps scheduling zero-delay work forever is a bug; fail the test instead of hanging.
@@ -30,6 +35,10 @@ final class FakeScheduler extends AbstractExecutorService implements ScheduledEx
             new PriorityQueue<>(Comparator.<Task<?>, Instant>comparing(t -> t.due).thenComparingLong(t -> t.seq));
     private long seq;
     private boolean shutdown;
+    // Held while tasks run, by the test's thread (advance) or the runner: one task at a time, in due order.
+    private final Object running = new Object();
+    private Thread runner;
+    private volatile Throwable runnerFailure;
 
     FakeScheduler(MutableClock clock) {
         this.clock = clock;
@@ -41,10 +50,68 @@ final class FakeScheduler extends AbstractExecutorService implements ScheduledEx
     }
 
     void advance(Duration d) {
-        advanceTo(clock.instant().plus(d));
+        synchronized (running) {
+            advanceTo(clock.instant().plus(d));
+        }
+    }
+
+    /**
+     * From now on a thread of the test runs the tasks due at the clock's current instant as soon as they
+     * are scheduled (see the class comment); it stops at {@link #shutdown()}.
+     */
+    synchronized void runDueTasksOnOwnThread() {
+        if (runner != null) {
+            return;
+        }
+        runner = new Thread(this::runDueWhenScheduled, "test-scheduler");
+        runner.setDaemon(true);
+        runner.start();
+    }
+
+    private void runDueWhenScheduled() {
+        while (true) {
+            synchronized (this) {
+                while (!shutdown && !anyDueNow()) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (shutdown) {
+                    return;
+                }
+            }
+            try {
+                runDue();
+            } catch (Throwable t) {
+                runnerFailure = t;
+                return;
+            }
+        }
+    }
+
+    private synchronized boolean anyDueNow() {
+        Instant now = clock.instant();
+        for (Task<?> t : queue) {
+            if (!t.isCancelled() && !t.due.isAfter(now)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void advanceTo(Instant target) {
+        synchronized (running) {
+            runUntil(target);
+        }
+        Throwable failed = runnerFailure;
+        if (failed != null) {
+            throw new AssertionError("a task run by the scheduler's own thread failed", failed);
+        }
+    }
+
+    private void runUntil(Instant target) {
         int ran = 0;
         while (true) {
             Task<?> next;
@@ -103,6 +170,7 @@ final class FakeScheduler extends AbstractExecutorService implements ScheduledEx
         }
         Task<V> task = new Task<>(clock.instant().plusNanos(unit.toNanos(Math.max(0, delay))), seq++, body);
         queue.add(task);
+        notifyAll();
         return task;
     }
 
@@ -124,11 +192,13 @@ final class FakeScheduler extends AbstractExecutorService implements ScheduledEx
     @Override
     public synchronized void shutdown() {
         shutdown = true;
+        notifyAll();
     }
 
     @Override
     public synchronized List<Runnable> shutdownNow() {
         shutdown = true;
+        notifyAll();
         queue.clear();
         return List.of();
     }

@@ -23,7 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Random sequences of endpoint behaviours and clock steps, against a real loopback endpoint: what the
  * endpoint last confirmed is what the snapshot holds, usable exactly until the staleness bound; and
- * fetches are never closer together than the schedule and the rate limit allow.
+ * fetches are never closer together than the schedule and the rate limit allow: the schedule spaces
+ * fetches by at least minRefresh after a confirmation and the retry floor after a failure; only an
+ * unknown kid may bring a fetch sooner, after a confirmation (never during failures), at most one such
+ * per minRefresh (the unknown-kid budget is its own: scheduled fetches do not spend it).
  */
 class RefreshModelPropertyTest {
 
@@ -99,15 +102,17 @@ class RefreshModelPropertyTest {
             Instant t0 = world.now();
 
             int probes = 0;
+            List<Instant> probedAt = new ArrayList<>();
             for (Step step : script) {
                 current[0] = step.behaviour();
                 if (step.probe()) {
                     source.unknownKid("probe-" + probes++);
+                    probedAt.add(world.now());
                 }
                 world.scheduler.advance(step.advance());
                 checkSnapshotAgainstLastConfirmation(world, source, served);
             }
-            checkFetchSpacing(world, served, Duration.between(t0, world.now()));
+            checkFetchSpacing(world, served, probedAt, Duration.between(t0, world.now()));
         }
     }
 
@@ -134,16 +139,31 @@ class RefreshModelPropertyTest {
         }
     }
 
-    private static void checkFetchSpacing(RefreshFixture world, List<Served> served, Duration elapsed) {
+    private static void checkFetchSpacing(RefreshFixture world, List<Served> served, List<Instant> probedAt,
+                                          Duration elapsed) {
         Duration afterFailure = world.timing().retryDelayFloor();
+        Instant lastEarly = null;
+        int early = 0;
         for (int i = 1; i < served.size(); i++) {
             Served before = served.get(i - 1);
-            Duration gap = Duration.between(before.at(), served.get(i).at());
+            Instant at = served.get(i).at();
+            Duration gap = Duration.between(before.at(), at);
             Duration least = before.behaviour().confirms ? world.minRefresh : afterFailure;
-            assertTrue(gap.compareTo(least) >= 0, "fetch " + i + " only " + gap + " after a "
-                    + before.behaviour() + " answer");
+            if (gap.compareTo(least) >= 0) {
+                continue;
+            }
+            // Sooner than the schedule: only an unknown kid, asked since the last fetch, after a confirmation.
+            assertTrue(before.behaviour().confirms, "fetch " + i + " only " + gap + " after a " + before.behaviour()
+                    + " answer");
+            assertTrue(probedAt.stream().anyMatch(p -> !p.isBefore(before.at()) && !p.isAfter(at)),
+                    "fetch " + i + " only " + gap + " after the last, and no unknown kid asked for it");
+            assertTrue(lastEarly == null || !Duration.between(lastEarly, at).minus(world.minRefresh).isNegative(),
+                    "two unknown-kid fetches within minRefresh: " + lastEarly + ", " + at);
+            lastEarly = at;
+            early++;
         }
         Duration closest = afterFailure.compareTo(world.minRefresh) < 0 ? afterFailure : world.minRefresh;
-        assertTrue(served.size() <= 1 + elapsed.toMillis() / closest.toMillis(), served.size() + " fetches");
+        assertTrue(served.size() - early <= 1 + elapsed.toMillis() / closest.toMillis(), served.size() + " fetches");
+        assertTrue(early <= 1 + elapsed.toMillis() / world.minRefresh.toMillis(), early + " unknown-kid fetches");
     }
 }

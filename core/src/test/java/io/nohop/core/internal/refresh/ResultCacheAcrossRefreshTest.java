@@ -55,8 +55,10 @@ class ResultCacheAcrossRefreshTest {
 
     private void start(String jwks) {
         endpoint.answerKeys(document(jwks));
+        // No unknown-kid wait: the fetch it would ride on runs only when the test advances the fake scheduler.
         verifier = TokenVerifier.builder().jwksUri(endpoint.jwksUri()).issuer("i").audience("a")
-                .clock(clock).scheduler(scheduler).executor(Runnable::run).resultCache(100).build();
+                .clock(clock).scheduler(scheduler).executor(Runnable::run).resultCache(100)
+                .waitForUnknownKid(Duration.ZERO).build();
         scheduler.runDue();
     }
 

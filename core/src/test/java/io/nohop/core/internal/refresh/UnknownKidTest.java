@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -14,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import static io.nohop.core.internal.refresh.FaultyEndpoint.document;
 import static io.nohop.core.internal.refresh.FaultyEndpoint.documentWithMaxAge;
 import static io.nohop.core.internal.refresh.FaultyEndpoint.status;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -119,17 +122,20 @@ class UnknownKidTest {
     @Test
     void aKidPublishedAfterARateLimitedAskIsFetchedWhenTheIntervalEnds() {
         RefreshingKeySource source = startedWith("a");
-        Instant t0 = world.now();
+        source.unknownKid("made-up");       // spends the interval's budget
+        world.scheduler.runDue();
+        Instant spentAt = world.now();
+        assertEquals(1, unknownKidFetches());
         world.scheduler.advance(Duration.ofSeconds(1));
 
         source.unknownKid("b");
         world.endpoint.answerKeys(documentWithMaxAge(TestKeys.jwks("a", "b"), MAX_AGE));
-        world.scheduler.advanceTo(t0.plus(world.minRefresh).minusMillis(1));
+        world.scheduler.advanceTo(spentAt.plus(world.minRefresh).minusMillis(1));
         assertNull(source.snapshot().byKid("b"));
 
-        world.scheduler.advanceTo(t0.plus(world.minRefresh));
+        world.scheduler.advanceTo(spentAt.plus(world.minRefresh));
         assertNotNull(source.snapshot().byKid("b"));
-        assertEquals(1, unknownKidFetches());
+        assertEquals(2, unknownKidFetches());
     }
 
     @Test
@@ -226,5 +232,142 @@ class UnknownKidTest {
         world.scheduler.runDue();
 
         assertTrue(source.awaitFirstKeys(Duration.ZERO));
+    }
+
+    // ---------------------------------------------------------------- issue 12: the default unknown-kid path
+
+    // Not DaemonThreads: "nohop-" names are the library's own threads, which CloseTest counts.
+    private static final java.util.concurrent.ThreadFactory WAITER_THREADS = task -> {
+        Thread t = new Thread(task, "test-waiter");
+        t.setDaemon(true);
+        return t;
+    };
+
+    @Test
+    void aKidFirstSeenRightAfterAScheduledFetchIsFetchedAtOnce() {
+        // An issuer that signs with a key the moment it publishes it: the verifier's last fetch (here its
+        // first) cannot have held the key, so that fetch must not have spent the unknown-kid budget.
+        RefreshingKeySource source = startedWith("a");
+        world.scheduler.advance(Duration.ofMillis(500));
+        world.endpoint.answerKeys(documentWithMaxAge(TestKeys.jwks("a", "new"), MAX_AGE));
+
+        source.unknownKid("new");
+        world.scheduler.runDue();
+
+        assertNotNull(source.snapshot().byKid("new"));
+        assertEquals(1, unknownKidFetches());
+    }
+
+    @Test
+    void unknownKidFetchesStayOnePerIntervalBesideScheduledOnes() {
+        // A short max-age: scheduled refreshes every minRefresh, and made-up kids all along.
+        world.endpoint.answerKeys(document(TestKeys.jwks("a"), java.util.Map.of("Cache-Control", "no-cache")));
+        RefreshingKeySource source = world.started();
+        Instant t0 = world.now();
+        for (int i = 0; i < 3_000; i++) {
+            source.unknownKid("made-up-" + i);
+            world.scheduler.advance(Duration.ofMillis(100));
+        }
+        Duration elapsed = Duration.between(t0, world.now());
+
+        long intervals = elapsed.toMillis() / world.minRefresh.toMillis();
+        long scheduled = intervals;
+        int fetches = world.endpoint.requests(FaultyEndpoint.JWKS_PATH).size() - 1;
+        assertTrue(fetches <= scheduled + intervals + 1, fetches + " fetches in " + elapsed);
+        assertTrue(world.listener.suppressed.get() >= 3_000 - (intervals + 1));
+    }
+
+    @Test
+    void awaitKid_rateLimitedKid_returnsAtOnceWithoutWaitingForTheDeferredRefresh() throws Exception {
+        RefreshingKeySource source = startedWith("a");
+        source.unknownKid("made-up");
+        world.scheduler.runDue();
+        world.scheduler.advance(Duration.ofSeconds(1));
+
+        source.unknownKid("b");     // rate-limited: its refresh is deferred to the end of the interval
+
+        assertNull(awaitOnAnotherThread(source, "b", Duration.ofHours(1)).byKid("b"));
+        assertEquals(0, source.waitingCallers());
+    }
+
+    @Test
+    void awaitKid_knownAbsentKid_returnsAtOnce() throws Exception {
+        RefreshingKeySource source = startedWith("a");
+        source.unknownKid("ghost");
+        world.scheduler.runDue();
+        source.unknownKid("ghost");
+
+        assertNull(awaitOnAnotherThread(source, "ghost", Duration.ofHours(1)).byKid("ghost"));
+    }
+
+    @Test
+    void awaitKid_aPendingRefreshThatFindsNothing_releasesItsWaitersAtOnce() throws Exception {
+        RefreshingKeySource source = startedWith("a");
+        source.unknownKid("made-up");
+        ExecutorService waiter = Executors.newSingleThreadExecutor(WAITER_THREADS);
+        try {
+            CompletableFuture<KeySnapshot> waited = CompletableFuture.supplyAsync(() -> await(source, "made-up",
+                    Duration.ofHours(1)), waiter);
+            awaitWaiters(source, 1);
+            world.scheduler.runDue();
+
+            assertNull(waited.get(30, TimeUnit.SECONDS).byKid("made-up"));
+        } finally {
+            waiter.shutdownNow();
+        }
+    }
+
+    @Test
+    void awaitKid_atMostMaxWaitersWaitAtOnce_theNextReturnsAtOnce() throws Exception {
+        RefreshingKeySource source = startedWith("a");
+        world.endpoint.answerKeys(documentWithMaxAge(TestKeys.jwks("a", "new"), MAX_AGE));
+        source.unknownKid("new");       // requested; the fake scheduler runs it only when told
+        int max = RefreshingKeySource.MAX_WAITERS;
+        ExecutorService waiters = Executors.newFixedThreadPool(max, WAITER_THREADS);
+        try {
+            List<CompletableFuture<KeySnapshot>> waiting = new ArrayList<>();
+            for (int i = 0; i < max; i++) {
+                waiting.add(CompletableFuture.supplyAsync(() -> await(source, "new", Duration.ofHours(1)), waiters));
+            }
+            awaitWaiters(source, max);
+
+            assertNull(awaitOnAnotherThread(source, "new", Duration.ofHours(1)).byKid("new"), "one too many");
+
+            world.scheduler.runDue();
+            for (CompletableFuture<KeySnapshot> w : waiting) {
+                assertNotNull(w.get(30, TimeUnit.SECONDS).byKid("new"));
+            }
+        } finally {
+            waiters.shutdownNow();
+        }
+    }
+
+    private static KeySnapshot await(RefreshingKeySource source, String kid, Duration maxWait) {
+        try {
+            return source.awaitKid(kid, maxWait);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** awaitKid on a thread of its own; a wait for the (hour-long) bound would fail the 30 s get. */
+    private static KeySnapshot awaitOnAnotherThread(RefreshingKeySource source, String kid, Duration maxWait)
+            throws Exception {
+        ExecutorService thread = Executors.newSingleThreadExecutor(WAITER_THREADS);
+        try {
+            return CompletableFuture.supplyAsync(() -> await(source, kid, maxWait), thread).get(30, TimeUnit.SECONDS);
+        } finally {
+            thread.shutdownNow();
+        }
+    }
+
+    /** Until {@code n} callers wait in awaitKid (other threads get there in their own time), 30 s at most. */
+    private static void awaitWaiters(RefreshingKeySource source, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (source.waitingCallers() < n && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+        assertEquals(n, source.waitingCallers());
     }
 }
