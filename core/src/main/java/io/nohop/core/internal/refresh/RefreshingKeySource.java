@@ -4,7 +4,6 @@ import io.nohop.core.RefreshFailure;
 import io.nohop.core.VerifierHealth;
 import io.nohop.core.internal.LogText;
 import io.nohop.core.internal.keyset.InvalidKeySetException;
-import io.nohop.core.internal.keyset.KeySetLoader;
 import io.nohop.core.internal.keyset.KeySnapshot;
 import io.nohop.core.internal.keyset.KeySource;
 import io.nohop.core.internal.keyset.LoadedKeySet;
@@ -24,7 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (within the staleness bound) while the endpoint is slow, down or wrong. Made by {@link KeyCache}.
  *
  * <p>This class only drives the parts, each its own class: {@link KeySetFetcher} (one bounded HTTP
- * fetch, on the verifier's shared client), {@link RefreshTiming} (freshness, refresh-ahead and retry
+ * fetch, on the verifier's shared client; reached through the {@link KeySetTransport} seam, as the
+ * cache file through {@link KeySetStore} and the loader through {@link KeySetDecoder}), {@link RefreshTiming} (freshness, refresh-ahead and retry
  * delays, jittered), {@link UnknownKidGate} (rate limit, negative entries and deferred refreshes for
  * unknown kids), {@link KeySetChanges} (the one diff per accepted document), {@link KeySetFile}
  * (last-known-good persistence), {@link DiscoveryDocument} (OpenID metadata), {@link StatusTracker}
@@ -55,8 +55,9 @@ public final class RefreshingKeySource implements KeySource {
     private final RefreshOptions options;
     private final RefreshEnvironment environment;
     private final Clock clock;
-    private final KeySetFetcher fetcher;
-    private final Optional<KeySetFile> file;
+    private final KeySetTransport transport;
+    private final KeySetDecoder decoder;
+    private final Optional<KeySetStore> file;
     private final RefreshTiming timing;
     private final SourceEvents events;
     private final UnknownKidGate gate;
@@ -65,19 +66,20 @@ public final class RefreshingKeySource implements KeySource {
     private final RoundProgress progress = new RoundProgress();
 
     private volatile KeyCacheState state;
-    private volatile KeySetFetcher.Call inFlight;
+    private volatile KeySetTransport.Exchange inFlight;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean fetchInFlight = new AtomicBoolean();
 
     RefreshingKeySource(URI configured, Optional<URI> jwksUri, Optional<String> discoveredIssuer,
-                        RefreshOptions options, RefreshEnvironment environment, KeySetFetcher fetcher,
-                        Optional<KeySetFile> file) {
+                        RefreshOptions options, RefreshEnvironment environment, KeySetTransport transport,
+                        KeySetDecoder decoder, Optional<KeySetStore> file) {
         this.discoveredIssuer = discoveredIssuer;
         this.options = options;
         this.environment = environment;
         this.clock = environment.clock();
-        this.fetcher = fetcher;
+        this.transport = transport;
+        this.decoder = decoder;
         this.file = file;
         this.state = KeyCacheState.initial(configured, jwksUri);
         this.timing = new RefreshTiming(options, environment.random());
@@ -169,7 +171,7 @@ public final class RefreshingKeySource implements KeySource {
         refreshTimer.close();
         gate.close();
         status.close();
-        KeySetFetcher.Call call = inFlight;
+        KeySetTransport.Exchange call = inFlight;
         if (call != null) {
             call.abort();
         }
@@ -224,7 +226,7 @@ public final class RefreshingKeySource implements KeySource {
     }
 
     private FetchResult fetch(URI uri, RevalidationHeaders sent) {
-        KeySetFetcher.Call call = fetcher.start(uri, sent, options.fetchTimeout(), options.maxBodyBytes());
+        KeySetTransport.Exchange call = transport.start(uri, sent, options.fetchTimeout(), options.maxBodyBytes());
         inFlight = call;
         // Read after the write above: a close() that missed this call has set closed by now.
         if (closed.get()) {
@@ -272,7 +274,7 @@ public final class RefreshingKeySource implements KeySource {
         if (result instanceof FetchResult.Body body) {
             LoadedKeySet loaded;
             try {
-                loaded = KeySetLoader.load(body.body());
+                loaded = decoder.decode(body.body());
             } catch (InvalidKeySetException e) {
                 failed(FetchResult.Failed.of(e.failure(), e.getMessage()));
                 return;
@@ -333,7 +335,7 @@ public final class RefreshingKeySource implements KeySource {
         status.check();
     }
 
-    private void serveRestored(KeySetFile.Restored restored) {
+    private void serveRestored(KeySetStore.Restored restored) {
         CachedKeySet entry = restored.entry();
         KeyCacheState before = state;
         KeySetChanges changes = KeySetChanges.between(before.keys(), restored.keys().keys());
