@@ -9,8 +9,15 @@ module io.nohop.keys {
     requires com.nimbusds.jose.jwt;
     requires org.slf4j;
     requires info.picocli;
+    requires java.net.http;
     requires io.nohop.core;
-    requires jdk.httpserver;
+    requires io.netty.buffer;
+    requires io.netty.codec;
+    requires io.netty.codec.http;
+    requires io.netty.common;
+    requires io.netty.transport;
+    requires micrometer.core;
+    requires micrometer.registry.prometheus;
 
     exports io.nohop.keys;
     exports io.nohop.keys.server;

@@ -346,7 +346,7 @@ public final class Demo {
 
         // --- emergency revocation ---------------------------------------------------------------------
         Answer beforeRevoke = client.get(res.service.ordersUri(), oldKeyToken);
-        store.revoke(firstKid, Optional.of("demo: pretend its private key leaked"), false);
+        store.revoke(firstKid, Optional.of("demo: pretend its private key leaked"), false, passphrase);
         Instant revokedAt = Instant.now();
         step("revoke", "until now a token of " + shortKid(firstKid) + " -> " + beforeRevoke.describe() + "; revoked "
                 + shortKid(firstKid) + " (its successor " + shortKid(nextKid) + " signs)");

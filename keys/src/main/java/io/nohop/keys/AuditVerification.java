@@ -1,32 +1,39 @@
 package io.nohop.keys;
 
-import java.util.Objects;
+import java.util.List;
 import java.util.Optional;
 
-/** The result of checking a store's audit log ({@link SigningKeyStore#verifyAudit()}). */
+/**
+ * The result of checking a store with its passphrase ({@link SigningKeyStore#verifyAudit(char[])}): the
+ * audit log, root keys, signed key set and records. Problems make {@code audit verify} exit 1; notes
+ * (an acknowledged loss of entries, an interrupted command the next writer records) are printed but
+ * do not fail it.
+ */
 public final class AuditVerification {
 
     private final int entries;
-    private final Optional<String> problem;
+    private final List<String> problems;
+    private final List<String> notes;
     private final boolean tornTail;
 
-    AuditVerification(int entries, Optional<String> problem, boolean tornTail) {
+    AuditVerification(int entries, List<String> problems, List<String> notes, boolean tornTail) {
         this.entries = entries;
-        this.problem = Objects.requireNonNull(problem, "problem");
+        this.problems = List.copyOf(problems);
+        this.notes = List.copyOf(notes);
         this.tornTail = tornTail;
     }
 
     /**
-     * Tells whether the chain is intact.
+     * Tells whether everything checked out.
      *
      * @return true when no problem was found
      */
     public boolean intact() {
-        return problem.isEmpty();
+        return problems.isEmpty();
     }
 
     /**
-     * The number of entries checked before the first problem (all of them when intact).
+     * The number of complete lines in the log.
      *
      * @return the count
      */
@@ -35,12 +42,30 @@ public final class AuditVerification {
     }
 
     /**
-     * The first problem, naming the first broken entry.
+     * The first problem.
      *
      * @return one line, or empty when intact
      */
     public Optional<String> problem() {
-        return problem;
+        return problems.stream().findFirst();
+    }
+
+    /**
+     * Every problem, one line each, in the order found (the log first, then root, key set and records).
+     *
+     * @return the problems; empty when intact
+     */
+    public List<String> problems() {
+        return problems;
+    }
+
+    /**
+     * What is worth knowing but not wrong, one line each.
+     *
+     * @return the notes
+     */
+    public List<String> notes() {
+        return notes;
     }
 
     /**

@@ -5,7 +5,9 @@ import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.jwk.JWK;
 import io.nohop.keys.internal.AtomicFileWriter;
 import io.nohop.keys.internal.AuditLog;
+import io.nohop.keys.internal.KeyDerivation;
 import io.nohop.keys.internal.KeyMaterial;
+import io.nohop.keys.internal.KeySetJws;
 import io.nohop.keys.internal.PassphraseCipher;
 import io.nohop.keys.internal.PassphraseCipher.KdfParameters;
 import io.nohop.keys.internal.PassphraseCipher.Sealed;
@@ -26,8 +28,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,23 +45,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A key store in a folder: the security team's signing keys, their schedule and the audit log.
+ * A key store in a folder: the security team's signing keys, their schedule, the root key that signs
+ * the published key set, and the audit log.
  *
  * <p>Layout (folder 0700, files 0600):
  * <pre>
- * store.json          settings, key-derivation parameters, passphrase check (written once, by init)
+ * store.json          settings, key-derivation parameters, passphrase check, settings MAC
+ * root.json           the root key (key-set signing key): public JWK, encrypted private JWK; a staged
+ *                     successor and earlier roots (public parts)
+ * keyset.jwt          the latest signed key set (compact JWS signed by the root): what is published
  * keys/&lt;kid&gt;.json     one record per key: public JWK, encrypted private JWK, lifecycle timestamps
- * audit.log           append-only hash-chained audit log, one JSON object per line
- * audit.head          entry count and hash of the last audit line (detects truncation)
+ * audit.log           append-only hash-chained audit log, every entry with a MAC
+ * audit.head          entry count and hash of the last audit line, with a MAC (detects truncation)
  * .lock               the exclusive write lock (FileChannel.lock)
  * .tmp-*              temporary files of interrupted writes: ignored on load, deleted by the next writer
  * </pre>
  *
+ * <p>Trust: what is published is exactly the keys of {@code keyset.jwt}, checked under the root's
+ * public key. Only a command that knows the passphrase can sign a new set, and only {@code init} and
+ * {@code rotate} ever add a key to it (the one they create); every other change only removes keys.
+ * A record written into {@code keys/} without the passphrase therefore never enters the set, takes
+ * no part in the schedule, never signs, and is reported by {@link StoreSnapshot#unsignedRecords()} and
+ * {@link #verifyAudit}. The MACs of the audit log and {@code store.json} use keys derived from the
+ * passphrase (HKDF, one label each), so they cannot be recomputed without it either.
+ *
  * <p>Durability: every file is replaced atomically (temp file, fsync, rename, folder fsync) and every
- * change is made under the exclusive lock. A change touching several files writes the file that
- * commits it first (the new key record) and derives the rest again on every load (see
- * {@link RotationSchedule}); a later writer repairs what an interrupted command left undone, and
- * appends a {@code recover} audit entry for a record whose audit entry was lost. Readers take no lock.
+ * change is made under the exclusive lock. A change touching several files writes them in an order
+ * where each intermediate state is safe: {@code rotate} signs the set holding the new key before it
+ * writes the key's record (a crash leaves a published key without a record, which never signs and is
+ * dropped by the next set); {@code revoke} writes the revoked record before the set without it (a crash
+ * leaves the revoked key in the set until the next writing command, but it never signs again). The
+ * audit entry follows the files it describes; a later writer appends a {@code recover} entry for a
+ * record or key set whose entry was lost, and derives the schedule again (see {@link RotationSchedule}).
+ * Readers take no lock.
  *
  * <p>Timestamps are whole seconds in UTC.
  */
@@ -66,6 +87,10 @@ public final class SigningKeyStore {
     public static final String STORE_FILE = "store.json";
     /** Name of the folder holding key records. */
     public static final String KEYS_FOLDER = "keys";
+    /** Name of the file holding the root keys. */
+    public static final String ROOT_FILE = StoreRoots.FILE_NAME;
+    /** Name of the file holding the latest signed key set. */
+    public static final String KEY_SET_FILE = "keyset.jwt";
     /** Default bound on waiting for another process's lock. */
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
 
@@ -74,6 +99,18 @@ public final class SigningKeyStore {
     private static final Pattern RECORD_NAME = Pattern.compile("[A-Za-z0-9_-]{43}\\.json");
     private static final byte[] CHECK_PLAINTEXT = "nohop passphrase check".getBytes(StandardCharsets.UTF_8);
     private static final byte[] CHECK_AAD = "nohop:passphrase-check".getBytes(StandardCharsets.UTF_8);
+    private static final String SETTINGS_MAC_PREFIX = "nohop store settings v1\n";
+    /** A signed key set is a few KiB; anything far larger is refused unread. */
+    private static final long MAX_KEY_SET_BYTES = 1 << 20;
+    /** Key sets that passed the check, by exact document, roots and issuer (a few per process). */
+    private static final Map<String, KeySetJws.VerifiedKeySet> VERIFIED = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, KeySetJws.VerifiedKeySet> eldest) {
+            return size() > 8;
+        }
+    };
 
     private final Path folder;
     private final Clock clock;
@@ -88,7 +125,8 @@ public final class SigningKeyStore {
     }
 
     /**
-     * Creates a new store with its first key, ACTIVE at once (no verifier can hold an older key set).
+     * Creates a new store with its first key, ACTIVE at once (no verifier can hold an older key set),
+     * and its root key ({@link StoreConfig#rootAlgorithm()}), which signs the first key set.
      *
      * @param folder a folder that does not exist yet or is empty
      * @param config the settings
@@ -133,19 +171,31 @@ public final class SigningKeyStore {
                 KdfParameters kdf = PassphraseCipher.newParameters();
                 SecretKey kek = PassphraseCipher.deriveKey(passphrase, kdf);
                 Sealed check = PassphraseCipher.seal(kek, CHECK_PLAINTEXT, CHECK_AAD);
-                StoreCodec.StoreFile file = new StoreCodec.StoreFile(config, kdf, check, now);
+                StoreCodec.StoreFile unsigned = new StoreCodec.StoreFile(config, kdf, check, now,
+                        StoreCodec.STORE_FORMAT, Optional.empty());
+                StoreCodec.StoreFile file = withSettingsMac(unsigned, kek);
                 SigningKeyStore store = new SigningKeyStore(dir, clock, DEFAULT_LOCK_TIMEOUT, file);
+                SecretKey auditKey = KeyDerivation.hmacKey(kek, KeyDerivation.AUDIT_LOG_MAC);
 
+                JWK rootJwk = KeyMaterial.generate(config.rootAlgorithm().jwsName());
+                StoreRoots roots = new StoreRoots(store.sealRoot(rootJwk, kek, now, Optional.empty()),
+                        Optional.empty(), List.of());
+                AtomicFileWriter.write(dir.resolve(ROOT_FILE), StoreCodec.writeRoots(roots), AtomicFileWriter.OWNER_ONLY);
                 KeyRecord first = store.newRecord(1, KeyMaterial.generate(config.algorithm().jwsName()), kek, now, now);
+                Written set = store.writeKeySet(rootJwk, roots, List.of(first), now, 0);
                 store.writeRecord(first);
-                AuditLog.append(dir, now, "init", AuditLog.EVENT_CREATED, first.kid(), null,
+                AuditLog.append(dir, auditKey, now, AuditLog.NewEntry.of("init", AuditLog.EVENT_ROOT_CREATED,
+                        roots.current().kid(), null, "root key (key-set signing key), algorithm "
+                                + config.rootAlgorithm().jwsName()));
+                AuditLog.append(dir, auditKey, now, AuditLog.NewEntry.of("init", AuditLog.EVENT_CREATED, first.kid(), null,
                         "algorithm " + config.algorithm().jwsName() + ", issuer " + config.issuer().orElse("none")
                                 + ", T " + config.maxTokenLifetime() + ", S " + config.clockSkew() + ", R "
                                 + config.refreshBound() + ", L " + config.publishLead() + ", period "
-                                + config.rotationPeriod());
+                                + config.rotationPeriod() + ", key-set lifetime " + config.keySetLifetime()));
+                store.auditKeySet(auditKey, now, "init", set);
                 // store.json last: until it exists there is no store, and init can simply be run again.
                 AtomicFileWriter.write(dir.resolve(STORE_FILE), StoreCodec.writeStore(file), AtomicFileWriter.OWNER_ONLY);
-                LOG.info("created key store {} with key {}", dir, first.kid());
+                LOG.info("created key store {} with key {} and root key {}", dir, first.kid(), roots.current().kid());
                 return store;
             } finally {
                 lock.close();
@@ -224,22 +274,76 @@ public final class SigningKeyStore {
     }
 
     /**
-     * Reads the records as they are now on disk.
+     * Reads the store as it is now on disk: records, root key and signed key set (checked under the root).
+     * Needs no passphrase.
      *
      * @return an immutable snapshot
-     * @throws StoreException if a record is corrupt or unreadable
+     * @throws StoreException if a record or {@code root.json} is corrupt or unreadable
      */
     public StoreSnapshot snapshot() throws StoreException {
         try {
-            return new StoreSnapshot(config(), RotationSchedule.derive(loadRecords(), config()));
+            for (int attempt = 1; ; attempt++) {
+                // The set is read before and after the records: writers change records and the set in an
+                // order that is safe for each alone, and this way a reader never pairs a record with a set
+                // from another moment (which could make a genuine record look unsigned for one read).
+                KeySetBytes setBefore = readKeySetBytes();
+                List<KeyRecord> stored = loadRecords();
+                Optional<StoreRoots> roots = readRoots();
+                KeySetBytes setAfter = readKeySetBytes();
+                if (!setBefore.sameAs(setAfter) && attempt < 5) {
+                    continue;
+                }
+                return snapshot(stored, roots, setAfter);
+            }
         } catch (IOException e) {
             throw ioFailure("cannot read the store at " + folder, e);
         }
     }
 
+    private StoreSnapshot snapshot(List<KeyRecord> stored, Optional<StoreRoots> roots, KeySetBytes bytes) throws IOException {
+        if (roots.isEmpty()) {
+            return new StoreSnapshot(config(), RotationSchedule.derive(stored, config()), Optional.empty(),
+                    Optional.of(noRootMessage()), List.of(), List.of());
+        }
+        KeySetRead read = verifyKeySet(roots.get(), bytes);
+        List<RootKey> known = roots.get().all().stream().map(StoreRoots.Entry::view).toList();
+        if (read.set().isEmpty()) {
+            return new StoreSnapshot(config(), RotationSchedule.derive(stored, config()), Optional.empty(),
+                    read.problem(), List.of(), known);
+        }
+        KeySetJws.VerifiedKeySet set = read.set().get();
+        boolean needsAudit = stored.stream().anyMatch(r -> !set.kids().contains(r.kid()));
+        Classified c = classify(stored, set, needsAudit ? createdKids(AuditLog.read(folder)) : Set.of());
+        return new StoreSnapshot(config(), c.records(config()), Optional.of(new SignedKeySet(set)), Optional.empty(),
+                c.unsigned(), known);
+    }
+
+    /** The raw {@code keyset.jwt}: empty when missing; {@code tooLarge} when it is unreasonably big (not read). */
+    private record KeySetBytes(Optional<byte[]> bytes, boolean tooLarge) {
+        boolean sameAs(KeySetBytes other) {
+            return tooLarge == other.tooLarge && bytes.isPresent() == other.bytes.isPresent()
+                    && (bytes.isEmpty() || Arrays.equals(bytes.get(), other.bytes.get()));
+        }
+    }
+
+    private KeySetBytes readKeySetBytes() throws IOException {
+        Path file = folder.resolve(KEY_SET_FILE);
+        try {
+            if (Files.size(file) > MAX_KEY_SET_BYTES) {
+                return new KeySetBytes(Optional.empty(), true);
+            }
+            return new KeySetBytes(Optional.of(Files.readAllBytes(file)), false);
+        } catch (NoSuchFileException e) {
+            return new KeySetBytes(Optional.empty(), false);
+        }
+    }
+
     /**
-     * Schedules a new key: it is published now and activates after the publish lead; its predecessor
-     * stops signing then and stays published for T + S more.
+     * Schedules a new key: it is published now (a new signed key set holds it) and activates after the
+     * publish lead; its predecessor stops signing then and stays published for T + S more. With
+     * {@code onlyIfDue} (cron), nothing is created unless the rotation period says so, but a new key set
+     * is still signed when the published one is out of date: a key reached its removal time, less than
+     * half of the set's lifetime is left, or the set is missing or signed by an earlier root.
      *
      * @param request lead override, force, and only-if-due
      * @param passphrase the store passphrase (not kept)
@@ -247,15 +351,20 @@ public final class SigningKeyStore {
      * @throws WrongPassphraseException if the passphrase is wrong (nothing is changed)
      * @throws ScheduleRefusedException if the rotation would break the timeline and is not forced
      * @throws StoreLockedException if another process holds the lock for too long
-     * @throws StoreException if the store is corrupt or cannot be written
+     * @throws StoreException if the store has no root key, is corrupt or cannot be written
      */
     public Optional<KeyRecord> rotate(RotationRequest request, char[] passphrase) throws StoreException {
         Objects.requireNonNull(request, "request");
         Duration lead = request.publishLead().orElse(config().publishLead());
-        if (request.onlyIfDue()
-                && !RotationSchedule.isDue(snapshot().records(), config(), now(), lead)) {
+        if (request.onlyIfDue()) {
             // Checked before the slow work, so cron can run this every minute cheaply.
-            return Optional.empty();
+            StoreSnapshot snapshot = snapshot();
+            if (snapshot.rootKey().isEmpty()) {
+                throw new StoreException(snapshot.keySetProblem().orElse(noRootMessage()));
+            }
+            if (!RotationSchedule.isDue(snapshot.records(), config(), now(), lead) && !keySetDue(snapshot, now())) {
+                return Optional.empty();
+            }
         }
         SecretKey kek = unlock(passphrase);
         JWK key = KeyMaterial.generate(config().algorithm().jwsName());
@@ -263,23 +372,36 @@ public final class SigningKeyStore {
             StoreLock lock = lock(folder, lockTimeout);
             try {
                 Instant now = now();
-                List<KeyRecord> records = normalize(now);
-                if (request.onlyIfDue() && !RotationSchedule.isDue(records, config(), now, lead)) {
+                Locked s = normalize(now, kek, "rotate");
+                if (request.onlyIfDue() && !RotationSchedule.isDue(s.records(), config(), now, lead)) {
+                    publishIfDue(s, s.signed(), now, "rotate");
                     return Optional.empty();
                 }
-                Optional<String> refusal = RotationSchedule.rotationRefusal(records, config(), now, lead);
+                Optional<String> refusal = RotationSchedule.rotationRefusal(s.records(), config(), now, lead);
                 if (refusal.isPresent() && !request.force()) {
                     throw new ScheduleRefusedException(refusal.get());
                 }
-                long sequence = records.stream().mapToLong(KeyRecord::sequence).max().orElse(0) + 1;
-                KeyRecord created = newRecord(sequence, key, kek, now, now.plus(lead));
+                KeyRecord created = newRecord(s.maxSequence() + 1, key, kek, now, now.plus(lead));
+                List<KeyRecord> withNew = new ArrayList<>(s.signed());
+                withNew.add(created);
+                // The commit point: the set that holds the new key. Its record follows; a crash in
+                // between leaves a published key that never signs and leaves the next set.
+                Written set = writeKeySet(s.rootPrivate(), s.roots(), publishedAt(RotationSchedule.derive(withNew, config()), now),
+                        now, s.lastIssuedAt());
                 writeRecord(created);
-                AuditLog.append(folder, now, "rotate", AuditLog.EVENT_CREATED, created.kid(), null,
-                        "activates at " + created.activateAt() + (request.onlyIfDue() ? " (due)" : "")
-                                + refusal.map(r -> "; forced past: " + r).orElse(""));
-                List<KeyRecord> after = normalize(now);
+                // Audited once both files exist: a signed set without its audit entry is an interrupted
+                // command, one with its entry but a key without a record means the record was removed.
+                if (s.rebuild().isPresent()) {
+                    auditRebuild(s, now, "rotate");
+                }
+                auditKeySet(s.auditKey(), now, "rotate", set);
+                AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("rotate", AuditLog.EVENT_CREATED,
+                        created.kid(), null, "activates at " + created.activateAt() + (request.onlyIfDue() ? " (due)" : "")
+                                + refusal.map(r -> "; forced past: " + r).orElse("")));
+                Locked after = normalize(now, kek, "rotate");
+                publishIfDue(after, after.signed(), now, "rotate");
                 LOG.info("rotated store {}: new key {} activates at {}", folder, created.kid(), created.activateAt());
-                return after.stream().filter(r -> r.kid().equals(created.kid())).findFirst();
+                return after.records().stream().filter(r -> r.kid().equals(created.kid())).findFirst();
             } finally {
                 lock.close();
             }
@@ -289,36 +411,52 @@ public final class SigningKeyStore {
     }
 
     /**
-     * Revokes a key at once: unpublished, private part destroyed, reason recorded.
+     * Revokes a key at once: a new signed key set without it is published, its private part is
+     * destroyed and the reason recorded. Revoking a key that is already revoked changes nothing, except
+     * that the key set is signed again if an interrupted command left it holding the key.
      *
      * @param kid the key id
      * @param reason why, for the record and the audit log
      * @param force revoke even the last key that can sign (signing then stops)
+     * @param passphrase the store passphrase (not kept): the new key set is signed with the root key
      * @return the revoked record (unchanged if it was already revoked)
+     * @throws WrongPassphraseException if the passphrase is wrong (nothing is changed)
      * @throws ScheduleRefusedException if this is the last key that can sign and not forced
      * @throws StoreException if the kid is unknown, or the store is corrupt, locked or unwritable
      */
-    public KeyRecord revoke(String kid, Optional<String> reason, boolean force) throws StoreException {
+    public KeyRecord revoke(String kid, Optional<String> reason, boolean force, char[] passphrase) throws StoreException {
         Objects.requireNonNull(kid, "kid");
         Objects.requireNonNull(reason, "reason");
+        SecretKey kek = unlock(passphrase);
         try {
             StoreLock lock = lock(folder, lockTimeout);
             try {
                 Instant now = now();
-                List<KeyRecord> records = normalize(now);
-                KeyRecord target = records.stream().filter(r -> r.kid().equals(kid)).findFirst()
-                        .orElseThrow(() -> new StoreException("unknown kid " + kid));
+                Locked s = normalize(now, kek, "revoke");
+                Optional<KeyRecord> found = s.records().stream().filter(r -> r.kid().equals(kid)).findFirst();
+                if (found.isEmpty()) {
+                    if (s.unsigned().stream().anyMatch(r -> r.kid().equals(kid))) {
+                        throw new StoreException("key " + kid + " was never signed by the root key (" + KEYS_FOLDER + "/"
+                                + kid + ".json was written without the passphrase): it is not published and never signs;"
+                                + " move the file out of the store");
+                    }
+                    throw new StoreException("unknown kid " + kid);
+                }
+                KeyRecord target = found.get();
                 if (target.revokedAt().isPresent()) {
+                    publishIfDue(s, s.signed(), now, "revoke");
                     return target;
                 }
-                Optional<String> refusal = RotationSchedule.revocationRefusal(records, target, now);
+                Optional<String> refusal = RotationSchedule.revocationRefusal(s.records(), target, now);
                 if (refusal.isPresent() && !force) {
                     throw new ScheduleRefusedException(refusal.get());
                 }
                 KeyRecord revoked = target.revoked(now, reason);
                 writeRecord(revoked);
-                AuditLog.append(folder, now, "revoke", AuditLog.EVENT_REVOKED, kid, reason.orElse(null),
-                        refusal.isPresent() ? "forced: signing stops" : "private key destroyed");
+                AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("revoke", AuditLog.EVENT_REVOKED, kid,
+                        reason.orElse(null), refusal.isPresent() ? "forced: signing stops" : "private key destroyed"));
+                List<KeyRecord> signed = s.signed().stream().map(r -> r.kid().equals(kid) ? revoked : r).toList();
+                publishIfDue(s, signed, now, "revoke");
                 LOG.warn("revoked key {} in store {}", kid, folder);
                 return revoked;
             } finally {
@@ -330,22 +468,321 @@ public final class SigningKeyStore {
     }
 
     /**
-     * Checks the audit log's hash chain.
+     * Checks everything the passphrase can vouch for: the audit log (hash chain, every entry's MAC, the
+     * head's MAC, recorded losses), the root keys (their private parts open under the passphrase), the
+     * signed key set (verifies under the root; not older than the last set the log records), and the
+     * records (each was created by a logged command or is in the signed set; private parts open).
      *
-     * @return the result, naming the first broken entry
-     * @throws StoreException if the log cannot be read
+     * @param passphrase the store passphrase (not kept)
+     * @return the result: problems (any makes {@code audit verify} exit 1) and notes
+     * @throws WrongPassphraseException if the passphrase is wrong
+     * @throws StoreException if the store cannot be read
      */
-    public AuditVerification verifyAudit() throws StoreException {
+    public AuditVerification verifyAudit(char[] passphrase) throws StoreException {
+        SecretKey kek = unlock(passphrase);
+        SecretKey auditKey = KeyDerivation.hmacKey(kek, KeyDerivation.AUDIT_LOG_MAC);
         try {
-            AuditLog.Verification v = AuditLog.verify(folder);
-            return new AuditVerification(v.entries(), v.problem(), v.tornTail());
+            AuditLog.Verification v = AuditLog.verify(folder, auditKey);
+            List<String> problems = new ArrayList<>(v.problems());
+            List<String> notes = new ArrayList<>(v.notes());
+            Optional<StoreRoots> roots = readRoots();
+            if (roots.isEmpty()) {
+                problems.add(0, noRootMessage());
+                return new AuditVerification(v.entries(), problems, notes, v.tornTail());
+            }
+            for (StoreRoots.Entry root : roots.get().all()) {
+                if (root.privateKey().isPresent()) {
+                    try {
+                        openRoot(root, kek);
+                    } catch (StoreException e) {
+                        problems.add(e.getMessage());
+                    }
+                }
+            }
+            List<AuditLog.Entry> entries = v.parsed();
+            KeySetRead read = readKeySet(roots.get());
+            List<KeyRecord> stored = loadRecords();
+            Set<String> created = createdKids(entries);
+            if (read.set().isEmpty()) {
+                problems.add(read.problem().orElse("no signed key set"));
+            } else {
+                KeySetJws.VerifiedKeySet set = read.set().get();
+                String sha256 = AuditLog.sha256Hex(set.compact().getBytes(StandardCharsets.US_ASCII));
+                long lastAudited = lastAuditedIssuedAt(entries);
+                boolean audited = entries.stream().anyMatch(e -> e.event().equals(Optional.of(AuditLog.EVENT_KEY_SET_SIGNED))
+                        && e.text("sha256").equals(Optional.of(sha256)));
+                if (set.issuedAt() < lastAudited) {
+                    problems.add(KEY_SET_FILE + " (iat " + Instant.ofEpochSecond(set.issuedAt()) + ") is older than the last"
+                            + " key set the audit log records (iat " + Instant.ofEpochSecond(lastAudited)
+                            + "): it was rolled back; nohop rotate --if-due signs a current one");
+                } else if (!audited) {
+                    notes.add(KEY_SET_FILE + " (iat " + Instant.ofEpochSecond(set.issuedAt()) + ") has no audit entry yet:"
+                            + " a command was interrupted; the next writing command records it");
+                }
+                Classified c = classify(stored, set, created);
+                for (KeyRecord r : c.unsigned()) {
+                    problems.add(unsignedMessage(r));
+                }
+                Set<String> storedKids = new HashSet<>();
+                stored.forEach(r -> storedKids.add(r.kid()));
+                for (String kid : set.kids()) {
+                    if (!storedKids.contains(kid)) {
+                        String missing = "key " + kid + " is in the signed key set but " + KEYS_FOLDER + "/" + kid + ".json is missing";
+                        if (audited) {
+                            problems.add(missing + ": it was removed from the store");
+                        } else {
+                            notes.add(missing + ": a command was interrupted; the next writing command drops it from the set");
+                        }
+                    }
+                }
+                for (KeyRecord r : c.inSet()) {
+                    if (!created.contains(r.kid())) {
+                        notes.add("key " + r.kid() + " is in the signed key set but its audit entry is missing: a command"
+                                + " was interrupted; the next writing command records it");
+                    }
+                }
+            }
+            for (KeyRecord r : stored) {
+                if (r.hasPrivateKey() && !privateKeyOpens(r, kek)) {
+                    problems.add(KEYS_FOLDER + "/" + r.kid() + ".json: its private key does not open under the"
+                            + " passphrase or does not match its kid: it was altered without the passphrase");
+                }
+            }
+            return new AuditVerification(v.entries(), problems, notes, v.tornTail());
         } catch (IOException e) {
             throw ioFailure("cannot read the audit log of " + folder, e);
         }
     }
 
     /**
-     * Derives the key-encryption key and checks it against the store's passphrase check: the one slow step.
+     * Records that a passphrase holder has seen a loss of audit entries (an {@code entries-lost} entry):
+     * appends an {@code acknowledged} entry for it. {@code audit verify} still reports the loss on every
+     * run, as a note instead of a failure.
+     *
+     * @param lossEntry the sequence number of the {@code entries-lost} entry
+     * @param reason what was found, for the log
+     * @param passphrase the store passphrase (not kept)
+     * @throws StoreException if that entry is not an authentic recorded loss, or the store cannot be written
+     */
+    public void acknowledgeAuditLoss(long lossEntry, Optional<String> reason, char[] passphrase) throws StoreException {
+        Objects.requireNonNull(reason, "reason");
+        SecretKey kek = unlock(passphrase);
+        try {
+            StoreLock lock = lock(folder, lockTimeout);
+            try {
+                Instant now = now();
+                Locked s = normalize(now, kek, "audit acknowledge");
+                AuditLog.Verification v = AuditLog.verify(folder, s.auditKey());
+                boolean isLoss = v.parsed().stream().anyMatch(e -> e.seq() == lossEntry
+                        && e.event().equals(Optional.of(AuditLog.EVENT_ENTRIES_LOST)));
+                if (!isLoss) {
+                    throw new StoreException("audit entry " + lossEntry + " is not a recorded loss of entries");
+                }
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("acknowledges", lossEntry);
+                AuditLog.append(folder, s.auditKey(), now, new AuditLog.NewEntry("audit acknowledge",
+                        AuditLog.EVENT_ACKNOWLEDGED, null, reason.orElse(null),
+                        "the loss recorded in entry #" + lossEntry + " was seen", data));
+                publishIfDue(s, s.signed(), now, "audit acknowledge");
+            } finally {
+                lock.close();
+            }
+        } catch (IOException e) {
+            throw ioFailure("cannot write the store at " + folder, e);
+        }
+    }
+
+    /**
+     * The root key that signs the key set: what services pin. Needs no passphrase.
+     *
+     * @return the root, or empty for a store created before signed key sets
+     * @throws StoreException if {@code root.json} is corrupt or unreadable
+     */
+    public Optional<RootKey> rootKey() throws StoreException {
+        try {
+            return readRoots().map(r -> r.current().view());
+        } catch (IOException e) {
+            throw ioFailure("cannot read " + folder.resolve(ROOT_FILE), e);
+        }
+    }
+
+    /**
+     * The staged successor root ({@link #stageRootKey}), which services pin next to the current one
+     * before {@link #switchRootKey}.
+     *
+     * @return the successor, if one is staged
+     * @throws StoreException if {@code root.json} is corrupt or unreadable
+     */
+    public Optional<RootKey> nextRootKey() throws StoreException {
+        try {
+            return readRoots().flatMap(r -> r.next().map(StoreRoots.Entry::view));
+        } catch (IOException e) {
+            throw ioFailure("cannot read " + folder.resolve(ROOT_FILE), e);
+        }
+    }
+
+    /**
+     * Roots that signed the key set before the current one, most recent first.
+     *
+     * @return the earlier roots (public parts)
+     * @throws StoreException if {@code root.json} is corrupt or unreadable
+     */
+    public List<RootKey> previousRootKeys() throws StoreException {
+        try {
+            return readRoots().map(r -> r.previous().stream().map(StoreRoots.Entry::view).toList()).orElse(List.of());
+        } catch (IOException e) {
+            throw ioFailure("cannot read " + folder.resolve(ROOT_FILE), e);
+        }
+    }
+
+    /**
+     * Gives a store created before signed key sets its root key: creates it, signs the first key set
+     * from the records whose private parts open under the passphrase (a record written without it is
+     * left out), starts authenticating the audit log and the settings. Refused for a store that has (or
+     * had) a root.
+     *
+     * @param algorithm the root's algorithm, or empty for {@link StoreConfig#rootAlgorithm()}
+     * @param passphrase the store passphrase (not kept)
+     * @return the new root
+     * @throws StoreException if the store has a root already, or cannot be written
+     */
+    public RootKey createRootKey(Optional<SigningAlgorithm> algorithm, char[] passphrase) throws StoreException {
+        Objects.requireNonNull(algorithm, "algorithm");
+        SecretKey kek = unlock(passphrase);
+        try {
+            StoreLock lock = lock(folder, lockTimeout);
+            try {
+                if (Files.exists(folder.resolve(ROOT_FILE))) {
+                    throw new StoreException("this store already has a root key (" + ROOT_FILE + "); nohop root-key --store "
+                            + folder + " prints it, --rotate replaces it");
+                }
+                if (storeFile.format() >= StoreCodec.STORE_FORMAT) {
+                    throw new StoreException(noRootMessage());
+                }
+                Instant now = now();
+                removeTempFiles(folder);
+                removeTempFiles(folder.resolve(KEYS_FOLDER));
+                SecretKey auditKey = KeyDerivation.hmacKey(kek, KeyDerivation.AUDIT_LOG_MAC);
+                AuditLog.prepare(folder, auditKey, now, "root-key", true);
+                int before = AuditLog.read(folder).size();
+                AuditLog.append(folder, auditKey, now, AuditLog.NewEntry.of("root-key", AuditLog.EVENT_AUTHENTICATED, null,
+                        null, "from this entry on every entry carries a MAC under a key derived from the passphrase;"
+                                + " the " + before + " entries before it were written by an older nohop without one"));
+                List<AuditLog.Entry> entries = AuditLog.read(folder);
+                List<KeyRecord> stored = loadRecords();
+                List<KeyRecord> genuine = genuineRecords(stored, kek, entries);
+                SigningAlgorithm alg = algorithm.orElse(config().rootAlgorithm());
+                JWK rootJwk = KeyMaterial.generate(alg.jwsName());
+                StoreRoots roots = new StoreRoots(sealRoot(rootJwk, kek, now, Optional.empty()), Optional.empty(), List.of());
+                AtomicFileWriter.write(folder.resolve(ROOT_FILE), StoreCodec.writeRoots(roots), AtomicFileWriter.OWNER_ONLY);
+                AuditLog.append(folder, auditKey, now, AuditLog.NewEntry.of("root-key", AuditLog.EVENT_ROOT_CREATED,
+                        roots.current().kid(), null, "root key (key-set signing key) added to a store created before"
+                                + " signed key sets, algorithm " + alg.jwsName()));
+                Written set = writeKeySet(rootJwk, roots, publishedAt(RotationSchedule.derive(genuine, config()), now), now,
+                        lastAuditedIssuedAt(entries));
+                auditKeySet(auditKey, now, "root-key", set);
+                StoreConfig upgraded = config().toBuilder().rootAlgorithm(alg).build();
+                StoreCodec.StoreFile file = withSettingsMac(new StoreCodec.StoreFile(upgraded, storeFile.kdf(),
+                        storeFile.passphraseCheck(), storeFile.createdAt(), StoreCodec.STORE_FORMAT, Optional.empty()), kek);
+                AtomicFileWriter.write(folder.resolve(STORE_FILE), StoreCodec.writeStore(file), AtomicFileWriter.OWNER_ONLY);
+                LOG.info("store {} has root key {} now", folder, roots.current().kid());
+                return roots.current().view();
+            } finally {
+                lock.close();
+            }
+        } catch (IOException e) {
+            throw ioFailure("cannot write the store at " + folder, e);
+        }
+    }
+
+    /**
+     * First step of a root rotation: creates a successor root, endorsed by the current one (a signature
+     * {@code serve} checks), that does not sign yet. Services pin it next to the current root; then
+     * {@link #switchRootKey} makes it sign.
+     *
+     * @param algorithm its algorithm, or empty for {@link StoreConfig#rootAlgorithm()}
+     * @param passphrase the store passphrase (not kept)
+     * @return the staged successor
+     * @throws StoreException if a successor is staged already, or the store cannot be written
+     */
+    public RootKey stageRootKey(Optional<SigningAlgorithm> algorithm, char[] passphrase) throws StoreException {
+        Objects.requireNonNull(algorithm, "algorithm");
+        SecretKey kek = unlock(passphrase);
+        try {
+            StoreLock lock = lock(folder, lockTimeout);
+            try {
+                Instant now = now();
+                Locked s = normalize(now, kek, "root-key");
+                if (s.roots().next().isPresent()) {
+                    throw new StoreException("successor root " + s.roots().next().get().kid() + " is already staged: pin it"
+                            + " (nohop root-key --store " + folder + " --next), then nohop root-key --store " + folder
+                            + " --switch");
+                }
+                SigningAlgorithm alg = algorithm.orElse(config().rootAlgorithm());
+                JWK successor = KeyMaterial.generate(alg.jwsName());
+                String endorsement;
+                try {
+                    endorsement = KeySetJws.signEndorsement(s.rootPrivate(), successor.toPublicJWK(), now.getEpochSecond());
+                } catch (JOSEException e) {
+                    throw new StoreException("signing the endorsement failed: " + oneLine(e.getMessage()), e);
+                }
+                StoreRoots.Entry next = sealRoot(successor, kek, now, Optional.of(endorsement));
+                StoreRoots roots = new StoreRoots(s.roots().current(), Optional.of(next), s.roots().previous());
+                AtomicFileWriter.write(folder.resolve(ROOT_FILE), StoreCodec.writeRoots(roots), AtomicFileWriter.OWNER_ONLY);
+                AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("root-key", AuditLog.EVENT_ROOT_STAGED,
+                        next.kid(), null, "successor root, algorithm " + alg.jwsName() + ", endorsed by "
+                                + s.roots().current().kid() + "; it signs nothing until root-key --switch"));
+                publishIfDue(s, s.signed(), now, "root-key");
+                return next.view();
+            } finally {
+                lock.close();
+            }
+        } catch (IOException e) {
+            throw ioFailure("cannot write the store at " + folder, e);
+        }
+    }
+
+    /**
+     * Second step of a root rotation: the staged successor becomes the root and signs a new key set at
+     * once; the previous root's private part is destroyed and its public part kept as an earlier root.
+     * Services that pinned only the previous root refuse every set from now on.
+     *
+     * @param passphrase the store passphrase (not kept)
+     * @return the new root
+     * @throws StoreException if no successor is staged, or the store cannot be written
+     */
+    public RootKey switchRootKey(char[] passphrase) throws StoreException {
+        SecretKey kek = unlock(passphrase);
+        try {
+            StoreLock lock = lock(folder, lockTimeout);
+            try {
+                Instant now = now();
+                Locked s = normalize(now, kek, "root-key");
+                StoreRoots.Entry next = s.roots().next().orElseThrow(() -> new StoreException(
+                        "no successor root is staged: run nohop root-key --store " + folder + " --rotate first"));
+                JWK nextPrivate = openRoot(next, kek);
+                List<StoreRoots.Entry> previous = new ArrayList<>();
+                previous.add(s.roots().current().retired(now));
+                previous.addAll(s.roots().previous());
+                StoreRoots roots = new StoreRoots(next, Optional.empty(), previous);
+                AtomicFileWriter.write(folder.resolve(ROOT_FILE), StoreCodec.writeRoots(roots), AtomicFileWriter.OWNER_ONLY);
+                AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("root-key", AuditLog.EVENT_ROOT_SWITCHED,
+                        next.kid(), null, "signs the key set from now on; previous root " + s.roots().current().kid()
+                                + " no longer signs (its private part is destroyed)"));
+                Written set = writeKeySet(nextPrivate, roots, publishedAt(s.signed(), now), now, s.lastIssuedAt());
+                auditKeySet(s.auditKey(), now, "root-key", set);
+                return next.view();
+            } finally {
+                lock.close();
+            }
+        } catch (IOException e) {
+            throw ioFailure("cannot write the store at " + folder, e);
+        }
+    }
+
+    /**
+     * Derives the key-encryption key, checks it against the store's passphrase check and the settings
+     * against their MAC: the one slow step.
      */
     SecretKey unlock(char[] passphrase) throws StoreException {
         requirePassphrase(passphrase);
@@ -354,6 +791,14 @@ public final class SigningKeyStore {
             PassphraseCipher.open(kek, storeFile.passphraseCheck(), CHECK_AAD);
         } catch (AEADBadTagException e) {
             throw new WrongPassphraseException("wrong passphrase");
+        }
+        if (storeFile.format() >= StoreCodec.STORE_FORMAT) {
+            String expected = withSettingsMac(storeFile.withoutMac(), kek).settingsMac().orElseThrow();
+            if (!storeFile.settingsMac().map(m -> KeyDerivation.tagsEqual(m.getBytes(StandardCharsets.US_ASCII),
+                    expected.getBytes(StandardCharsets.US_ASCII))).orElse(false)) {
+                throw new StoreException(STORE_FILE + " was altered without the passphrase (its settings MAC does not"
+                        + " match): restore it from a backup");
+            }
         }
         return kek;
     }
@@ -366,9 +811,22 @@ public final class SigningKeyStore {
      * @param passphrase used only when the record has its own KDF parameters
      */
     JWSSigner signer(KeyRecord record, SecretKey kek, char[] passphrase) throws StoreException {
+        JWK jwk = openPrivateKey(record, sealedKey(record.sealedPrivateKey().orElseThrow(() -> new StoreException(
+                "the private key of " + record.kid() + " has been destroyed")), kek, passphrase));
+        try {
+            return KeyMaterial.signer(jwk);
+        } catch (JOSEException e) {
+            throw new StoreException("corrupt key record " + record.kid() + ": " + oneLine(e.getMessage()));
+        }
+    }
+
+    private SecretKey sealedKey(SealedPrivateKey sealed, SecretKey kek, char[] passphrase) {
+        return sealed.kdf().sameAs(storeFile.kdf()) ? kek : PassphraseCipher.deriveKey(passphrase, sealed.kdf());
+    }
+
+    private JWK openPrivateKey(KeyRecord record, SecretKey key) throws StoreException {
         SealedPrivateKey sealed = record.sealedPrivateKey().orElseThrow(() -> new StoreException(
                 "the private key of " + record.kid() + " has been destroyed"));
-        SecretKey key = sealed.kdf().sameAs(storeFile.kdf()) ? kek : PassphraseCipher.deriveKey(passphrase, sealed.kdf());
         byte[] plaintext;
         try {
             plaintext = PassphraseCipher.open(key, sealed.sealed(), privateKeyAad(record.kid()));
@@ -380,9 +838,438 @@ public final class SigningKeyStore {
             if (!jwk.isPrivate() || !jwk.computeThumbprint().toString().equals(record.kid())) {
                 throw new StoreException("corrupt key record " + record.kid() + ": private key does not match its kid");
             }
-            return KeyMaterial.signer(jwk);
+            return jwk;
         } catch (ParseException | JOSEException e) {
             throw new StoreException("corrupt key record " + record.kid() + ": " + oneLine(e.getMessage()));
+        } finally {
+            Arrays.fill(plaintext, (byte) 0);
+        }
+    }
+
+    private boolean privateKeyOpens(KeyRecord record, SecretKey kek) {
+        SealedPrivateKey sealed = record.sealedPrivateKey().orElseThrow();
+        if (!sealed.kdf().sameAs(storeFile.kdf())) {
+            return true; // another passphrase's parameters: only the signer can tell, with the passphrase itself
+        }
+        try {
+            openPrivateKey(record, kek);
+            return true;
+        } catch (StoreException e) {
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- writers' view of the store
+
+    /**
+     * What a writing command works on, under the lock: the authenticated root, the latest set, and
+     * the records split by whether the root vouches for them.
+     *
+     * @param signed records in the signed set (schedule derived), plus, when the set had to be rebuilt,
+     *     the records whose private parts open under the passphrase
+     * @param history records that left the set (revoked or retired) and were created by a logged command
+     * @param unsigned records the root never signed
+     * @param rebuild why the set must be signed again from the records, if it was missing or bad
+     */
+    private record Locked(SecretKey auditKey, StoreRoots roots, JWK rootPrivate, Optional<KeySetJws.VerifiedKeySet> set,
+                          long lastIssuedAt, List<KeyRecord> signed, List<KeyRecord> history, List<KeyRecord> unsigned,
+                          long maxSequence, Optional<String> rebuild) {
+        List<KeyRecord> records() {
+            List<KeyRecord> all = new ArrayList<>(signed);
+            all.addAll(history);
+            all.sort(Comparator.comparingLong(KeyRecord::sequence));
+            return all;
+        }
+    }
+
+    /**
+     * Under the lock: removes stray temp files, checks the audit log's end (recording a loss), opens
+     * the root, reads the signed set, splits the records, records lost audit entries, persists the
+     * derived schedule and destroys the private parts of retired keys.
+     */
+    private Locked normalize(Instant now, SecretKey kek, String command) throws IOException, StoreException {
+        removeTempFiles(folder);
+        removeTempFiles(folder.resolve(KEYS_FOLDER));
+        SecretKey auditKey = KeyDerivation.hmacKey(kek, KeyDerivation.AUDIT_LOG_MAC);
+        StoreRoots roots = readRoots().orElseThrow(() -> new StoreException(noRootMessage()));
+        JWK rootPrivate = openRoot(roots.current(), kek);
+        AuditLog.prepare(folder, auditKey, now, command, false);
+        if (storeFile.format() < StoreCodec.STORE_FORMAT) {
+            // An upgrade interrupted after root.json was written: finish it.
+            StoreCodec.StoreFile file = withSettingsMac(new StoreCodec.StoreFile(config(), storeFile.kdf(),
+                    storeFile.passphraseCheck(), storeFile.createdAt(), StoreCodec.STORE_FORMAT, Optional.empty()), kek);
+            AtomicFileWriter.write(folder.resolve(STORE_FILE), StoreCodec.writeStore(file), AtomicFileWriter.OWNER_ONLY);
+        }
+        // Only entries with a valid MAC count here: a forged "created" or "revoked" line must not steer a writer.
+        List<AuditLog.Entry> entries = AuditLog.verify(folder, auditKey).parsed();
+        KeySetRead read = readKeySet(roots);
+        List<KeyRecord> stored = loadRecords();
+        long maxSequence = stored.stream().mapToLong(KeyRecord::sequence).max().orElse(0);
+        Classified c;
+        if (read.set().isPresent()) {
+            c = classify(stored, read.set().get(), createdKids(entries));
+        } else {
+            List<KeyRecord> genuine = genuineRecords(stored, kek, entries);
+            Set<String> genuineKids = new HashSet<>();
+            genuine.forEach(r -> genuineKids.add(r.kid()));
+            Set<String> created = createdKids(entries);
+            List<KeyRecord> history = new ArrayList<>();
+            List<KeyRecord> unsigned = new ArrayList<>();
+            for (KeyRecord r : stored) {
+                if (!genuineKids.contains(r.kid())) {
+                    boolean left = r.revokedAt().isPresent() || (r.removeAt().isPresent() && !r.hasPrivateKey());
+                    (left && created.contains(r.kid()) ? history : unsigned).add(r);
+                }
+            }
+            c = new Classified(genuine, history, unsigned);
+        }
+        reconcileAudit(c, read.set(), entries, auditKey, now);
+        List<KeyRecord> signed = new ArrayList<>();
+        Map<String, KeyRecord> storedByKid = new HashMap<>();
+        stored.forEach(r -> storedByKid.put(r.kid(), r));
+        for (KeyRecord derived : RotationSchedule.derive(c.inSet(), config())) {
+            KeyRecord target = derived;
+            boolean retire = target.hasPrivateKey() && target.stateAt(now) == KeyState.RETIRED;
+            if (retire) {
+                target = target.withoutPrivateKey();
+            }
+            if (!target.equals(storedByKid.get(target.kid()))) {
+                writeRecord(target);
+            }
+            if (retire) {
+                AuditLog.append(folder, auditKey, now, AuditLog.NewEntry.of("retire", AuditLog.EVENT_RETIRED, target.kid(),
+                        null, "removed from the key set at " + target.removeAt().map(Instant::toString).orElse("?")
+                                + "; private key destroyed"));
+            }
+            signed.add(target);
+        }
+        long lastIssuedAt = Math.max(lastAuditedIssuedAt(entries), read.set().map(KeySetJws.VerifiedKeySet::issuedAt).orElse(0L));
+        return new Locked(auditKey, roots, rootPrivate, read.set(), lastIssuedAt, List.copyOf(signed), c.history(),
+                c.unsigned(), maxSequence, read.set().isPresent() ? Optional.empty() : read.problem());
+    }
+
+    /**
+     * Records with a private part that opens under the passphrase and matches its kid, never revoked or
+     * retired (by their timestamps or the audit log): what a lost or bad key set is signed again from.
+     */
+    private List<KeyRecord> genuineRecords(List<KeyRecord> stored, SecretKey kek, List<AuditLog.Entry> entries) {
+        Set<String> gone = new HashSet<>();
+        for (AuditLog.Entry e : entries) {
+            if (e.kid().isPresent() && (e.event().equals(Optional.of(AuditLog.EVENT_REVOKED))
+                    || e.event().equals(Optional.of(AuditLog.EVENT_RETIRED)))) {
+                gone.add(e.kid().get());
+            }
+        }
+        return stored.stream()
+                .filter(r -> r.hasPrivateKey() && r.revokedAt().isEmpty() && !gone.contains(r.kid()))
+                .filter(r -> privateKeyOpens(r, kek))
+                .toList();
+    }
+
+    private void reconcileAudit(Classified c, Optional<KeySetJws.VerifiedKeySet> set, List<AuditLog.Entry> entries,
+                                SecretKey auditKey, Instant now) throws IOException {
+        Set<String> created = new HashSet<>();
+        Set<String> revoked = new HashSet<>();
+        Set<String> retired = new HashSet<>();
+        Set<String> signedSets = new HashSet<>();
+        for (AuditLog.Entry entry : entries) {
+            if (entry.event().equals(Optional.of(AuditLog.EVENT_KEY_SET_SIGNED))) {
+                entry.text("sha256").ifPresent(signedSets::add);
+            }
+            if (entry.kid().isEmpty() || entry.event().isEmpty()) {
+                continue;
+            }
+            switch (entry.event().get()) {
+                case AuditLog.EVENT_CREATED -> created.add(entry.kid().get());
+                case AuditLog.EVENT_REVOKED -> revoked.add(entry.kid().get());
+                case AuditLog.EVENT_RETIRED -> retired.add(entry.kid().get());
+                default -> {
+                    // Other events prove nothing about these three.
+                }
+            }
+        }
+        String why = "record found without its audit entry (a command was interrupted)";
+        if (set.isPresent()) {
+            String sha256 = AuditLog.sha256Hex(set.get().compact().getBytes(StandardCharsets.US_ASCII));
+            if (!signedSets.contains(sha256)) {
+                auditKeySet(auditKey, now, "recover", new Written(set.get(), sha256));
+            }
+        }
+        // Only records the root vouches for are recovered: a record written without the passphrase
+        // must stay without an audit entry, so that it keeps being reported.
+        for (KeyRecord r : c.inSet()) {
+            if (!created.contains(r.kid())) {
+                AuditLog.append(folder, auditKey, now, AuditLog.NewEntry.of("recover", AuditLog.EVENT_CREATED, r.kid(), null, why));
+            }
+        }
+        List<KeyRecord> vouched = new ArrayList<>(c.inSet());
+        vouched.addAll(c.history());
+        for (KeyRecord r : vouched) {
+            if (r.revokedAt().isPresent() && !revoked.contains(r.kid())) {
+                AuditLog.append(folder, auditKey, now, AuditLog.NewEntry.of("recover", AuditLog.EVENT_REVOKED, r.kid(),
+                        r.revocationReason().orElse(null), why));
+            }
+            if (r.revokedAt().isEmpty() && !r.hasPrivateKey() && !retired.contains(r.kid())) {
+                AuditLog.append(folder, auditKey, now, AuditLog.NewEntry.of("recover", AuditLog.EVENT_RETIRED, r.kid(), null, why));
+            }
+        }
+    }
+
+    /** Signs a new set when what should be published differs from the latest set, or the latest set is due. */
+    private void publishIfDue(Locked s, List<KeyRecord> signedRecords, Instant now, String command)
+            throws IOException, StoreException {
+        List<KeyRecord> target = publishedAt(RotationSchedule.derive(signedRecords, config()), now);
+        boolean due = s.set().isEmpty()
+                || !new HashSet<>(s.set().get().kids()).equals(new HashSet<>(target.stream().map(KeyRecord::kid).toList()))
+                || halfLifePassed(s.set().get().issuedAt(), now)
+                || !s.set().get().signerKid().equals(s.roots().current().kid())
+                || !s.set().get().issuer().equals(config().issuer());
+        if (!due) {
+            return;
+        }
+        Written set = writeKeySet(s.rootPrivate(), s.roots(), target, now, s.lastIssuedAt());
+        if (s.rebuild().isPresent()) {
+            auditRebuild(s, now, command);
+        }
+        auditKeySet(s.auditKey(), now, command, set);
+    }
+
+    private void auditRebuild(Locked s, Instant now, String command) throws IOException {
+        AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of(command, AuditLog.EVENT_KEY_SET_REBUILT,
+                s.roots().current().kid(), null, "the signed key set was signed again from the records whose private"
+                        + " parts open under the passphrase, because: " + s.rebuild().get()));
+    }
+
+    private boolean halfLifePassed(long issuedAt, Instant now) {
+        return now.getEpochSecond() >= issuedAt + config().keySetLifetime().getSeconds() / 2;
+    }
+
+    /** The keys a set signed at {@code now} must hold, oldest first. */
+    private static List<KeyRecord> publishedAt(List<KeyRecord> derived, Instant now) {
+        return derived.stream().filter(r -> r.stateAt(now).isPublished())
+                .sorted(Comparator.comparingLong(KeyRecord::sequence)).toList();
+    }
+
+    /**
+     * Tells whether the published set is out of date: what should be published changed (a key reached
+     * its removal time), less than half its lifetime is left, or it is missing or signed by an earlier root.
+     */
+    private boolean keySetDue(StoreSnapshot snapshot, Instant now) {
+        if (snapshot.signedKeySet().isEmpty() || snapshot.rootKey().isEmpty()) {
+            return true;
+        }
+        SignedKeySet set = snapshot.signedKeySet().get();
+        Set<String> target = new HashSet<>();
+        for (KeyRecord r : snapshot.records()) {
+            if (set.kids().contains(r.kid()) && r.stateAt(now).isPublished()) {
+                target.add(r.kid());
+            }
+        }
+        return !target.equals(new HashSet<>(set.kids()))
+                || halfLifePassed(set.issuedAt().getEpochSecond(), now)
+                || !set.signerKid().equals(snapshot.rootKey().get().kid());
+    }
+
+    private record Written(KeySetJws.VerifiedKeySet set, String sha256) {
+    }
+
+    /**
+     * Signs and atomically writes a key set; {@code iat} is the later of now and one second after the
+     * latest set the store has signed, so it strictly increases even if the clock steps back.
+     */
+    private Written writeKeySet(JWK rootPrivate, StoreRoots roots, List<KeyRecord> keys, Instant now, long lastIssuedAt)
+            throws IOException, StoreException {
+        long iat = Math.max(now.getEpochSecond(), lastIssuedAt + 1);
+        long exp = iat + config().keySetLifetime().getSeconds();
+        String compact;
+        KeySetJws.VerifiedKeySet verified;
+        try {
+            compact = KeySetJws.signKeySet(rootPrivate, keys.stream().map(KeyRecord::publicJwk).toList(), config().issuer(),
+                    iat, exp);
+            // Checked as a reader will check it, before anything is written.
+            verified = KeySetJws.verifyKeySet(compact, roots.publicJwks(), config().issuer());
+        } catch (JOSEException | KeySetJws.RefusedException e) {
+            throw new StoreException("signing the key set failed: " + oneLine(e.getMessage()), e);
+        }
+        byte[] bytes = compact.getBytes(StandardCharsets.US_ASCII);
+        AtomicFileWriter.write(folder.resolve(KEY_SET_FILE), bytes, AtomicFileWriter.OWNER_ONLY);
+        LOG.info("signed key set of store {}: iat {}, {} keys", folder, Instant.ofEpochSecond(iat), keys.size());
+        return new Written(verified, AuditLog.sha256Hex(bytes));
+    }
+
+    private void auditKeySet(SecretKey auditKey, Instant now, String command, Written written) throws IOException {
+        KeySetJws.VerifiedKeySet set = written.set();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("iat", set.issuedAt());
+        data.put("exp", set.expiresAt());
+        data.put("sha256", written.sha256());
+        AuditLog.append(folder, auditKey, now, new AuditLog.NewEntry(command, AuditLog.EVENT_KEY_SET_SIGNED, set.signerKid(),
+                null, "iat " + Instant.ofEpochSecond(set.issuedAt()) + ", exp " + Instant.ofEpochSecond(set.expiresAt())
+                        + ", " + set.keys().size() + " keys: " + String.join(", ", set.kids()), data));
+    }
+
+    private static long lastAuditedIssuedAt(List<AuditLog.Entry> entries) {
+        long last = 0;
+        for (AuditLog.Entry e : entries) {
+            if (e.event().equals(Optional.of(AuditLog.EVENT_KEY_SET_SIGNED))) {
+                last = Math.max(last, e.number("iat").orElse(0L));
+            }
+        }
+        return last;
+    }
+
+    // ---------------------------------------------------------------- classification
+
+    /**
+     * Records split by what the root vouches for.
+     *
+     * @param inSet in the signed key set
+     * @param history left the set (revoked or removed no later than the set was signed), with an audit entry
+     * @param unsigned everything else: never signed by the root
+     */
+    private record Classified(List<KeyRecord> inSet, List<KeyRecord> history, List<KeyRecord> unsigned) {
+        List<KeyRecord> records(StoreConfig config) {
+            List<KeyRecord> all = new ArrayList<>(RotationSchedule.derive(inSet, config));
+            all.addAll(history);
+            all.sort(Comparator.comparingLong(KeyRecord::sequence));
+            return all;
+        }
+    }
+
+    /**
+     * A record in the set is vouched for by the root's signature. A record outside it is history only if
+     * its own timestamps say it left the set no later than the set was signed (revoked, or removed)
+     * and a logged command created it; anything else was never signed.
+     */
+    private static Classified classify(List<KeyRecord> stored, KeySetJws.VerifiedKeySet set, Set<String> createdKids) {
+        Set<String> kids = new HashSet<>(set.kids());
+        Instant signedAt = Instant.ofEpochSecond(set.issuedAt());
+        List<KeyRecord> inSet = new ArrayList<>();
+        List<KeyRecord> history = new ArrayList<>();
+        List<KeyRecord> unsigned = new ArrayList<>();
+        for (KeyRecord r : stored) {
+            if (kids.contains(r.kid())) {
+                inSet.add(r);
+                continue;
+            }
+            boolean left = r.revokedAt().map(t -> !t.isAfter(signedAt)).orElse(false)
+                    || r.removeAt().map(t -> !t.isAfter(signedAt)).orElse(false);
+            (left && createdKids.contains(r.kid()) ? history : unsigned).add(r);
+        }
+        return new Classified(inSet, history, unsigned);
+    }
+
+    private static Set<String> createdKids(List<AuditLog.Entry> entries) {
+        Set<String> created = new HashSet<>();
+        for (AuditLog.Entry e : entries) {
+            if (e.event().equals(Optional.of(AuditLog.EVENT_CREATED)) && e.kid().isPresent()) {
+                created.add(e.kid().get());
+            }
+        }
+        return created;
+    }
+
+    static String unsignedMessage(KeyRecord r) {
+        return KEYS_FOLDER + "/" + r.kid() + ".json was never signed by the root key (it is not in the signed key set"
+                + " and no logged command created it): someone without the passphrase wrote or altered it; it is never"
+                + " published and never signs; move it out of the store after investigating";
+    }
+
+    // ---------------------------------------------------------------- files
+
+    private record KeySetRead(Optional<KeySetJws.VerifiedKeySet> set, Optional<String> problem) {
+    }
+
+    private KeySetRead readKeySet(StoreRoots roots) throws IOException {
+        return verifyKeySet(roots, readKeySetBytes());
+    }
+
+    private KeySetRead verifyKeySet(StoreRoots roots, KeySetBytes read) {
+        String again = "; nohop rotate --store " + folder + " --if-due (with the passphrase) signs it again";
+        if (read.tooLarge()) {
+            return new KeySetRead(Optional.empty(), Optional.of(KEY_SET_FILE + " is far too large to be a signed key set"
+                    + " (altered without the passphrase)" + again));
+        }
+        if (read.bytes().isEmpty()) {
+            return new KeySetRead(Optional.empty(), Optional.of("the signed key set " + KEY_SET_FILE + " is missing" + again));
+        }
+        String compact = new String(read.bytes().get(), StandardCharsets.ISO_8859_1);
+        // serve and TokenIssuer read the store every second or every token: a signature check is done
+        // once per distinct (document, roots, issuer), never trusted across any other input.
+        String cacheKey = compact + "\n" + roots.publicJwks().stream().map(JWK::toJSONString).toList() + "\n"
+                + config().issuer().orElse("");
+        synchronized (VERIFIED) {
+            KeySetJws.VerifiedKeySet cached = VERIFIED.get(cacheKey);
+            if (cached != null) {
+                return new KeySetRead(Optional.of(cached), Optional.empty());
+            }
+        }
+        try {
+            KeySetJws.VerifiedKeySet verified = KeySetJws.verifyKeySet(compact, roots.publicJwks(), config().issuer());
+            synchronized (VERIFIED) {
+                VERIFIED.put(cacheKey, verified);
+            }
+            return new KeySetRead(Optional.of(verified), Optional.empty());
+        } catch (KeySetJws.RefusedException e) {
+            return new KeySetRead(Optional.empty(), Optional.of("the signed key set " + KEY_SET_FILE
+                    + " does not verify under the store's root key (" + e.getMessage()
+                    + "): it was altered without the passphrase" + again));
+        }
+    }
+
+    private Optional<StoreRoots> readRoots() throws IOException, StoreException {
+        Path file = folder.resolve(ROOT_FILE);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(StoreCodec.readRoots(bytes));
+        } catch (ParseException | RuntimeException e) {
+            throw new StoreException("corrupt root key file " + file + ": " + oneLine(e.getMessage()));
+        }
+    }
+
+    private String noRootMessage() {
+        if (storeFile.format() < StoreCodec.STORE_FORMAT) {
+            return "this store has no root key (it was created before signed key sets): run nohop root-key --store "
+                    + folder + " --create";
+        }
+        return ROOT_FILE + " is missing from " + folder + ": restore it from a backup (services pin its public key,"
+                + " so a new root would be refused by them)";
+    }
+
+    private StoreRoots.Entry sealRoot(JWK privateJwk, SecretKey kek, Instant now, Optional<String> endorsement) {
+        String kid = privateJwk.getKeyID();
+        Sealed sealed = PassphraseCipher.seal(kek, privateJwk.toJSONString().getBytes(StandardCharsets.UTF_8), rootAad(kid));
+        return new StoreRoots.Entry(kid, SigningAlgorithm.parse(privateJwk.getAlgorithm().getName()), privateJwk.toPublicJWK(),
+                now, Optional.empty(), endorsement, Optional.of(new SealedPrivateKey(storeFile.kdf(), sealed)));
+    }
+
+    /** Decrypts a root's private JWK; a root that does not open under the right passphrase was altered. */
+    private JWK openRoot(StoreRoots.Entry root, SecretKey kek) throws StoreException {
+        String altered = ROOT_FILE + " was altered without the passphrase: the private part of root " + root.kid();
+        SealedPrivateKey sealed = root.privateKey().orElseThrow(() -> new StoreException(altered + " is missing"));
+        if (!sealed.kdf().sameAs(storeFile.kdf())) {
+            throw new StoreException(altered + " is not sealed under this store's passphrase");
+        }
+        byte[] plaintext;
+        try {
+            plaintext = PassphraseCipher.open(kek, sealed.sealed(), rootAad(root.kid()));
+        } catch (AEADBadTagException e) {
+            throw new StoreException(altered + " does not open");
+        }
+        try {
+            JWK jwk = JWK.parse(new String(plaintext, StandardCharsets.UTF_8));
+            if (!jwk.isPrivate() || !jwk.computeThumbprint().toString().equals(root.kid())
+                    || !jwk.toPublicJWK().equals(root.publicJwk())) {
+                throw new StoreException(altered + " does not match its public key");
+            }
+            return jwk;
+        } catch (ParseException | JOSEException e) {
+            throw new StoreException(altered + " is not a JWK");
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
@@ -397,68 +1284,15 @@ public final class SigningKeyStore {
                 Optional.of(new SealedPrivateKey(storeFile.kdf(), sealed)));
     }
 
-    /**
-     * Under the lock: removes stray temp files, repairs the audit tail, persists the derived schedule,
-     * destroys private parts of retired keys, and records lost audit entries.
-     */
-    private List<KeyRecord> normalize(Instant now) throws IOException, StoreException {
-        removeTempFiles(folder);
-        removeTempFiles(folder.resolve(KEYS_FOLDER));
-        AuditLog.repair(folder);
-        List<KeyRecord> stored = loadRecords();
-        Map<String, KeyRecord> storedByKid = new HashMap<>();
-        stored.forEach(r -> storedByKid.put(r.kid(), r));
-        reconcileAudit(stored, now);
-        List<KeyRecord> result = new ArrayList<>();
-        for (KeyRecord derived : RotationSchedule.derive(stored, config())) {
-            KeyRecord target = derived;
-            boolean retire = target.hasPrivateKey() && target.stateAt(now) == KeyState.RETIRED;
-            if (retire) {
-                target = target.withoutPrivateKey();
-            }
-            if (!target.equals(storedByKid.get(target.kid()))) {
-                writeRecord(target);
-            }
-            if (retire) {
-                AuditLog.append(folder, now, "retire", AuditLog.EVENT_RETIRED, target.kid(), null,
-                        "removed from the key set at " + target.removeAt().map(Instant::toString).orElse("?")
-                                + "; private key destroyed");
-            }
-            result.add(target);
-        }
-        return List.copyOf(result);
-    }
-
-    private void reconcileAudit(List<KeyRecord> records, Instant now) throws IOException {
-        Set<String> created = new HashSet<>();
-        Set<String> revoked = new HashSet<>();
-        Set<String> retired = new HashSet<>();
-        for (AuditLog.Entry entry : AuditLog.read(folder)) {
-            if (entry.kid().isEmpty() || entry.event().isEmpty()) {
-                continue;
-            }
-            switch (entry.event().get()) {
-                case AuditLog.EVENT_CREATED -> created.add(entry.kid().get());
-                case AuditLog.EVENT_REVOKED -> revoked.add(entry.kid().get());
-                case AuditLog.EVENT_RETIRED -> retired.add(entry.kid().get());
-                default -> {
-                    // Unknown events come from newer versions; they prove nothing about these three.
-                }
-            }
-        }
-        String why = "record found without its audit entry (a command was interrupted)";
-        for (KeyRecord r : records) {
-            if (!created.contains(r.kid())) {
-                AuditLog.append(folder, now, "recover", AuditLog.EVENT_CREATED, r.kid(), null, why);
-            }
-            if (r.revokedAt().isPresent() && !revoked.contains(r.kid())) {
-                AuditLog.append(folder, now, "recover", AuditLog.EVENT_REVOKED, r.kid(),
-                        r.revocationReason().orElse(null), why);
-            }
-            if (r.revokedAt().isEmpty() && !r.hasPrivateKey() && !retired.contains(r.kid())) {
-                AuditLog.append(folder, now, "recover", AuditLog.EVENT_RETIRED, r.kid(), null, why);
-            }
-        }
+    private static StoreCodec.StoreFile withSettingsMac(StoreCodec.StoreFile file, SecretKey kek) {
+        SecretKey key = KeyDerivation.hmacKey(kek, KeyDerivation.SETTINGS_MAC);
+        byte[] text = StoreCodec.writeStore(file.withoutMac());
+        byte[] input = new byte[SETTINGS_MAC_PREFIX.length() + text.length];
+        System.arraycopy(SETTINGS_MAC_PREFIX.getBytes(StandardCharsets.US_ASCII), 0, input, 0, SETTINGS_MAC_PREFIX.length());
+        System.arraycopy(text, 0, input, SETTINGS_MAC_PREFIX.length(), text.length);
+        String mac = Base64.getUrlEncoder().withoutPadding().encodeToString(KeyDerivation.hmac(key, input));
+        return new StoreCodec.StoreFile(file.config(), file.kdf(), file.passphraseCheck(), file.createdAt(), file.format(),
+                Optional.of(mac));
     }
 
     private List<KeyRecord> loadRecords() throws IOException, StoreException {
@@ -492,6 +1326,7 @@ public final class SigningKeyStore {
         } catch (NoSuchFileException e) {
             throw new StoreException("corrupt store " + folder + ": the " + KEYS_FOLDER + " folder is missing");
         }
+        records.sort(Comparator.comparingLong(KeyRecord::sequence));
         return records;
     }
 
@@ -513,7 +1348,8 @@ public final class SigningKeyStore {
     }
 
     private static void removeLeftoversOfInterruptedInit(Path dir) throws IOException, StoreException {
-        Set<String> ours = Set.of(KEYS_FOLDER, AuditLog.FILE_NAME, AuditLog.HEAD_FILE_NAME, StoreLock.FILE_NAME);
+        Set<String> ours = Set.of(KEYS_FOLDER, AuditLog.FILE_NAME, AuditLog.HEAD_FILE_NAME, StoreLock.FILE_NAME, ROOT_FILE,
+                KEY_SET_FILE);
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
@@ -533,6 +1369,8 @@ public final class SigningKeyStore {
         }
         Files.deleteIfExists(dir.resolve(AuditLog.FILE_NAME));
         Files.deleteIfExists(dir.resolve(AuditLog.HEAD_FILE_NAME));
+        Files.deleteIfExists(dir.resolve(ROOT_FILE));
+        Files.deleteIfExists(dir.resolve(KEY_SET_FILE));
     }
 
     private static StoreLock lock(Path dir, Duration timeout) throws IOException, StoreException {
@@ -550,6 +1388,11 @@ public final class SigningKeyStore {
 
     private static byte[] privateKeyAad(String kid) {
         return ("nohop:private-key:" + kid).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Distinct from {@link #privateKeyAad}: a root's ciphertext can never be opened as a signing key's. */
+    private static byte[] rootAad(String kid) {
+        return ("nohop:root-key:" + kid).getBytes(StandardCharsets.UTF_8);
     }
 
     private static void requirePassphrase(char[] passphrase) throws StoreException {

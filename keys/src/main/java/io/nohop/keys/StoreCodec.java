@@ -18,12 +18,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * JSON form of {@code store.json} and {@code keys/<kid>.json}. Every file carries {@code "format": 1}
- * so that a later layout can be told apart.
+ * JSON form of {@code store.json}, {@code keys/<kid>.json} and {@code root.json}. Every file carries a
+ * {@code "format"} so that a later layout can be told apart: key records and {@code root.json} are
+ * format 1; {@code store.json} is format 2 since stores have a root key and authenticated settings
+ * (format 1 is a store created before that, read so that {@code root-key --create} can upgrade it; an
+ * older nohop refuses format 2, so it cannot publish an unsigned key set from a newer store).
  */
 final class StoreCodec {
 
     static final long FORMAT = 1;
+    /** Format of {@code store.json} written now. */
+    static final long STORE_FORMAT = 2;
+    /** Format of {@code store.json} of stores made before root keys. */
+    static final long LEGACY_STORE_FORMAT = 1;
 
     private StoreCodec() {
     }
@@ -35,14 +42,21 @@ final class StoreCodec {
      * @param kdf the key-derivation parameters used for new records
      * @param passphraseCheck a constant sealed under the derived key, to tell a wrong passphrase at once
      * @param createdAt when the store was created
+     * @param format {@link #STORE_FORMAT}, or {@link #LEGACY_STORE_FORMAT} for a store made before root keys
+     * @param settingsMac HMAC over the rest of the file under a key derived from the passphrase (format 2)
      */
-    record StoreFile(StoreConfig config, KdfParameters kdf, Sealed passphraseCheck, Instant createdAt) {
+    record StoreFile(StoreConfig config, KdfParameters kdf, Sealed passphraseCheck, Instant createdAt, long format,
+                     Optional<String> settingsMac) {
+
+        StoreFile withoutMac() {
+            return new StoreFile(config, kdf, passphraseCheck, createdAt, format, Optional.empty());
+        }
     }
 
     static byte[] writeStore(StoreFile file) {
         StoreConfig c = file.config();
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("format", FORMAT);
+        json.put("format", file.format());
         json.put("algorithm", c.algorithm().jwsName());
         json.put("issuer", c.issuer().orElse(null));
         json.put("maxTokenLifetime", c.maxTokenLifetime().toString());
@@ -50,15 +64,23 @@ final class StoreCodec {
         json.put("refreshBound", c.refreshBound().toString());
         json.put("publishLead", c.publishLead().toString());
         json.put("rotationPeriod", c.rotationPeriod().toString());
+        if (file.format() >= STORE_FORMAT) {
+            json.put("keySetLifetime", c.keySetLifetime().toString());
+            json.put("rootAlgorithm", c.rootAlgorithm().jwsName());
+        }
         json.put("createdAt", file.createdAt().toString());
         json.put("kdf", kdfJson(file.kdf()));
         json.put("passphraseCheck", sealedJson(file.passphraseCheck()));
+        file.settingsMac().ifPresent(mac -> json.put("settingsMac", mac));
         return (JsonText.write(json) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     static StoreFile readStore(byte[] bytes) throws ParseException {
         Map<String, Object> json = JSONObjectUtils.parse(new String(bytes, StandardCharsets.UTF_8));
-        checkFormat(json);
+        Object format = json.get("format");
+        if (!(format instanceof Number f) || (f.longValue() != STORE_FORMAT && f.longValue() != LEGACY_STORE_FORMAT)) {
+            throw new ParseException("unsupported format " + format + " (expected " + STORE_FORMAT + ")", 0);
+        }
         try {
             StoreConfig.Builder b = StoreConfig.builder()
                     .algorithm(SigningAlgorithm.parse(required(json, "algorithm")))
@@ -71,9 +93,25 @@ final class StoreCodec {
             if (issuer != null) {
                 b.issuer(issuer);
             }
+            String lifetime = JSONObjectUtils.getString(json, "keySetLifetime");
+            if (lifetime != null) {
+                b.keySetLifetime(Duration.parse(lifetime));
+            } else {
+                // A store made before signed key sets: the default, or 2R if that is longer (capped).
+                Duration twiceR = Duration.parse(required(json, "refreshBound")).multipliedBy(2);
+                Duration fallback = twiceR.compareTo(StoreConfig.DEFAULT_KEY_SET_LIFETIME) > 0 ? twiceR
+                        : StoreConfig.DEFAULT_KEY_SET_LIFETIME;
+                b.keySetLifetime(fallback.compareTo(StoreConfig.MAX_KEY_SET_LIFETIME) > 0
+                        ? StoreConfig.MAX_KEY_SET_LIFETIME : fallback);
+            }
+            String rootAlgorithm = JSONObjectUtils.getString(json, "rootAlgorithm");
+            if (rootAlgorithm != null) {
+                b.rootAlgorithm(SigningAlgorithm.parse(rootAlgorithm));
+            }
             return new StoreFile(b.build(), kdf(JSONObjectUtils.getJSONObject(json, "kdf")),
                     sealed(JSONObjectUtils.getJSONObject(json, "passphraseCheck")),
-                    Instant.parse(required(json, "createdAt")));
+                    Instant.parse(required(json, "createdAt")), f.longValue(),
+                    Optional.ofNullable(JSONObjectUtils.getString(json, "settingsMac")));
         } catch (DateTimeParseException | IllegalArgumentException e) {
             throw new ParseException(e.getMessage(), 0);
         }
@@ -129,6 +167,76 @@ final class StoreCodec {
                     optionalInstant(json, "deactivateAt"), optionalInstant(json, "removeAt"),
                     optionalInstant(json, "revokedAt"),
                     Optional.ofNullable(JSONObjectUtils.getString(json, "revocationReason")), privateKey);
+        } catch (DateTimeParseException | IllegalArgumentException | JOSEException e) {
+            throw new ParseException(e.getMessage(), 0);
+        }
+    }
+
+    static byte[] writeRoots(StoreRoots roots) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("format", FORMAT);
+        json.put("current", rootJson(roots.current()));
+        json.put("next", roots.next().map(StoreCodec::rootJson).orElse(null));
+        json.put("previous", roots.previous().stream().map(StoreCodec::rootJson).toList());
+        return (JsonText.write(json) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    static StoreRoots readRoots(byte[] bytes) throws ParseException {
+        Map<String, Object> json = JSONObjectUtils.parse(new String(bytes, StandardCharsets.UTF_8));
+        checkFormat(json);
+        Map<String, Object> current = JSONObjectUtils.getJSONObject(json, "current");
+        if (current == null) {
+            throw new ParseException("current root missing", 0);
+        }
+        Map<String, Object> next = JSONObjectUtils.getJSONObject(json, "next");
+        java.util.List<StoreRoots.Entry> previous = new java.util.ArrayList<>();
+        Map<String, Object>[] previousJson = JSONObjectUtils.getJSONObjectArray(json, "previous");
+        if (previousJson != null) {
+            for (Map<String, Object> p : previousJson) {
+                previous.add(rootEntry(p));
+            }
+        }
+        try {
+            return new StoreRoots(rootEntry(current), next == null ? Optional.empty() : Optional.of(rootEntry(next)), previous);
+        } catch (IllegalArgumentException e) {
+            throw new ParseException(e.getMessage(), 0);
+        }
+    }
+
+    private static Map<String, Object> rootJson(StoreRoots.Entry e) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("kid", e.kid());
+        json.put("alg", e.algorithm().jwsName());
+        json.put("jwk", e.publicJwk().toJSONObject());
+        json.put("createdAt", e.createdAt().toString());
+        json.put("retiredAt", e.retiredAt().map(Instant::toString).orElse(null));
+        json.put("endorsement", e.endorsement().orElse(null));
+        json.put("privateKey", e.privateKey().map(StoreCodec::privateKeyJson).orElse(null));
+        return json;
+    }
+
+    private static StoreRoots.Entry rootEntry(Map<String, Object> json) throws ParseException {
+        try {
+            String kid = required(json, "kid");
+            SigningAlgorithm alg = SigningAlgorithm.parse(required(json, "alg"));
+            Map<String, Object> jwkJson = JSONObjectUtils.getJSONObject(json, "jwk");
+            if (jwkJson == null) {
+                throw new ParseException("root jwk missing", 0);
+            }
+            JWK jwk = JWK.parse(jwkJson);
+            if (jwk.isPrivate()) {
+                throw new ParseException("the root's public jwk holds private members", 0);
+            }
+            if (!jwk.computeThumbprint().toString().equals(kid) || !kid.equals(jwk.getKeyID())
+                    || jwk.getAlgorithm() == null || !alg.jwsName().equals(jwk.getAlgorithm().getName())) {
+                throw new ParseException("root kid is not the RFC 7638 thumbprint of its key, or alg differs", 0);
+            }
+            Map<String, Object> privateJson = JSONObjectUtils.getJSONObject(json, "privateKey");
+            return new StoreRoots.Entry(kid, alg, jwk, Instant.parse(required(json, "createdAt")),
+                    optionalInstant(json, "retiredAt"),
+                    Optional.ofNullable(JSONObjectUtils.getString(json, "endorsement")),
+                    privateJson == null ? Optional.empty()
+                            : Optional.of(new SealedPrivateKey(kdf(privateJson), sealed(privateJson))));
         } catch (DateTimeParseException | IllegalArgumentException | JOSEException e) {
             throw new ParseException(e.getMessage(), 0);
         }

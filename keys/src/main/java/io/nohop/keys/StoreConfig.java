@@ -19,7 +19,14 @@ import java.util.Optional;
  *       also caps its retry backoff;</li>
  *   <li>publish lead L = 24 h: well over 2R, so a verifier that missed several refreshes still holds a
  *       new key before it signs anything;</li>
- *   <li>rotation period = 30 days (used by {@code rotate --if-due}).</li>
+ *   <li>rotation period = 30 days (used by {@code rotate --if-due});</li>
+ *   <li>key-set lifetime = 7 days: {@code exp - iat} of every signed key set. It bounds how long a
+ *       frozen or replayed publication can keep a revoked key alive at verifiers that pin the root;
+ *       {@code rotate --if-due} re-signs once less than half is left, so with cron every minute a set
+ *       is never older than half of it. At least 2R (a verifier must fetch the re-signed set before
+ *       the one it holds expires), at most 90 days;</li>
+ *   <li>root algorithm ES256: the root signs one small document per change and verifiers check it
+ *       once per refresh, so its verification cost does not matter; ES256 keys and signatures are small.</li>
  * </ul>
  */
 public final class StoreConfig {
@@ -36,6 +43,12 @@ public final class StoreConfig {
     public static final Duration DEFAULT_PUBLISH_LEAD = Duration.ofHours(24);
     /** Default rotation period. */
     public static final Duration DEFAULT_ROTATION_PERIOD = Duration.ofDays(30);
+    /** Default lifetime of a signed key set ({@code exp - iat}). */
+    public static final Duration DEFAULT_KEY_SET_LIFETIME = Duration.ofDays(7);
+    /** The longest key-set lifetime accepted: beyond it a frozen publication outlives any sane revocation. */
+    public static final Duration MAX_KEY_SET_LIFETIME = Duration.ofDays(90);
+    /** Default algorithm of the root key (the key-set signing key). */
+    public static final SigningAlgorithm DEFAULT_ROOT_ALGORITHM = SigningAlgorithm.ES256;
 
     private final SigningAlgorithm algorithm;
     private final Optional<String> issuer;
@@ -44,6 +57,8 @@ public final class StoreConfig {
     private final Duration refreshBound;
     private final Duration publishLead;
     private final Duration rotationPeriod;
+    private final Duration keySetLifetime;
+    private final SigningAlgorithm rootAlgorithm;
 
     private StoreConfig(Builder b) {
         this.algorithm = b.algorithm;
@@ -53,6 +68,8 @@ public final class StoreConfig {
         this.refreshBound = b.refreshBound;
         this.publishLead = b.publishLead;
         this.rotationPeriod = b.rotationPeriod;
+        this.keySetLifetime = b.keySetLifetime;
+        this.rootAlgorithm = b.rootAlgorithm;
     }
 
     /**
@@ -129,6 +146,25 @@ public final class StoreConfig {
     }
 
     /**
+     * The lifetime of every signed key set: its {@code exp} is its {@code iat} plus this.
+     *
+     * @return the key-set lifetime
+     */
+    public Duration keySetLifetime() {
+        return keySetLifetime;
+    }
+
+    /**
+     * The algorithm of the root keys this store creates (at init and when the root is rotated, unless
+     * told otherwise).
+     *
+     * @return the root algorithm
+     */
+    public SigningAlgorithm rootAlgorithm() {
+        return rootAlgorithm;
+    }
+
+    /**
      * How long a key stays published after it stops signing: T + S, so every token it signed
      * expires (even on a skewed verifier clock) before it is unpublished.
      *
@@ -152,6 +188,8 @@ public final class StoreConfig {
         b.refreshBound = refreshBound;
         b.publishLead = publishLead;
         b.rotationPeriod = rotationPeriod;
+        b.keySetLifetime = keySetLifetime;
+        b.rootAlgorithm = rootAlgorithm;
         return b;
     }
 
@@ -160,18 +198,21 @@ public final class StoreConfig {
         return o instanceof StoreConfig c && algorithm == c.algorithm && issuer.equals(c.issuer)
                 && maxTokenLifetime.equals(c.maxTokenLifetime) && clockSkew.equals(c.clockSkew)
                 && refreshBound.equals(c.refreshBound) && publishLead.equals(c.publishLead)
-                && rotationPeriod.equals(c.rotationPeriod);
+                && rotationPeriod.equals(c.rotationPeriod) && keySetLifetime.equals(c.keySetLifetime)
+                && rootAlgorithm == c.rootAlgorithm;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(algorithm, issuer, maxTokenLifetime, clockSkew, refreshBound, publishLead, rotationPeriod);
+        return Objects.hash(algorithm, issuer, maxTokenLifetime, clockSkew, refreshBound, publishLead, rotationPeriod,
+                keySetLifetime, rootAlgorithm);
     }
 
     @Override
     public String toString() {
         return "StoreConfig[algorithm=" + algorithm + ", issuer=" + issuer.orElse("-") + ", T=" + maxTokenLifetime
-                + ", S=" + clockSkew + ", R=" + refreshBound + ", L=" + publishLead + ", period=" + rotationPeriod + "]";
+                + ", S=" + clockSkew + ", R=" + refreshBound + ", L=" + publishLead + ", period=" + rotationPeriod
+                + ", keySetLifetime=" + keySetLifetime + ", root=" + rootAlgorithm + "]";
     }
 
     /** Builds a {@link StoreConfig}; every setter validates its argument at once. */
@@ -183,6 +224,8 @@ public final class StoreConfig {
         private Duration refreshBound = DEFAULT_REFRESH_BOUND;
         private Duration publishLead = DEFAULT_PUBLISH_LEAD;
         private Duration rotationPeriod = DEFAULT_ROTATION_PERIOD;
+        private Duration keySetLifetime = DEFAULT_KEY_SET_LIFETIME;
+        private SigningAlgorithm rootAlgorithm = DEFAULT_ROOT_ALGORITHM;
 
         private Builder() {
         }
@@ -278,15 +321,50 @@ public final class StoreConfig {
         }
 
         /**
+         * Sets the lifetime of every signed key set ({@code exp - iat}); {@link #build()} also
+         * requires at least twice the refresh bound R.
+         *
+         * @param value a positive duration of at most {@link #MAX_KEY_SET_LIFETIME} (90 days)
+         * @return this builder
+         * @throws IllegalArgumentException if the value is not positive or longer than 90 days
+         */
+        public Builder keySetLifetime(Duration value) {
+            positive("key-set lifetime", value);
+            if (value.compareTo(MAX_KEY_SET_LIFETIME) > 0) {
+                throw new IllegalArgumentException("key-set lifetime must be at most 90 days (a longer one lets a frozen"
+                        + " or replayed key set keep a revoked key alive for that long): " + value);
+            }
+            this.keySetLifetime = value;
+            return this;
+        }
+
+        /**
+         * Sets the algorithm of the root keys the store creates.
+         *
+         * @param value the algorithm
+         * @return this builder
+         */
+        public Builder rootAlgorithm(SigningAlgorithm value) {
+            this.rootAlgorithm = Objects.requireNonNull(value, "rootAlgorithm");
+            return this;
+        }
+
+        /**
          * Builds the configuration.
          *
          * @return the configuration
-         * @throws IllegalArgumentException if the rotation period is not longer than the publish lead
+         * @throws IllegalArgumentException if the rotation period is not longer than the publish lead, or
+         *     the key-set lifetime is shorter than twice the refresh bound
          */
         public StoreConfig build() {
             if (rotationPeriod.compareTo(publishLead) <= 0) {
                 throw new IllegalArgumentException("rotation period " + rotationPeriod
                         + " must be longer than the publish lead " + publishLead);
+            }
+            if (keySetLifetime.compareTo(refreshBound.multipliedBy(2)) < 0) {
+                throw new IllegalArgumentException("key-set lifetime " + keySetLifetime
+                        + " must be at least twice the refresh bound " + refreshBound
+                        + " (verifiers must fetch a re-signed key set before the one they hold expires)");
             }
             return new StoreConfig(this);
         }

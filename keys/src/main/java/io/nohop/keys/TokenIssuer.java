@@ -29,6 +29,10 @@ import javax.crypto.SecretKey;
  * ({@code iat + ttl}; a ttl over the store's T is refused so that a retiring key is never unpublished
  * while its tokens are valid) and {@code jti} (128 random bits, base64url).
  *
+ * <p>Only the ACTIVE key signs, and only while it is in the store's signed key set (checked under the
+ * root key): a key the root did not publish never signs, and the root key itself is no key record, so
+ * it can never sign a token.
+ *
  * <p>The store is re-read at most once per reload interval (default 1 s), so rotations and
  * revocations by other processes take effect within it. The passphrase is checked once (the slow
  * key derivation) on the first {@link #issue}; each key is decrypted once and its signer kept in
@@ -97,10 +101,10 @@ public final class TokenIssuer implements AutoCloseable {
      *
      * @param request subject, audiences, lifetime and extra claims
      * @return the compact JWS
-     * @throws NoActiveKeyException if no key is ACTIVE now
+     * @throws NoActiveKeyException if no key is ACTIVE now, or the active key is not in the signed key set
      * @throws WrongPassphraseException if the passphrase is wrong
      * @throws ScheduleRefusedException if the lifetime exceeds the store's T
-     * @throws StoreException if the store cannot be read
+     * @throws StoreException if the store cannot be read or has no valid signed key set
      */
     public synchronized String issue(TokenRequest request) throws StoreException {
         Objects.requireNonNull(request, "request");
@@ -115,6 +119,13 @@ public final class TokenIssuer implements AutoCloseable {
             nextReload = now.plus(reloadInterval);
         }
         KeyRecord active = snapshot.activeAt(now).orElseThrow(() -> new NoActiveKeyException(noActiveKeyMessage(now)));
+        // Only a key the root published signs: verifiers that pin the root know no other.
+        SignedKeySet published = snapshot.signedKeySet().orElseThrow(() -> new StoreException(
+                "refusing to sign: " + snapshot.keySetProblem().orElse("no signed key set")));
+        if (!published.kids().contains(active.kid())) {
+            throw new NoActiveKeyException("refusing to sign: key " + active.kid() + " is active but not in the signed key"
+                    + " set (run nohop rotate --store " + store.folder() + " --if-due to sign it again)");
+        }
         if (kek == null) {
             kek = store.unlock(passphrase);
         }

@@ -25,7 +25,9 @@ import net.jqwik.api.lifecycle.BeforeTry;
 /**
  * For any sequence of rotate / revoke / clock steps (and token issues in between), at every
  * instant: at most one key is ACTIVE, every key that signed a still-valid token is published (unless
- * it was revoked), and no PENDING key signs.
+ * it was revoked), and no PENDING key signs; every token is signed by a key of the published (signed)
+ * key set, that set never lacks a key the schedule publishes, and right after a rotate or revoke it holds
+ * exactly those keys.
  */
 class RotationPropertiesTest {
 
@@ -84,21 +86,25 @@ class RotationPropertiesTest {
         List<Token> tokens = new ArrayList<>();
         try (TokenIssuer issuer = TokenIssuer.create(store, PASSPHRASE, clock, Duration.ZERO)) {
             for (Step step : steps) {
-                apply(step, store, issuer, clock, tokens);
+                boolean changed = apply(step, store, issuer, clock, tokens);
                 check(store.snapshot(), tokens, clock.instant());
+                checkSignedSet(store.snapshot(), clock.instant(), changed);
             }
         }
     }
 
-    private static void apply(Step step, SigningKeyStore store, TokenIssuer issuer, MutableClock clock,
-                              List<Token> tokens) throws Exception {
+    /** Applies a step; tells whether it was a rotate or revoke that went through. */
+    private static boolean apply(Step step, SigningKeyStore store, TokenIssuer issuer, MutableClock clock,
+                                 List<Token> tokens) throws Exception {
         try {
             if (step instanceof Rotate r) {
                 store.rotate(RotationRequest.standard().withPublishLead(Duration.ofMinutes(r.leadMinutes()))
                         .withForce(r.force()), PASSPHRASE);
+                return true;
             } else if (step instanceof Revoke r) {
                 List<KeyRecord> records = store.snapshot().records();
-                store.revoke(records.get(r.index() % records.size()).kid(), Optional.of("property"), r.force());
+                store.revoke(records.get(r.index() % records.size()).kid(), Optional.of("property"), r.force(), PASSPHRASE);
+                return true;
             } else if (step instanceof Advance a) {
                 clock.advance(Duration.ofMinutes(a.minutes()));
             } else if (step instanceof Issue i) {
@@ -109,10 +115,29 @@ class RotationPropertiesTest {
                 if (state != KeyState.ACTIVE) {
                     throw new AssertionError("token signed by " + kid + " in state " + state);
                 }
+                if (!store.snapshot().signedKeySet().orElseThrow().kids().contains(kid)) {
+                    throw new AssertionError("token signed by " + kid + ", which the published key set does not hold");
+                }
                 tokens.add(new Token(kid, parsed.getJWTClaimsSet().getExpirationTime().toInstant()));
             }
         } catch (ScheduleRefusedException | NoActiveKeyException expected) {
             // Refusals are part of the behaviour under test; the invariants must hold either way.
+        }
+        return false;
+    }
+
+    /**
+     * The signed set never lacks a key the schedule publishes (the clock only ever removes keys from what
+     * is published), and right after a command it holds exactly those keys.
+     */
+    private static void checkSignedSet(StoreSnapshot snapshot, Instant now, boolean afterCommand) {
+        java.util.Set<String> signed = new java.util.HashSet<>(snapshot.signedKeySet().orElseThrow().kids());
+        java.util.Set<String> scheduled = new java.util.HashSet<>(snapshot.publishedAt(now).stream().map(KeyRecord::kid).toList());
+        if (!signed.containsAll(scheduled) || (afterCommand && !signed.equals(scheduled))) {
+            throw new AssertionError("signed set " + signed + " vs. published by the schedule " + scheduled + " at " + now);
+        }
+        if (!snapshot.unsignedRecords().isEmpty()) {
+            throw new AssertionError("genuine records reported as unsigned: " + snapshot.unsignedRecords());
         }
     }
 

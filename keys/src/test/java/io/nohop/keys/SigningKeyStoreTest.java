@@ -189,7 +189,7 @@ class SigningKeyStoreTest {
 
     @Test
     void revoke_unknownKid_fails() {
-        StoreException e = assertThrows(StoreException.class, () -> store.revoke("nope", Optional.empty(), false));
+        StoreException e = assertThrows(StoreException.class, () -> store.revoke("nope", Optional.empty(), false, PASSPHRASE));
         assertEquals("unknown kid nope", e.getMessage());
     }
 
@@ -197,14 +197,14 @@ class SigningKeyStoreTest {
     void revoke_lastKeyThatCanSign_refused() throws Exception {
         List<String> before = TestStores.picture(dir);
         ScheduleRefusedException e = assertThrows(ScheduleRefusedException.class,
-                () -> store.revoke(first().kid(), Optional.of("test"), false));
+                () -> store.revoke(first().kid(), Optional.of("test"), false, PASSPHRASE));
         assertTrue(e.getMessage().contains("last key that can sign"), e.getMessage());
         assertEquals(before, TestStores.picture(dir));
     }
 
     @Test
     void revoke_lastKeyThatCanSign_forced_signingStops() throws Exception {
-        KeyRecord revoked = store.revoke(first().kid(), Optional.of("leaked"), true);
+        KeyRecord revoked = store.revoke(first().kid(), Optional.of("leaked"), true, PASSPHRASE);
         assertEquals(KeyState.REVOKED, revoked.stateAt(clock.instant()));
         assertTrue(store.snapshot().activeAt(clock.instant()).isEmpty());
     }
@@ -213,7 +213,7 @@ class SigningKeyStoreTest {
     void revoke_withPendingSuccessor_unpublishedAtOnceAndPrivatePartDestroyed() throws Exception {
         KeyRecord old = first();
         rotate();
-        KeyRecord revoked = store.revoke(old.kid(), Optional.of("leaked in a log"), false);
+        KeyRecord revoked = store.revoke(old.kid(), Optional.of("leaked in a log"), false, PASSPHRASE);
         StoreSnapshot s = store.snapshot();
         KeyRecord stored = s.record(old.kid()).orElseThrow();
         assertEquals(KeyState.REVOKED, stored.stateAt(clock.instant()));
@@ -230,11 +230,11 @@ class SigningKeyStoreTest {
         KeyRecord next = rotate();
         clock.set(first().removeAt().orElseThrow());
         assertTrue(store.snapshot().record(old.kid()).orElseThrow().hasPrivateKey());
-        store.revoke(next.kid(), Optional.empty(), true);
+        store.revoke(next.kid(), Optional.empty(), true, PASSPHRASE);
         KeyRecord retired = store.snapshot().record(old.kid()).orElseThrow();
         assertEquals(KeyState.RETIRED, retired.stateAt(clock.instant()));
         assertFalse(retired.hasPrivateKey());
-        assertTrue(store.verifyAudit().intact());
+        assertTrue(store.verifyAudit(PASSPHRASE).intact());
     }
 
     @Test
@@ -300,24 +300,37 @@ class SigningKeyStoreTest {
     void audit_everyOperationRecordedAndChainIntact() throws Exception {
         KeyRecord old = first();
         rotate();
-        store.revoke(old.kid(), Optional.of("drill"), false);
-        AuditVerification v = store.verifyAudit();
-        assertTrue(v.intact(), v.problem().orElse(""));
-        assertEquals(3, v.entries());
+        store.revoke(old.kid(), Optional.of("drill"), false, PASSPHRASE);
+        AuditVerification v = store.verifyAudit(PASSPHRASE);
+        assertTrue(v.intact(), v.problems().toString());
+        String log = Files.readString(dir.resolve("audit.log"));
+        assertEquals(2, log.split("\"event\":\"created\"", -1).length - 1);
+        assertEquals(1, log.split("\"event\":\"revoked\"", -1).length - 1);
+        assertEquals(3, log.split("\"event\":\"key-set-signed\"", -1).length - 1);
+        assertEquals(1, log.split("\"event\":\"root-created\"", -1).length - 1);
     }
 
     @Test
-    void audit_lostEntryAfterCrash_recoveredByNextWriter() throws Exception {
-        KeyRecord next = rotate();
-        // Simulate a crash after the record was written but before its audit entry: drop the last line.
+    void audit_entriesLostInCrashAfterTheFiles_recoveredByNextWriter() throws Exception {
+        // A crash after rotate wrote the key set and the record but before their audit entries: the log
+        // and its head are as they were before the command.
         Path log = dir.resolve("audit.log");
-        List<String> lines = Files.readAllLines(log);
-        Files.write(log, lines.subList(0, lines.size() - 1));
-        Files.delete(dir.resolve("audit.head"));
+        Path head = dir.resolve("audit.head");
+        byte[] logBefore = Files.readAllBytes(log);
+        byte[] headBefore = Files.readAllBytes(head);
+        KeyRecord next = rotate();
+        Files.write(log, logBefore);
+        Files.write(head, headBefore);
+        AuditVerification interrupted = store.verifyAudit(PASSPHRASE);
+        assertTrue(interrupted.intact(), interrupted.problems().toString());
+        assertEquals(2, interrupted.notes().size(), interrupted.notes().toString());
         clock.advance(Duration.ofMinutes(1));
         store.rotate(RotationRequest.standard().withForce(true), PASSPHRASE);
         String text = Files.readString(log);
         assertTrue(text.contains("\"command\":\"recover\",\"event\":\"created\",\"kid\":\"" + next.kid() + "\""), text);
-        assertTrue(store.verifyAudit().intact());
+        assertTrue(text.contains("\"command\":\"recover\",\"event\":\"key-set-signed\""), text);
+        AuditVerification v = store.verifyAudit(PASSPHRASE);
+        assertTrue(v.intact(), v.problems().toString());
+        assertTrue(v.notes().isEmpty(), v.notes().toString());
     }
 }

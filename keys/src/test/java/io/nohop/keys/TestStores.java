@@ -13,12 +13,12 @@ public final class TestStores {
 
     public static final char[] PASSPHRASE = "correct horse battery staple".toCharArray();
 
-    /** T = 1h, S = 1m, R = 1h, L = 2h, period = 1d. */
+    /** T = 1h, S = 1m, R = 1h, L = 2h, period = 1d, key-set lifetime = 4h. */
     public static StoreConfig config(SigningAlgorithm algorithm) {
         return StoreConfig.builder().algorithm(algorithm).issuer("https://auth.example")
                 .maxTokenLifetime(Duration.ofHours(1)).clockSkew(Duration.ofMinutes(1))
                 .refreshBound(Duration.ofHours(1)).publishLead(Duration.ofHours(2))
-                .rotationPeriod(Duration.ofDays(1)).build();
+                .rotationPeriod(Duration.ofDays(1)).keySetLifetime(Duration.ofHours(4)).build();
     }
 
     public static SigningKeyStore create(Path dir, MutableClock clock) throws StoreException {

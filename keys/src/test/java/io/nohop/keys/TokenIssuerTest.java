@@ -114,7 +114,7 @@ class TokenIssuerTest {
     @Test
     void issue_noActiveKey_checkedException() throws Exception {
         SigningKeyStore store = TestStores.create(tmp.resolve("s"), clock);
-        store.revoke(store.snapshot().records().get(0).kid(), java.util.Optional.empty(), true);
+        store.revoke(store.snapshot().records().get(0).kid(), java.util.Optional.empty(), true, PASSPHRASE);
         try (TokenIssuer issuer = TokenIssuer.create(store, PASSPHRASE)) {
             NoActiveKeyException e = assertThrows(NoActiveKeyException.class,
                     () -> issuer.issue(TokenRequest.builder().build()));

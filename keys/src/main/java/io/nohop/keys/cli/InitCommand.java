@@ -56,6 +56,14 @@ final class InitCommand implements Callable<Integer> {
             description = "How often rotate --if-due rotates (default: ${DEFAULT-VALUE}).")
     Duration rotationPeriod;
 
+    @Option(names = "--key-set-lifetime", paramLabel = "DURATION", defaultValue = "7d",
+            description = "exp - iat of every signed key set; at least 2R, at most 90d (default: ${DEFAULT-VALUE}).")
+    Duration keySetLifetime;
+
+    @Option(names = "--root-algorithm", paramLabel = "ALG", defaultValue = "ES256",
+            description = "Algorithm of the root key that signs the key set (default: ${DEFAULT-VALUE}).")
+    SigningAlgorithm rootAlgorithm;
+
     @Option(names = "--passphrase-file", paramLabel = "FILE",
             description = "Read the passphrase from FILE instead of NOHOP_PASSPHRASE.")
     Path passphraseFile;
@@ -70,7 +78,9 @@ final class InitCommand implements Callable<Integer> {
                     .clockSkew(clockSkew)
                     .refreshBound(refreshBound)
                     .publishLead(publishLead)
-                    .rotationPeriod(rotationPeriod);
+                    .rotationPeriod(rotationPeriod)
+                    .keySetLifetime(keySetLifetime)
+                    .rootAlgorithm(rootAlgorithm);
             if (issuer != null) {
                 builder.issuer(issuer);
             }
@@ -85,6 +95,9 @@ final class InitCommand implements Callable<Integer> {
             KeyRecord first = created.snapshot().records().get(0);
             context.out.println("created store " + created.folder() + "; key " + first.kid() + " ("
                     + first.algorithm().jwsName() + ") is active");
+            created.rootKey().ifPresent(root -> context.out.println("root key " + root.kid() + " ("
+                    + root.algorithm().jwsName() + ") signs the key set; services pin it: nohop root-key --store "
+                    + created.folder()));
             return 0;
         } finally {
             Arrays.fill(passphrase, '\0');

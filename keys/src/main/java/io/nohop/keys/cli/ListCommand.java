@@ -52,6 +52,7 @@ final class ListCommand implements Callable<Integer> {
             }
             out.append(snapshot.records().isEmpty() ? "]" : "\n]");
             context.out.println(out);
+            warn(context, snapshot, now);
             return 0;
         }
         String format = "%-43s  %-5s  %-8s  %s%n";
@@ -62,7 +63,27 @@ final class ListCommand implements Callable<Integer> {
                     + " (in " + HumanDuration.of(now, t) + ")").orElse("-");
             context.out.printf(format, r.kid(), r.algorithm().jwsName(), r.stateAt(now).name(), transition);
         }
+        for (KeyRecord r : snapshot.unsignedRecords()) {
+            context.out.printf(format, r.kid(), r.algorithm().jwsName(), "UNSIGNED",
+                    "never published, never signs: the root key never signed it");
+        }
+        snapshot.signedKeySet().ifPresent(set -> context.out.println("key set: " + set.kids().size()
+                + " keys signed by root " + set.signerKid() + " at " + set.issuedAt() + ", expires " + set.expiresAt()));
+        warn(context, snapshot, now);
         return 0;
+    }
+
+    /** Says loudly, on stderr, what no one should overlook: records the root never signed, no usable key set. */
+    private void warn(CliContext context, StoreSnapshot snapshot, Instant now) {
+        for (KeyRecord r : snapshot.unsignedRecords()) {
+            context.err.println("nohop: warning: " + store.resolve("keys").resolve(r.kid() + ".json") + " was never signed"
+                    + " by the root key (not in the signed key set, no audit entry): someone without the passphrase wrote"
+                    + " or altered it; it is never published and never signs; move it out of the store after investigating");
+        }
+        snapshot.keySetProblem().ifPresent(p -> context.err.println("nohop: warning: " + p));
+        snapshot.signedKeySet().filter(set -> !set.expiresAt().isAfter(now)).ifPresent(set -> context.err.println(
+                "nohop: warning: the signed key set expired at " + set.expiresAt() + "; verifiers that pin the root refuse"
+                        + " it: run nohop rotate --store " + store + " --if-due"));
     }
 
     private static String text(Optional<Instant> instant) {

@@ -22,8 +22,10 @@ import picocli.CommandLine.Command;
             ExportCommand.class,
             IssueCommand.class,
             AuditCommand.class,
+            RootKeyCommand.class,
             ServeCommand.class,
             VerifyCommand.class,
+            StatusCommand.class,
         })
 final class NohopCommand {
 

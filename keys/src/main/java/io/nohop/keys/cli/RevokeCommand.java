@@ -4,13 +4,17 @@ import io.nohop.keys.KeyRecord;
 import io.nohop.keys.SigningKeyStore;
 import io.nohop.keys.StoreException;
 import io.nohop.keys.StoreSnapshot;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 @Command(name = "revoke", mixinStandardHelpOptions = true,
         description = {"Revoke a key at once: unpublished, private part destroyed, reason recorded.",
@@ -32,16 +36,36 @@ final class RevokeCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Revoke even the last key that can sign.")
     boolean force;
 
+    @Option(names = "--passphrase-file", paramLabel = "FILE",
+            description = "Read the passphrase from FILE instead of NOHOP_PASSPHRASE (the root key signs the new key set).")
+    Path passphraseFile;
+
+    @Option(names = "--admin-url", paramLabel = "URL",
+            description = {"The admin listener of nohop serve: after revoking, print when the fleet is expected to",
+                "have dropped the key, from the poll intervals the endpoint observed."})
+    String adminUrl;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws StoreException {
+        URI admin = adminUrl == null ? null : FleetStatus.parseUrl(adminUrl, spec.commandLine());
         CliContext context = parent.context;
         SigningKeyStore opened = SigningKeyStore.open(store, context.clock);
         Optional<KeyRecord> before = opened.snapshot().record(kid);
+        char[] passphrase = context.passphrase(passphraseFile);
+        KeyRecord revoked;
+        try {
+            // Also when it was revoked already: an interrupted revoke may have left it in the signed set.
+            revoked = opened.revoke(kid, Optional.ofNullable(reason), force, passphrase);
+        } finally {
+            Arrays.fill(passphrase, '\0');
+        }
         if (before.isPresent() && before.get().revokedAt().isPresent()) {
             context.err.println("nohop: key " + kid + " was already revoked at " + before.get().revokedAt().get());
             return 0;
         }
-        KeyRecord revoked = opened.revoke(kid, Optional.ofNullable(reason), force);
         context.out.println("revoked key " + revoked.kid() + " at " + revoked.revokedAt().orElseThrow()
                 + "; it is unpublished and its private part destroyed");
         StoreSnapshot after = opened.snapshot();
@@ -54,6 +78,9 @@ final class RevokeCommand implements Callable<Integer> {
             context.err.println(next
                     .map(r -> "nohop: warning: no key signs until " + r.activateAt() + ", when " + r.kid() + " activates")
                     .orElse("nohop: warning: signing stops: no key can sign until you run rotate"));
+        }
+        if (admin != null) {
+            FleetEstimate.print(context, admin, "the revocation of " + revoked.kid());
         }
         return 0;
     }

@@ -2,21 +2,26 @@ package io.nohop.keys.cli;
 
 import io.nohop.keys.KeyRecord;
 import io.nohop.keys.RotationRequest;
+import io.nohop.keys.SignedKeySet;
 import io.nohop.keys.SigningKeyStore;
 import io.nohop.keys.StoreException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 @Command(name = "rotate", mixinStandardHelpOptions = true,
         description = {"Schedule a new signing key: published now, signing after the publish lead L.",
             "Its predecessor stops signing then and stays published for T + S more.",
-            "Refused (exit 1) when L < 2R or a pending key already exists, unless --force."})
+            "Refused (exit 1) when L < 2R or a pending key already exists, unless --force.",
+            "--if-due also signs a new key set when a key reached its removal time or less than half the set's lifetime is left."})
 final class RotateCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -39,8 +44,17 @@ final class RotateCommand implements Callable<Integer> {
             description = "Read the passphrase from FILE instead of NOHOP_PASSPHRASE.")
     Path passphraseFile;
 
+    @Option(names = "--admin-url", paramLabel = "URL",
+            description = {"The admin listener of nohop serve: after rotating, print when the fleet is expected to",
+                "hold the new key, from the poll intervals the endpoint observed."})
+    String adminUrl;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws StoreException {
+        URI admin = adminUrl == null ? null : FleetStatus.parseUrl(adminUrl, spec.commandLine());
         CliContext context = parent.context;
         SigningKeyStore opened = SigningKeyStore.open(store, context.clock);
         RotationRequest request = RotationRequest.standard().withForce(force).withOnlyIfDue(ifDue);
@@ -48,6 +62,7 @@ final class RotateCommand implements Callable<Integer> {
             request = request.withPublishLead(publishLead);
         }
         char[] passphrase = context.passphrase(passphraseFile);
+        Optional<SignedKeySet> before = ifDue ? opened.snapshot().signedKeySet() : Optional.empty();
         Optional<KeyRecord> created;
         try {
             created = opened.rotate(request, passphrase);
@@ -56,10 +71,18 @@ final class RotateCommand implements Callable<Integer> {
         }
         if (created.isEmpty()) {
             context.out.println("no rotation due");
+            Optional<SignedKeySet> after = opened.snapshot().signedKeySet();
+            if (after.isPresent() && !after.map(SignedKeySet::issuedAt).equals(before.map(SignedKeySet::issuedAt))) {
+                context.out.println("signed a new key set: " + after.get().kids().size() + " keys, expires "
+                        + after.get().expiresAt());
+            }
             return 0;
         }
         KeyRecord key = created.get();
         context.out.println("scheduled key " + key.kid() + ": published now, signs from " + key.activateAt());
+        if (admin != null) {
+            FleetEstimate.print(context, admin, "key " + key.kid());
+        }
         return 0;
     }
 }

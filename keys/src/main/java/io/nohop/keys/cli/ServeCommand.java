@@ -21,9 +21,11 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve the store's public keys over HTTP: GET|HEAD /.well-known/jwks.json,",
-            "/.well-known/openid-configuration (when the store has an issuer) and /healthz.",
+            "/.well-known/openid-configuration (when the store has an issuer) and /healthz;",
+            "with --admin-bind, GET /status and /metrics on a second listener.",
             "The first stdout line is 'listening on http://HOST:PORT'. Changes other processes make to the",
-            "store, and scheduled transitions, are served within a second. Stops on SIGTERM."})
+            "store, and scheduled transitions, are served within a second. Stops on SIGTERM.",
+            "Also GET|HEAD /.well-known/jwks.jwt: the signed key set (application/jwk-set+jwt); both hold exactly its keys."})
 final class ServeCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -51,6 +53,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "Cache-Control max-age of the JWKS (default: the smaller of 5m and half the store's refresh bound R).")
     Duration maxAge;
 
+    @Option(names = "--admin-bind", paramLabel = "ADDR:PORT",
+            description = {"Also listen here for GET /status and GET /metrics (off by default; never on the public",
+                "listener). A bare :PORT or PORT binds loopback; port 0 picks a free port. The second stdout line",
+                "is then 'admin on http://HOST:PORT'."})
+    String adminBind;
+
     @Override
     public Integer call() throws StoreException {
         if (port < 0 || port > 65535) {
@@ -75,12 +83,10 @@ final class ServeCommand implements Callable<Integer> {
         } catch (UnknownHostException e) {
             throw new ParameterException(spec.commandLine(), "--bind: unknown address '" + bind + "'");
         }
-        // Bounds on what a client may make the JDK server hold (defaults are unbounded or generous).
-        setIfAbsent("sun.net.httpserver.maxReqHeaders", "64");
-        setIfAbsent("sun.net.httpserver.maxReqTime", "10");
-        setIfAbsent("sun.net.httpserver.maxRspTime", "10");
-        // Without TCP_NODELAY a small response waits for the client's delayed ACK: ~40 ms per request.
-        setIfAbsent("sun.net.httpserver.nodelay", "true");
+        settings.publishLead(opened.config().publishLead());
+        if (adminBind != null) {
+            settings.adminAddress(AdminAddress.parse(adminBind, spec.commandLine(), "--admin-bind"));
+        }
         JwksServer server;
         try {
             server = JwksServer.start(new InetSocketAddress(address, port), StorePublication.of(store, context.clock), settings);
@@ -98,6 +104,7 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "nohop-shutdown"));
         context.out.println("listening on " + server.boundUrl());
+        server.adminUrl().ifPresent(url -> context.out.println("admin on " + url));
         context.out.flush();
         try {
             stopped.await();
@@ -112,9 +119,4 @@ final class ServeCommand implements Callable<Integer> {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private static void setIfAbsent(String property, String value) {
-        if (System.getProperty(property) == null) {
-            System.setProperty(property, value);
-        }
-    }
 }

@@ -1,14 +1,19 @@
 package io.nohop.keys.server;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.nohop.keys.StoreException;
+import io.nohop.keys.server.internal.DateHeader;
+import io.nohop.keys.server.internal.EndpointMetrics;
+import io.nohop.keys.server.internal.Exchange;
+import io.nohop.keys.server.internal.FleetView;
+import io.nohop.keys.server.internal.HttpEngine;
+import io.nohop.keys.server.internal.InstanceTable;
+import io.nohop.keys.server.internal.PublicationHistory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,28 +21,34 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
 
 /**
- * The key-distribution endpoint: a read-only HTTP server on the JDK's {@link HttpServer} that serves
- * what a {@link PublicationSource} computes, rendered into bytes once per change.
+ * The key-distribution endpoint: a read-only HTTP server that serves what a {@link PublicationSource}
+ * computes, rendered into bytes once per change.
  *
  * <ul>
  *   <li>{@code GET|HEAD /.well-known/jwks.json}: {@code application/json}, a strong {@code ETag},
  *       {@code Cache-Control: public, max-age=N, stale-if-error=M}, 304 on a matching {@code If-None-Match};</li>
+ *   <li>{@code GET|HEAD /.well-known/jwks.jwt} when the publication has a signed key set: the compact JWS,
+ *       {@code application/jwk-set+jwt}, with its own strong ETag and the same Cache-Control and 304 rules;</li>
  *   <li>{@code GET|HEAD /.well-known/openid-configuration} when there is an issuer: {@code issuer} and
- *       {@code jwks_uri} (the public URL without a trailing slash + {@code /.well-known/jwks.json});</li>
- *   <li>{@code GET|HEAD /healthz}: key count, active kid, next transition, and whether the last reload failed;</li>
+ *       {@code jwks_uri} (the public URL without a trailing slash + {@code /.well-known/jwks.json}), and
+ *       {@code signed_jwks_uri} ({@code /.well-known/jwks.jwt}) when there is a signed key set;</li>
+ *   <li>{@code GET|HEAD /healthz}: key count, active kid, next transition, and whether the last reload
+ *       failed ({@code lastError}: {@code null}, {@code store_unreadable} or {@code source_failed} —
+ *       never a path or an exception's text; those go to the log);</li>
  *   <li>any other path: 404 whatever the method; a known path with another method: 405.</li>
  * </ul>
  *
@@ -46,48 +57,135 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that interval. A source that fails keeps the last good rendering in service; the failure is logged
  * once per distinct message and shown in {@code /healthz}. Nothing on the wire can change keys: no
  * request body is ever read.
+ *
+ * <p><b>Slow and idle clients.</b> Requests are read without blocking on a few I/O threads
+ * ({@link Settings#threads(int)}), so a client that sends slowly or nothing holds a connection, never
+ * a thread, and every connection is bounded: its request head must arrive within
+ * {@link Settings#requestHeaderTimeout(Duration)} (from the connection opening, or from the first byte
+ * of a later request), it may sit idle between requests for {@link Settings#idleTimeout(Duration)},
+ * its head may be at most {@link Settings#maxRequestHeaderBytes(int)} bytes (else 431 and closed),
+ * and at most {@link Settings#maxConnections(int)} are open at once.
+ *
+ * <p><b>Admin listener</b> (off unless {@link Settings#adminAddress(InetSocketAddress)} is set): a
+ * second listener, never the public one, that serves {@code GET /status} (JSON: the publication, its
+ * keys and how many instances hold each, per instance its last poll and whether it holds the current
+ * set, and a summary) and {@code GET /metrics} (Prometheus text format), on an I/O thread of its own
+ * (a status walks the whole instance table; the public listener never waits for it). With it on, the server keeps
+ * a bounded table of the verifier instances that fetch the key set: keyed by the {@code Nohop-Instance}
+ * request header, or, for clients that do not send one, by their address and {@code User-Agent}.
  */
 public final class JwksServer implements AutoCloseable {
     /** The JWKS path. */
     public static final String JWKS_PATH = "/.well-known/jwks.json";
+    /** The signed key set path (OpenID Federation 1.0 signed JWK set). */
+    public static final String SIGNED_JWKS_PATH = "/.well-known/jwks.jwt";
+    /** The media type of the signed key set. */
+    public static final String SIGNED_JWKS_TYPE = "application/jwk-set+jwt";
     /** The OpenID metadata path. */
     public static final String OPENID_PATH = "/.well-known/openid-configuration";
     /** The health path. */
     public static final String HEALTH_PATH = "/healthz";
+    /** The admin listener's status path. */
+    public static final String STATUS_PATH = "/status";
+    /** The admin listener's metrics path. */
+    public static final String METRICS_PATH = "/metrics";
 
     private static final Logger LOG = LoggerFactory.getLogger(JwksServer.class);
     private static final Logger ACCESS = LoggerFactory.getLogger("io.nohop.keys.access");
+    private static final String ALLOW = "GET, HEAD";
+    private static final String NO_STORE = "no-store";
+    private static final String JSON = "application/json";
 
-    private final HttpServer server;
+    private final HttpEngine engine;
+    private final InetSocketAddress bound;
+    private final Optional<InetSocketAddress> adminBound;
     private final PublicationSource source;
     private final Clock clock;
+    private final Duration maxAge;
+    private final Duration freshnessWindow;
     private final String cacheControl;
     private final String publicUrl;
-    private final ThreadPoolExecutor handlers;
     private final ScheduledExecutorService reloader;
+    private final PublicationHistory history;
+    private final InstanceTable instances;
+    private final EndpointMetrics metrics;
     private volatile Rendered rendered;
     private volatile String lastError;
+    private volatile String lastErrorMessage;
 
     /** One rendering: the bytes served until the publication changes. */
-    private record Rendered(Publication publication, byte[] jwks, String etag, byte[] openid, Instant renderedAt) { }
+    private record Rendered(Publication publication, byte[] jwks, String etag, byte[] openid, Instant renderedAt,
+                            long generation, byte[] signedJwks, String signedEtag) { }
 
-    private JwksServer(HttpServer server, PublicationSource source, Clock clock, Duration maxAge,
-                       Duration staleIfError, Optional<String> publicUrl, int threads, Rendered first) {
-        this.server = server;
+    /** One path's answers: when it exists, and what GET and HEAD get. */
+    private record Route(Predicate<Rendered> exists, BiFunction<Exchange.Request, Rendered, Exchange.Response> get) { }
+
+    /**
+     * The public listener's paths, in one table. A new public document is one line here plus its
+     * answering method.
+     */
+    private Map<String, Route> publicRoutes() {
+        Map<String, Route> routes = new LinkedHashMap<>();
+        routes.put(JWKS_PATH, new Route(r -> true, this::jwks));
+        routes.put(SIGNED_JWKS_PATH, new Route(r -> r.signedJwks().length > 0, this::signedJwks));
+        routes.put(OPENID_PATH, new Route(r -> r.publication().issuer().isPresent() && r.openid().length > 0, this::openid));
+        routes.put(HEALTH_PATH, new Route(r -> true, this::health));
+        return routes;
+    }
+
+    /** The admin listener's paths. */
+    private Map<String, Route> adminRoutes() {
+        Map<String, Route> routes = new LinkedHashMap<>();
+        routes.put(STATUS_PATH, new Route(r -> true, this::status));
+        routes.put(METRICS_PATH, new Route(r -> true, this::metrics));
+        return routes;
+    }
+
+    private JwksServer(PublicationSource source, Settings settings, Rendered first, InetSocketAddress address)
+            throws IOException {
         this.source = source;
-        this.clock = clock;
-        this.cacheControl = "public, max-age=" + maxAge.toSeconds() + ", stale-if-error=" + staleIfError.toSeconds();
-        InetSocketAddress bound = server.getAddress();
-        this.publicUrl = stripTrailingSlash(publicUrl.orElse("http://" + hostText(bound) + ":" + bound.getPort()));
-        this.rendered = withOpenid(first);
-        AtomicInteger n = new AtomicInteger();
-        // Handlers only copy prepared bytes, so a small pool suffices; when it is saturated the
-        // accepting thread runs the handler itself, which slows accepting instead of queueing forever.
-        this.handlers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
-                r -> daemon(r, "nohop-http-" + n.incrementAndGet()), new ThreadPoolExecutor.CallerRunsPolicy());
+        this.clock = settings.clock;
+        this.maxAge = settings.maxAge;
+        this.freshnessWindow = settings.freshnessWindow;
+        this.cacheControl = "public, max-age=" + settings.maxAge.toSeconds() + ", stale-if-error="
+                + settings.staleIfError.toSeconds();
+        this.history = new PublicationHistory(first.etag(), kidsOf(first.publication()), first.renderedAt());
+        if (first.signedJwks().length > 0) {
+            history.alias(first.signedEtag());
+        }
+        boolean admin = settings.adminAddress.isPresent();
+        this.instances = admin ? new InstanceTable(settings.instanceTableSize) : null;
+        Map<String, Route> publicRoutes = publicRoutes();
+        this.metrics = admin ? new EndpointMetrics(new ArrayList<>(publicRoutes.keySet()), this::fleet,
+                instances::size, () -> Duration.between(history.current().firstServedAt(), clock.instant()),
+                settings.publishLead.orElse(null), settings.maxAge) : null;
+        this.engine = new HttpEngine(settings.threads, new HttpEngine.Limits(settings.requestHeaderTimeout,
+                settings.idleTimeout, settings.maxRequestHeaderBytes, settings.maxConnections), new DateHeader(clock));
+        // Served for the instant between binding and knowing the bound port (the openid document
+        // names it): the openid route does not exist until it is rendered.
+        this.rendered = first;
+        try {
+            this.bound = engine.listen(address, request -> answer(publicRoutes, request, true), JwksServer::logAccess, false);
+            this.publicUrl = stripTrailingSlash(settings.publicUrl.orElse("http://" + hostText(bound) + ":" + bound.getPort()));
+            this.rendered = withOpenid(first);
+            if (admin) {
+                Map<String, Route> adminRoutes = adminRoutes();
+                InetSocketAddress adminAddress = settings.adminAddress.get();
+                try {
+                    this.adminBound = Optional.of(engine.listen(adminAddress,
+                            request -> answer(adminRoutes, request, false), JwksServer::logAccess, true));
+                } catch (IOException e) {
+                    throw new IOException("admin listener " + adminAddress.getHostString() + ":" + adminAddress.getPort()
+                            + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+                }
+            } else {
+                this.adminBound = Optional.empty();
+            }
+        } catch (IOException | RuntimeException e) {
+            engine.close();
+            throw e;
+        }
         this.reloader = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "nohop-reload"));
-        server.setExecutor(handlers);
-        server.createContext("/", this::handle);
     }
 
     /**
@@ -96,20 +194,18 @@ public final class JwksServer implements AutoCloseable {
      *
      * @param address where to listen (port 0: any free port)
      * @param source what to publish
-     * @param settings cache lifetimes, public URL, reload interval, threads, clock
+     * @param settings cache lifetimes, public URL, reload interval, threads, bounds, admin listener, clock
      * @return the running server
-     * @throws IOException if the address cannot be bound
+     * @throws IOException if an address cannot be bound
      * @throws Exception if the source fails on the first call
      */
     public static JwksServer start(InetSocketAddress address, PublicationSource source, Settings settings)
             throws Exception {
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(address, "address");
         Instant now = settings.clock.instant();
-        Rendered first = render(source.publicationAt(now), now);
-        HttpServer http = HttpServer.create(address, 64);
-        JwksServer s = new JwksServer(http, source, settings.clock, settings.maxAge, settings.staleIfError,
-                settings.publicUrl, settings.threads, first);
-        http.start();
+        Rendered first = render(source.publicationAt(now), now, 1);
+        JwksServer s = new JwksServer(source, settings, first, address);
         long every = settings.reloadInterval.toMillis();
         s.reloader.scheduleWithFixedDelay(s::reload, every, every, TimeUnit.MILLISECONDS);
         return s;
@@ -121,7 +217,7 @@ public final class JwksServer implements AutoCloseable {
      * @return the bound address (with the real port when 0 was asked)
      */
     public InetSocketAddress address() {
-        return server.getAddress();
+        return bound;
     }
 
     /**
@@ -130,8 +226,25 @@ public final class JwksServer implements AutoCloseable {
      * @return {@code http://HOST:PORT} of the bound address
      */
     public String boundUrl() {
-        InetSocketAddress a = server.getAddress();
-        return "http://" + hostText(a) + ":" + a.getPort();
+        return "http://" + hostText(bound) + ":" + bound.getPort();
+    }
+
+    /**
+     * Returns the admin listener's bound address, if it was asked for.
+     *
+     * @return the admin listener's address, or empty when it is off
+     */
+    public Optional<InetSocketAddress> adminAddress() {
+        return adminBound;
+    }
+
+    /**
+     * Returns {@code http://HOST:PORT} of the admin listener, if it was asked for.
+     *
+     * @return the admin listener's URL, or empty when it is off
+     */
+    public Optional<String> adminUrl() {
+        return adminBound.map(a -> "http://" + hostText(a) + ":" + a.getPort());
     }
 
     /**
@@ -144,32 +257,45 @@ public final class JwksServer implements AutoCloseable {
             Publication p = source.publicationAt(now);
             Rendered current = rendered;
             if (!p.equals(current.publication())) {
-                Rendered next = withOpenid(render(p, now));
+                Rendered next = render(p, now, current.generation());
                 if (!next.etag().equals(current.etag())) {
+                    long generation = history.publish(next.etag(), kidsOf(p), now).generation();
+                    next = render(p, now, generation);
                     LOG.info("publishing {} keys (active {}), ETag {}", p.keyCount(), p.activeKid().orElse("none"),
                             next.etag());
+                } else {
+                    // The same keys (a re-signed set, say): same generation, the new signed document.
+                    next = new Rendered(p, current.jwks(), current.etag(), current.openid(), current.renderedAt(),
+                            current.generation(), next.signedJwks(), next.signedEtag());
                 }
-                rendered = next;
+                if (next.signedJwks().length > 0) {
+                    history.alias(next.signedEtag());
+                }
+                rendered = withOpenid(next);
             }
             if (lastError != null) {
                 LOG.info("store readable again");
                 lastError = null;
+                lastErrorMessage = null;
             }
         } catch (Exception e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            if (!message.equals(lastError)) {
-                LOG.warn("cannot read the keys; still serving the last good key set: {}", message);
+            if (!message.equals(lastErrorMessage)) {
+                LOG.warn("cannot read the keys; still serving the last good key set: {}", printable(message));
             }
-            lastError = message;
+            lastErrorMessage = message;
+            lastError = e instanceof StoreException || e instanceof IOException || e instanceof UncheckedIOException
+                    ? "store_unreadable" : "source_failed";
         } catch (Error e) {
             // Keep the timer alive whatever happens; the server keeps serving what it has.
             LOG.error("unexpected error while reloading; still serving the last good key set", e);
         }
     }
 
-    private static Rendered render(Publication p, Instant now) {
+    private static Rendered render(Publication p, Instant now, long generation) {
         byte[] body = p.jwksJson().getBytes(StandardCharsets.UTF_8);
-        return new Rendered(p, body, etag(body), new byte[0], now);
+        byte[] signed = p.signedJwks().map(jwt -> jwt.getBytes(StandardCharsets.US_ASCII)).orElse(new byte[0]);
+        return new Rendered(p, body, etag(body), new byte[0], now, generation, signed, etag(signed));
     }
 
     private Rendered withOpenid(Rendered r) {
@@ -179,8 +305,28 @@ public final class JwksServer implements AutoCloseable {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("issuer", r.publication().issuer().get());
         meta.put("jwks_uri", publicUrl + JWKS_PATH);
+        if (r.signedJwks().length > 0) {
+            meta.put("signed_jwks_uri", publicUrl + SIGNED_JWKS_PATH);
+        }
         byte[] openid = JSONObjectUtils.toJSONString(meta).getBytes(StandardCharsets.UTF_8);
-        return new Rendered(r.publication(), r.jwks(), r.etag(), openid, r.renderedAt());
+        return new Rendered(r.publication(), r.jwks(), r.etag(), openid, r.renderedAt(), r.generation(),
+                r.signedJwks(), r.signedEtag());
+    }
+
+    /** The kids a publication's JWKS names, in order; none if it cannot be read (it is served regardless). */
+    private static List<String> kidsOf(Publication p) {
+        List<String> kids = new ArrayList<>();
+        try {
+            for (Map<String, Object> key : JSONObjectUtils.getJSONObjectArray(JSONObjectUtils.parse(p.jwksJson()), "keys")) {
+                Object kid = key.get("kid");
+                if (kid instanceof String k) {
+                    kids.add(k);
+                }
+            }
+        } catch (java.text.ParseException | RuntimeException e) {
+            LOG.debug("the published JWKS lists no readable kids: {}", e.toString());
+        }
+        return kids;
     }
 
     private static String etag(byte[] body) {
@@ -192,65 +338,95 @@ public final class JwksServer implements AutoCloseable {
         }
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        long start = System.nanoTime();
-        int status = 500;
-        long length = 0;
-        try (exchange) {
-            String path = exchange.getRequestURI().getRawPath();
-            String method = exchange.getRequestMethod();
-            Rendered r = rendered;
-            boolean known = JWKS_PATH.equals(path) || HEALTH_PATH.equals(path)
-                    || (OPENID_PATH.equals(path) && r.publication().issuer().isPresent());
-            Headers headers = exchange.getResponseHeaders();
-            if (!known) {
-                status = 404;
-                length = send(exchange, status, "application/json", "no-store", json("error", "not_found"));
-            } else if (!"GET".equals(method) && !"HEAD".equals(method)) {
-                headers.set("Allow", "GET, HEAD");
-                status = 405;
-                length = send(exchange, status, "application/json", "no-store", json("error", "method_not_allowed"));
-            } else if (HEALTH_PATH.equals(path)) {
-                status = 200;
-                length = send(exchange, status, "application/json", "no-store", health(r));
-            } else if (OPENID_PATH.equals(path)) {
-                status = 200;
-                length = send(exchange, status, "application/json", cacheControl, r.openid());
-            } else {
-                headers.set("ETag", r.etag());
-                if (matches(exchange.getRequestHeaders().get("If-None-Match"), r.etag())) {
-                    headers.set("Cache-Control", cacheControl);
-                    status = 304;
-                    exchange.sendResponseHeaders(304, -1);
-                } else {
-                    status = 200;
-                    length = send(exchange, status, "application/json", cacheControl, r.jwks());
-                }
-            }
-        } finally {
-            if (ACCESS.isInfoEnabled()) {
-                ACCESS.info("{} {} {} {}B {}us", exchange.getRequestMethod(),
-                        printable(exchange.getRequestURI().getRawPath()), status, length,
-                        (System.nanoTime() - start) / 1000);
-            }
+    private Exchange.Response answer(Map<String, Route> routes, Exchange.Request request, boolean counted) {
+        Rendered r = rendered;
+        Route route = routes.get(request.path());
+        Exchange.Response answer;
+        if (route == null || !route.exists().test(r)) {
+            answer = plain(404, NO_STORE, NOT_FOUND);
+        } else if (!"GET".equals(request.method()) && !"HEAD".equals(request.method())) {
+            answer = Exchange.Response.status(405).header("Allow", ALLOW).header("Content-Type", JSON)
+                    .header("Cache-Control", NO_STORE).header("X-Content-Type-Options", "nosniff")
+                    .body(METHOD_NOT_ALLOWED);
+        } else {
+            answer = route.get().apply(request, r);
         }
+        if (counted && metrics != null) {
+            metrics.request(request.path(), answer.status());
+        }
+        return answer;
     }
 
-    private static long send(HttpExchange exchange, int status, String type, String cache, byte[] body)
-            throws IOException {
-        Headers headers = exchange.getResponseHeaders();
-        headers.set("Content-Type", type);
-        headers.set("Cache-Control", cache);
-        headers.set("X-Content-Type-Options", "nosniff");
-        if ("HEAD".equals(exchange.getRequestMethod())) {
-            exchange.sendResponseHeaders(status, -1);
-            return 0;
+    private static Exchange.Response plain(int status, String cache, byte[] body) {
+        return Exchange.Response.status(status).header("Content-Type", JSON).header("Cache-Control", cache)
+                .header("X-Content-Type-Options", "nosniff").body(body);
+    }
+
+    private Exchange.Response jwks(Exchange.Request request, Rendered r) {
+        if (instances != null && !request.head()) {
+            recordPoll(request, r);
         }
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
+        if (matches(request.ifNoneMatch(), r.etag())) {
+            return Exchange.Response.status(304).header("ETag", r.etag()).header("Cache-Control", cacheControl).noBody();
         }
-        return body.length;
+        return Exchange.Response.status(200).header("ETag", r.etag()).header("Content-Type", JSON)
+                .header("Cache-Control", cacheControl).header("X-Content-Type-Options", "nosniff").body(r.jwks());
+    }
+
+    private Exchange.Response signedJwks(Exchange.Request request, Rendered r) {
+        if (instances != null && !request.head()) {
+            recordPoll(request, r);
+        }
+        if (matches(request.ifNoneMatch(), r.signedEtag())) {
+            return Exchange.Response.status(304).header("ETag", r.signedEtag()).header("Cache-Control", cacheControl)
+                    .noBody();
+        }
+        return Exchange.Response.status(200).header("ETag", r.signedEtag()).header("Content-Type", SIGNED_JWKS_TYPE)
+                .header("Cache-Control", cacheControl).header("X-Content-Type-Options", "nosniff").body(r.signedJwks());
+    }
+
+    /** Notes who fetched the key set, what validator it presented, and which publication it holds now. */
+    private void recordPoll(Exchange.Request request, Rendered r) {
+        boolean named = request.instance() != null && !request.instance().isBlank();
+        String name = InstanceTable.nameOf(request.instance(), request.remoteAddress(), request.userAgent());
+        instances.record(name, named, clock.millis(), history.generationOf(request.ifNoneMatch()), r.generation());
+    }
+
+    private Exchange.Response openid(Exchange.Request request, Rendered r) {
+        return plain(200, cacheControl, r.openid());
+    }
+
+    private Exchange.Response health(Exchange.Request request, Rendered r) {
+        Map<String, Object> h = new LinkedHashMap<>();
+        String error = lastError;
+        h.put("status", error == null ? "ok" : "stale");
+        h.put("keys", r.publication().keyCount());
+        h.put("activeKid", r.publication().activeKid().orElse(null));
+        h.put("nextTransition", r.publication().nextTransition().map(Instant::toString).orElse(null));
+        h.put("renderedAt", r.renderedAt().toString());
+        h.put("etag", r.etag());
+        h.put("lastError", error);
+        return plain(200, NO_STORE, JSONObjectUtils.toJSONString(h).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private FleetView fleet() {
+        return new FleetView(instances, history, clock.instant(), freshnessWindow, maxAge);
+    }
+
+    private Exchange.Response status(Exchange.Request request, Rendered r) {
+        byte[] body = fleet().statusJson(r.publication(), r.publication().activeKid().orElse(null));
+        return plain(200, NO_STORE, body);
+    }
+
+    private Exchange.Response metrics(Exchange.Request request, Rendered r) {
+        return Exchange.Response.status(200).header("Content-Type", EndpointMetrics.CONTENT_TYPE)
+                .header("Cache-Control", NO_STORE).header("X-Content-Type-Options", "nosniff").body(metrics.scrape());
+    }
+
+    private static void logAccess(String method, String path, int status, long bytes, long micros) {
+        if (ACCESS.isInfoEnabled()) {
+            ACCESS.info("{} {} {} {}B {}us", printable(method), printable(path), status, bytes, micros);
+        }
     }
 
     /** RFC 9110 §13.1.2: If-None-Match uses the weak comparison; {@code *} matches any current representation. */
@@ -272,24 +448,8 @@ public final class JwksServer implements AutoCloseable {
         return false;
     }
 
-    private byte[] health(Rendered r) {
-        Map<String, Object> h = new LinkedHashMap<>();
-        String error = lastError;
-        h.put("status", error == null ? "ok" : "stale");
-        h.put("keys", r.publication().keyCount());
-        h.put("activeKid", r.publication().activeKid().orElse(null));
-        h.put("nextTransition", r.publication().nextTransition().map(Instant::toString).orElse(null));
-        h.put("renderedAt", r.renderedAt().toString());
-        h.put("etag", r.etag());
-        h.put("lastError", error);
-        return JSONObjectUtils.toJSONString(h).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] json(String key, String value) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put(key, value);
-        return JSONObjectUtils.toJSONString(m).getBytes(StandardCharsets.UTF_8);
-    }
+    private static final byte[] NOT_FOUND = "{\"error\":\"not_found\"}".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] METHOD_NOT_ALLOWED = "{\"error\":\"method_not_allowed\"}".getBytes(StandardCharsets.US_ASCII);
 
     private static String printable(String text) {
         if (text == null) {
@@ -325,15 +485,20 @@ public final class JwksServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting connections, lets requests in flight finish for up to {@code grace} (whole
-     * seconds; the JDK server may wait the whole grace period), then stops every thread it started.
+     * Stops accepting connections, closes idle ones, lets requests in flight finish for up to
+     * {@code grace}, then closes the rest and stops every thread it started (and waits for them: about
+     * a second, as Netty's shared helper thread ends after a second of quiet).
      *
      * @param grace how long requests in flight may take to finish
      */
     public void close(Duration grace) {
         reloader.shutdownNow();
-        server.stop((int) Math.min(Integer.MAX_VALUE, grace.toSeconds()));
-        handlers.shutdownNow();
+        engine.close(grace);
+        try {
+            reloader.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Server settings; each setter checks its value at once. */
@@ -343,9 +508,21 @@ public final class JwksServer implements AutoCloseable {
         private Duration staleIfError = Duration.ofDays(1);
         private Optional<String> publicUrl = Optional.empty();
         private Duration reloadInterval = Duration.ofSeconds(1);
-        private int threads = 4;
+        private int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        private Duration requestHeaderTimeout = Duration.ofSeconds(10);
+        private Duration idleTimeout = Duration.ofSeconds(30);
+        private int maxRequestHeaderBytes = 8192;
+        private int maxConnections = 10_000;
+        private Optional<InetSocketAddress> adminAddress = Optional.empty();
+        private int instanceTableSize = 100_000;
+        private Duration freshnessWindow = Duration.ofHours(1);
+        private Optional<Duration> publishLead = Optional.empty();
 
-        /** Creates default settings: max-age 300 s, stale-if-error 1 d, reload every 1 s, 4 threads. */
+        /**
+         * Creates default settings: max-age 300 s, stale-if-error 1 d, reload every 1 s, I/O threads one
+         * per processor up to 4, request head within 10 s, idle connections closed after 30 s, request
+         * heads up to 8 KiB, at most 10,000 connections, no admin listener.
+         */
         public Settings() {
         }
 
@@ -418,9 +595,10 @@ public final class JwksServer implements AutoCloseable {
         }
 
         /**
-         * Sets the number of handler threads (default 4).
+         * Sets the number of I/O threads that read requests and write answers (default one per
+         * processor, at most 4). They never block: answers are prepared bytes.
          *
-         * @param threads handler threads, 1 to 64
+         * @param threads I/O threads, 1 to 64
          * @return this
          */
         public Settings threads(int threads) {
@@ -429,6 +607,125 @@ public final class JwksServer implements AutoCloseable {
             }
             this.threads = threads;
             return this;
+        }
+
+        /**
+         * Sets how long a request head (request line and headers) may take to arrive, counted from the
+         * connection opening for its first request and from the first byte of any later one (default
+         * 10 s). A connection that overruns it is closed without an answer.
+         *
+         * @param timeout 100 ms to 10 min
+         * @return this
+         */
+        public Settings requestHeaderTimeout(Duration timeout) {
+            this.requestHeaderTimeout = within("requestHeaderTimeout", timeout, Duration.ofMillis(100), Duration.ofMinutes(10));
+            return this;
+        }
+
+        /**
+         * Sets how long a connection may sit idle between requests, and how long a client may take to
+         * accept an answer (default 30 s). Then it is closed.
+         *
+         * @param timeout 100 ms to 1 h
+         * @return this
+         */
+        public Settings idleTimeout(Duration timeout) {
+            this.idleTimeout = within("idleTimeout", timeout, Duration.ofMillis(100), Duration.ofHours(1));
+            return this;
+        }
+
+        /**
+         * Sets the largest request head accepted, request line and headers together (default 8 KiB);
+         * a larger one is answered {@code 431} and the connection closed. The request line alone may
+         * take at most 4 KiB (else {@code 414}).
+         *
+         * @param bytes 1 KiB to 64 KiB
+         * @return this
+         */
+        public Settings maxRequestHeaderBytes(int bytes) {
+            if (bytes < 1024 || bytes > 65536) {
+                throw new IllegalArgumentException("maxRequestHeaderBytes must be between 1024 and 65536: " + bytes);
+            }
+            this.maxRequestHeaderBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Sets the most connections open at once, over both listeners (default 10,000); further ones are
+         * closed as they arrive.
+         *
+         * @param connections 1 to 1,000,000
+         * @return this
+         */
+        public Settings maxConnections(int connections) {
+            if (connections < 1 || connections > 1_000_000) {
+                throw new IllegalArgumentException("maxConnections must be between 1 and 1000000: " + connections);
+            }
+            this.maxConnections = connections;
+            return this;
+        }
+
+        /**
+         * Turns on the admin listener ({@code GET /status}, {@code GET /metrics}) at this address (port
+         * 0: any free port), and with it the instance table. Off by default. Bind it to loopback or a
+         * management network: it tells who polls and when.
+         *
+         * @param address where the admin listener listens
+         * @return this
+         */
+        public Settings adminAddress(InetSocketAddress address) {
+            this.adminAddress = Optional.of(Objects.requireNonNull(address, "adminAddress"));
+            return this;
+        }
+
+        /**
+         * Sets how many verifier instances the instance table remembers (default 100,000); the least
+         * recently polled is forgotten first.
+         *
+         * @param size 1 to 10,000,000
+         * @return this
+         */
+        public Settings instanceTableSize(int size) {
+            if (size < 1 || size > 10_000_000) {
+                throw new IllegalArgumentException("instanceTableSize must be between 1 and 10000000: " + size);
+            }
+            this.instanceTableSize = size;
+            return this;
+        }
+
+        /**
+         * Sets the freshness window: instances that polled within it count as "seen" in
+         * {@code /status} and the pollers metric (default 1 h).
+         *
+         * @param window 1 s to 30 d
+         * @return this
+         */
+        public Settings freshnessWindow(Duration window) {
+            this.freshnessWindow = within("freshnessWindow", window, Duration.ofSeconds(1), Duration.ofDays(30));
+            return this;
+        }
+
+        /**
+         * Sets the store's publish lead L, reported as {@code nohop_endpoint_publish_lead_seconds}
+         * (default unknown: NaN).
+         *
+         * @param lead the publish lead, not negative
+         * @return this
+         */
+        public Settings publishLead(Duration lead) {
+            if (lead.isNegative()) {
+                throw new IllegalArgumentException("publishLead must not be negative: " + lead);
+            }
+            this.publishLead = Optional.of(lead);
+            return this;
+        }
+
+        private static Duration within(String name, Duration value, Duration min, Duration max) {
+            Objects.requireNonNull(value, name);
+            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+                throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ": " + value);
+            }
+            return value;
         }
     }
 }

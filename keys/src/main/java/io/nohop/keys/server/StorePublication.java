@@ -1,19 +1,31 @@
 package io.nohop.keys.server;
 
 import io.nohop.keys.KeyRecord;
+import io.nohop.keys.SignedKeySet;
 import io.nohop.keys.SigningKeyStore;
+import io.nohop.keys.StoreException;
 import io.nohop.keys.StoreSnapshot;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * What a key store publishes: the computation behind {@code nohop serve}, for running a
- * {@link JwksServer} in-process. Every call reads the store's records afresh, so rotations and
- * revocations, by this process or another, are published at the server's next reload.
+ * {@link JwksServer} in-process. Every call reads the store afresh, so rotations and revocations, by
+ * this process or another, are published at the server's next reload.
+ *
+ * <p>What is published is exactly the keys of the store's latest signed key set, checked under the
+ * store's root key — never the records in {@code keys/} themselves, so a record put there by someone
+ * without the passphrase is never published. A store without a valid signed key set publishes nothing
+ * (the source fails, naming the command that fixes it). The sources returned by {@code of} also remember
+ * what they have published: they refuse a set older than one already published (a replayed
+ * {@code keyset.jwt}), and a set signed by a root they have not trusted from the start or through an
+ * endorsement by a trusted root (a swapped {@code root.json}).
  */
 public final class StorePublication {
     private StorePublication() {
@@ -27,12 +39,17 @@ public final class StorePublication {
      */
     public static PublicationSource of(SigningKeyStore store) {
         Objects.requireNonNull(store, "store");
-        return now -> at(store.snapshot(), now);
+        TrustedRoots trusted = new TrustedRoots();
+        return now -> {
+            StoreSnapshot snapshot = store.snapshot();
+            trusted.check(snapshot);
+            return at(snapshot, now);
+        };
     }
 
     /**
-     * A source that opens the store folder on every call, so that even a store re-initialised or
-     * repaired by another process is picked up.
+     * A source that opens the store folder on every call, so that a store repaired by another process is
+     * picked up (a store re-created with a new root is refused until the server restarts).
      *
      * @param folder the store folder
      * @param clock the clock the store reads
@@ -41,18 +58,27 @@ public final class StorePublication {
     public static PublicationSource of(Path folder, Clock clock) {
         Objects.requireNonNull(folder, "folder");
         Objects.requireNonNull(clock, "clock");
-        return now -> at(SigningKeyStore.open(folder, clock).snapshot(), now);
+        TrustedRoots trusted = new TrustedRoots();
+        return now -> {
+            StoreSnapshot snapshot = SigningKeyStore.open(folder, clock).snapshot();
+            trusted.check(snapshot);
+            return at(snapshot, now);
+        };
     }
 
     /**
-     * The publication of a snapshot at an instant: the published keys' JWKS, their count, the key
-     * that signs, the next transition of any key, and the store's issuer.
+     * The publication of a snapshot at an instant: the signed key set and the plain JWKS of its keys,
+     * their count, the key that signs, the next transition of any key, the store's issuer, and each
+     * published key's state and creation time.
      *
-     * @param snapshot the store's records
+     * @param snapshot the store as loaded
      * @param now the instant
      * @return what to publish
+     * @throws StoreException if the store has no valid signed key set (the message says what to run)
      */
-    public static Publication at(StoreSnapshot snapshot, Instant now) {
+    public static Publication at(StoreSnapshot snapshot, Instant now) throws StoreException {
+        SignedKeySet set = snapshot.signedKeySet().orElseThrow(() -> new StoreException(
+                "nothing to publish: " + snapshot.keySetProblem().orElse("no signed key set")));
         Optional<Instant> next = Optional.empty();
         for (KeyRecord r : snapshot.records()) {
             Optional<Instant> t = r.nextTransitionAfter(now);
@@ -60,7 +86,14 @@ public final class StorePublication {
                 next = t;
             }
         }
-        return new Publication(snapshot.jwksJsonAt(now), snapshot.publishedAt(now).size(),
-                snapshot.activeAt(now).map(KeyRecord::kid), next, snapshot.config().issuer());
+        Optional<String> active = snapshot.activeAt(now).map(KeyRecord::kid).filter(set.kids()::contains);
+        List<PublishedKey> keys = new ArrayList<>();
+        for (KeyRecord r : snapshot.records()) {
+            if (set.kids().contains(r.kid())) {
+                keys.add(new PublishedKey(r.kid(), r.stateAt(now), r.createdAt()));
+            }
+        }
+        return new Publication(set.jwksJson(), set.kids().size(), active, next, snapshot.config().issuer(),
+                Optional.of(set.compactSerialization()), keys);
     }
 }

@@ -218,7 +218,7 @@ class CliTest {
         assertEquals(0, run("audit", "verify", "--store", store).status());
         Path log = tmp.resolve("store").resolve("audit.log");
         Files.writeString(log, Files.readString(log).replace("init", "tini"));
-        assertFails(run("audit", "verify", "--store", store), 1, "audit log broken: audit entry 1");
+        assertFails(run("audit", "verify", "--store", store), 1, "audit verify failed: audit entry 1");
     }
 
     @Test

@@ -82,9 +82,12 @@ class ConcurrencyIT {
         for (int i = 0; i < records.size(); i++) {
             assertEquals(i + 1, records.get(i).sequence());
         }
-        AuditVerification audit = opened.verifyAudit();
-        assertTrue(audit.intact(), audit.problem().orElse(""));
-        assertEquals(records.size(), audit.entries());
+        AuditVerification audit = opened.verifyAudit(NohopJar.PASSPHRASE.toCharArray());
+        assertTrue(audit.intact(), audit.problems().toString());
+        String log = java.nio.file.Files.readString(store.resolve("audit.log"));
+        assertEquals(records.size(), log.split("\"event\":\"created\"", -1).length - 1);
+        assertEquals(opened.snapshot().signedKeySet().orElseThrow().kids().size(), records.size(),
+                "every key is in the signed set (all are PENDING or ACTIVE)");
     }
 
     private static NohopJar.Result call(String... args) {

@@ -76,7 +76,7 @@ class CrashIT {
                 long active = records.stream().filter(k -> k.stateAt(t) == KeyState.ACTIVE).count();
                 assertTrue(active <= 1, "iteration " + i + ": " + active + " ACTIVE keys at " + t);
             }
-            AuditVerification audit = SigningKeyStore.open(store, Clock.systemUTC()).verifyAudit();
+            AuditVerification audit = SigningKeyStore.open(store, Clock.systemUTC()).verifyAudit(NohopJar.PASSPHRASE.toCharArray());
             assertTrue(audit.intact(), "iteration " + i + ": " + audit.problem().orElse(""));
         }
         System.out.printf("CrashIT: %d iterations, %d killed mid-run, %d completed before the kill, run ~%d ms%n",

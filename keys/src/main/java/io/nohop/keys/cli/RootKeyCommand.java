@@ -1,0 +1,102 @@
+package io.nohop.keys.cli;
+
+import io.nohop.keys.RootKey;
+import io.nohop.keys.SigningAlgorithm;
+import io.nohop.keys.SigningKeyStore;
+import io.nohop.keys.StoreException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "root-key", mixinStandardHelpOptions = true,
+        description = {"Print the public JWK of the root key that signs the key set, one line, for services to pin.",
+            "Rotating the root takes two steps: --rotate creates a successor (pin it next to the current root",
+            "everywhere), --switch makes it sign; then unpin the old root. --create gives a store made before",
+            "signed key sets its root. --create, --rotate and --switch need the passphrase."})
+final class RootKeyCommand implements Callable<Integer> {
+
+    @ParentCommand
+    NohopCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store folder.")
+    Path store;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Mode mode;
+
+    static final class Mode {
+        @Option(names = "--next", description = "Print the staged successor root instead (after --rotate).")
+        boolean next;
+
+        @Option(names = "--create", description = "Create the root of a store made before signed key sets.")
+        boolean create;
+
+        @Option(names = "--rotate", description = "Create a successor root, endorsed by the current one; it signs nothing yet.")
+        boolean rotate;
+
+        @Option(names = "--switch", description = "Make the staged successor sign the key set from now on.")
+        boolean switchRoot;
+    }
+
+    @Option(names = "--algorithm", paramLabel = "ALG",
+            description = "With --create or --rotate: RS256, PS256, ES256 or EdDSA (default: the store's root algorithm).")
+    SigningAlgorithm algorithm;
+
+    @Option(names = "--passphrase-file", paramLabel = "FILE",
+            description = "Read the passphrase from FILE instead of NOHOP_PASSPHRASE.")
+    Path passphraseFile;
+
+    @Override
+    public Integer call() throws StoreException {
+        boolean creating = mode != null && (mode.create || mode.rotate);
+        if (algorithm != null && !creating) {
+            throw new ParameterException(spec.commandLine(), "--algorithm goes with --create or --rotate");
+        }
+        CliContext context = parent.context;
+        SigningKeyStore opened = SigningKeyStore.open(store, context.clock);
+        if (mode == null || mode.next) {
+            Optional<RootKey> root = mode == null ? opened.rootKey() : opened.nextRootKey();
+            if (root.isEmpty()) {
+                throw new StoreException(mode == null ? opened.snapshot().keySetProblem().orElse("no root key")
+                        : "no successor root is staged (nohop root-key --store " + store + " --rotate creates one)");
+            }
+            context.out.println(root.get().publicJwkJson());
+            return 0;
+        }
+        char[] passphrase = context.passphrase(passphraseFile);
+        try {
+            Optional<SigningAlgorithm> alg = Optional.ofNullable(algorithm);
+            if (mode.create) {
+                RootKey root = opened.createRootKey(alg, passphrase);
+                context.out.println("created root key " + root.kid() + " (" + root.algorithm().jwsName()
+                        + ") and signed the key set with it; services pin it: nohop root-key --store " + store);
+            } else if (mode.rotate) {
+                RootKey current = opened.rootKey().orElseThrow(() -> new StoreException("no root key"));
+                RootKey next = opened.stageRootKey(alg, passphrase);
+                context.out.println("staged successor root " + next.kid() + " (" + next.algorithm().jwsName()
+                        + "), endorsed by " + current.kid() + "; it signs nothing yet. Pin it next to the current root on"
+                        + " every verifier (nohop root-key --store " + store + " --next), then run nohop root-key --store "
+                        + store + " --switch");
+            } else {
+                RootKey previous = opened.rootKey().orElseThrow(() -> new StoreException("no root key"));
+                RootKey root = opened.switchRootKey(passphrase);
+                context.out.println("root " + root.kid() + " signs the key set now; unpin the previous root "
+                        + previous.kid() + " once every verifier has fetched a set signed by the new one");
+            }
+            return 0;
+        } finally {
+            Arrays.fill(passphrase, '\0');
+        }
+    }
+}

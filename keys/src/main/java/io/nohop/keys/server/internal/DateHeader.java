@@ -1,0 +1,38 @@
+package io.nohop.keys.server.internal;
+
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** The {@code Date} response header (RFC 9110 §6.6.1), formatted at most once per second. */
+public final class DateHeader {
+    private final Clock clock;
+    private volatile Cached cached = new Cached(Long.MIN_VALUE, "");
+
+    private record Cached(long second, String text) { }
+
+    /**
+     * Creates a source of {@code Date} values.
+     *
+     * @param clock the time source
+     */
+    public DateHeader(Clock clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * Returns the current {@code Date} value.
+     *
+     * @return the current {@code Date} value
+     */
+    public String now() {
+        long second = clock.millis() / 1000;
+        Cached c = cached;
+        if (c.second() != second) {
+            c = new Cached(second, DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                    java.time.Instant.ofEpochSecond(second).atOffset(ZoneOffset.UTC)));
+            cached = c;
+        }
+        return c.text();
+    }
+}

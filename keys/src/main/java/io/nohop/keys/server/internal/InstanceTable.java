@@ -1,0 +1,190 @@
+package io.nohop.keys.server.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which verifier instance polled the key set when, what it presented and what it was sent: a
+ * bounded table, least recently polled evicted first.
+ *
+ * <p>Every name here came off the wire, so it is attacker text: {@link #nameOf} caps it at
+ * {@value #MAX_NAME_LENGTH} characters of printable ASCII before it becomes a key, and the table never
+ * holds more than its capacity. Memory is therefore bounded whatever names a client makes up (about
+ * 250 bytes per entry: 25 MB at the default 100,000). A flood of made-up names can push real
+ * instances out of the table; the status it feeds is advisory, never an input to any decision the
+ * endpoint makes.
+ *
+ * <p>Thread-safe: one lock around a {@link LinkedHashMap} in access order. A poll costs one hash lookup
+ * and a relink under the lock; nothing here allocates per poll once an instance is known.
+ */
+public final class InstanceTable {
+    /** The longest instance name kept (longer names are cut). */
+    public static final int MAX_NAME_LENGTH = 64;
+
+    /** What the instance presented as {@code If-None-Match}, classified against the publications served. */
+    public static final int PRESENTED_NONE = -1;
+    /** It presented a validator this server never sent (or no longer remembers). */
+    public static final int PRESENTED_UNKNOWN = -2;
+
+    private final int capacity;
+    private final LinkedHashMap<String, Entry> entries;
+
+    /** One instance's last poll; mutated under the table's lock only. */
+    private static final class Entry {
+        final boolean named;
+        long lastPollMillis;
+        long previousPollMillis = -1;
+        long presentedGeneration;
+        long sentGeneration;
+
+        Entry(boolean named) {
+            this.named = named;
+        }
+    }
+
+    /**
+     * What a caller may see of one entry: a copy.
+     *
+     * @param name the instance name (capped, printable ASCII)
+     * @param named whether the client named itself ({@code Nohop-Instance}) or is keyed by address and user agent
+     * @param lastPollMillis epoch millis of its last poll
+     * @param previousPollMillis epoch millis of the poll before, or -1
+     * @param presentedGeneration the generation whose validator it presented, {@link #PRESENTED_NONE} or {@link #PRESENTED_UNKNOWN}
+     * @param sentGeneration the generation it holds after its last poll (sent in full or confirmed by 304)
+     */
+    public record Row(String name, boolean named, long lastPollMillis, long previousPollMillis,
+                      long presentedGeneration, long sentGeneration) {
+        /**
+         * Returns the time between its last two polls in millis, or -1 if it polled once.
+         *
+         * @return the time between its last two polls in millis, or -1 if it polled once
+         */
+        public long pollIntervalMillis() {
+            return previousPollMillis < 0 ? -1 : lastPollMillis - previousPollMillis;
+        }
+    }
+
+    /**
+     * Creates an empty table.
+     *
+     * @param capacity the most entries held; the least recently polled is evicted beyond it
+     */
+    public InstanceTable(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1: " + capacity);
+        }
+        this.capacity = capacity;
+        this.entries = new LinkedHashMap<>(Math.min(capacity, 1024) * 2, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+                return size() > InstanceTable.this.capacity;
+            }
+        };
+    }
+
+    /**
+     * The table key for a poll: the {@code Nohop-Instance} header if the client sent one, else its
+     * address and user agent (so that verifiers without the header, such as other JWKS clients, still
+     * show up, one entry per host and client kind).
+     *
+     * @param instanceHeader the {@code Nohop-Instance} header, or null
+     * @param remoteAddress the client's address text
+     * @param userAgent the {@code User-Agent} header, or null
+     * @return the capped, printable key
+     */
+    public static String nameOf(String instanceHeader, String remoteAddress, String userAgent) {
+        if (instanceHeader != null && !instanceHeader.isBlank()) {
+            return printable(instanceHeader.strip(), MAX_NAME_LENGTH);
+        }
+        return printable(remoteAddress + " " + (userAgent == null || userAgent.isBlank() ? "-" : userAgent.strip()),
+                MAX_NAME_LENGTH);
+    }
+
+    /**
+     * Printable ASCII only (anything else becomes {@code ?}), at most {@code max} characters.
+     *
+     * @param text untrusted text
+     * @param max the longest result
+     * @return the safe text
+     */
+    public static String printable(String text, int max) {
+        int end = Math.min(text.length(), max);
+        StringBuilder out = new StringBuilder(end);
+        for (int i = 0; i < end; i++) {
+            char c = text.charAt(i);
+            out.append(c < 0x20 || c > 0x7e ? '?' : c);
+        }
+        return out.toString();
+    }
+
+    /**
+     * Records a poll.
+     *
+     * @param name the key from {@link #nameOf}
+     * @param named whether the client named itself
+     * @param nowMillis when
+     * @param presentedGeneration what it presented
+     * @param sentGeneration what it holds now
+     */
+    public void record(String name, boolean named, long nowMillis, long presentedGeneration, long sentGeneration) {
+        synchronized (entries) {
+            Entry e = entries.get(name);
+            if (e == null) {
+                e = new Entry(named);
+                entries.put(name, e);
+            } else {
+                e.previousPollMillis = e.lastPollMillis;
+            }
+            e.lastPollMillis = nowMillis;
+            e.presentedGeneration = presentedGeneration;
+            e.sentGeneration = sentGeneration;
+        }
+    }
+
+    /**
+     * Returns the number of entries.
+     *
+     * @return the number of entries
+     */
+    public int size() {
+        synchronized (entries) {
+            return entries.size();
+        }
+    }
+
+    /**
+     * Returns the capacity.
+     *
+     * @return the most entries held
+     */
+    public int capacity() {
+        return capacity;
+    }
+
+    /**
+     * Copies the entries polled at or after {@code sinceMillis}, least recently polled first.
+     *
+     * @param sinceMillis the oldest poll to include (epoch millis)
+     * @return the copies
+     */
+    public List<Row> polledSince(long sinceMillis) {
+        List<Row> rows = new ArrayList<>();
+        synchronized (entries) {
+            for (Map.Entry<String, Entry> m : entries.entrySet()) {
+                Entry e = m.getValue();
+                if (e.lastPollMillis >= sinceMillis) {
+                    rows.add(new Row(m.getKey(), e.named, e.lastPollMillis, e.previousPollMillis,
+                            e.presentedGeneration, e.sentGeneration));
+                }
+            }
+        }
+        // Access order is poll order for polls recorded with a monotone clock; sort anyway, a wall
+        // clock may step back.
+        rows.sort((a, b) -> Long.compare(a.lastPollMillis(), b.lastPollMillis()));
+        return rows;
+    }
+}

@@ -1,0 +1,81 @@
+package io.nohop.keys.server.internal;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class InstanceTableTest {
+
+    private static List<String> names(InstanceTable table) {
+        return table.polledSince(Long.MIN_VALUE).stream().map(InstanceTable.Row::name).toList();
+    }
+
+    @Test
+    void record_beyondCapacity_evictsLeastRecentlyPolled() {
+        InstanceTable table = new InstanceTable(3);
+        for (int i = 0; i < 5; i++) {
+            table.record("i" + i, true, 1000 + i, InstanceTable.PRESENTED_NONE, 1);
+        }
+        assertEquals(List.of("i2", "i3", "i4"), names(table));
+    }
+
+    @Test
+    void record_repoll_movesInstanceToNewestSoItSurvivesEviction() {
+        InstanceTable table = new InstanceTable(2);
+        table.record("a", true, 1, InstanceTable.PRESENTED_NONE, 1);
+        table.record("b", true, 2, InstanceTable.PRESENTED_NONE, 1);
+        table.record("a", true, 3, 1, 1);
+        table.record("c", true, 4, InstanceTable.PRESENTED_NONE, 1);
+        assertEquals(List.of("a", "c"), names(table));
+    }
+
+    @Test
+    void record_secondPoll_keepsIntervalPresentedAndSent() {
+        InstanceTable table = new InstanceTable(10);
+        table.record("a", true, 1_000, InstanceTable.PRESENTED_NONE, 1);
+        table.record("a", true, 301_000, 1, 2);
+        InstanceTable.Row row = table.polledSince(0).get(0);
+        assertEquals(300_000, row.pollIntervalMillis());
+        assertEquals(1, row.presentedGeneration());
+        assertEquals(2, row.sentGeneration());
+    }
+
+    @Test
+    void madeUpNamesFlood_tableStaysAtCapacity() {
+        InstanceTable table = new InstanceTable(1000);
+        for (int i = 0; i < 200_000; i++) {
+            table.record(InstanceTable.nameOf("made-up-" + i + "x".repeat(500), "10.0.0.1", null), true, i,
+                    InstanceTable.PRESENTED_UNKNOWN, 1);
+        }
+        assertEquals(1000, table.size());
+    }
+
+    @Test
+    void polledSince_leavesOutOlderPolls() {
+        InstanceTable table = new InstanceTable(10);
+        table.record("old", true, 100, InstanceTable.PRESENTED_NONE, 1);
+        table.record("new", true, 200, InstanceTable.PRESENTED_NONE, 1);
+        assertEquals(List.of("new"), table.polledSince(150).stream().map(InstanceTable.Row::name).toList());
+    }
+
+    @Test
+    void nameOf_noInstanceHeader_keyedByAddressAndUserAgent() {
+        assertEquals("10.1.2.3 Java-http-client/17", InstanceTable.nameOf(null, "10.1.2.3", "Java-http-client/17"));
+        assertEquals("10.1.2.3 -", InstanceTable.nameOf("  ", "10.1.2.3", null));
+    }
+
+    @Property
+    void nameOf_anyText_cappedPrintableAscii(@ForAll String instance, @ForAll String userAgent) {
+        for (String name : new String[] {InstanceTable.nameOf(instance, "127.0.0.1", userAgent),
+            InstanceTable.nameOf(null, "127.0.0.1", userAgent)}) {
+            assertTrue(name.length() <= InstanceTable.MAX_NAME_LENGTH, name);
+            assertFalse(name.chars().anyMatch(c -> c < 0x20 || c > 0x7e), name);
+        }
+    }
+}
