@@ -8,6 +8,7 @@ import io.nohop.core.internal.keyset.RefusedKey;
 import io.nohop.core.internal.refresh.KeyCache;
 import io.nohop.core.internal.refresh.RefreshEnvironment;
 import io.nohop.core.internal.refresh.RefreshOptions;
+import io.nohop.core.internal.refresh.SignedKeySetVerifier;
 import io.nohop.core.internal.refresh.VerifierIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,14 +78,19 @@ final class KeySources implements AutoCloseable {
                 KeyCache keys = new KeyCache(refreshEnvironment(b, keySetEvents, owned), b.connectTimeout,
                         Optional.ofNullable(b.cacheFile), identity(b));
                 cache = Optional.of(keys);
-                for (URI uri : b.jwksUris) {
-                    built.add(new TrustedSource(keys.forJwksUri(uri, options), null));
+                for (TokenVerifier.Builder.SourceRoots<URI> s : b.jwksUris) {
+                    built.add(new TrustedSource(keys.forJwksUri(s.source(), options,
+                            signedSets(b, s.roots(), Optional.empty())), null));
                 }
-                for (Map.Entry<String, URI> e : b.boundUris) {
-                    built.add(new TrustedSource(keys.forJwksUri(e.getValue(), options), e.getKey()));
+                for (TokenVerifier.Builder.SourceRoots<Map.Entry<String, URI>> s : b.boundUris) {
+                    String issuer = s.source().getKey();
+                    built.add(new TrustedSource(keys.forJwksUri(s.source().getValue(), options,
+                            signedSets(b, s.roots(), Optional.of(issuer))), issuer));
                 }
-                for (String issuer : b.discoveredIssuers) {
-                    built.add(new TrustedSource(keys.discovering(issuer, options), issuer));
+                for (TokenVerifier.Builder.SourceRoots<String> s : b.discoveredIssuers) {
+                    String issuer = s.source();
+                    built.add(new TrustedSource(keys.discovering(issuer, options,
+                            signedSets(b, s.roots(), Optional.of(issuer))), issuer));
                 }
             }
         } catch (RuntimeException e) {
@@ -93,6 +99,15 @@ final class KeySources implements AutoCloseable {
             throw e;
         }
         return new KeySources(built, owned, cache);
+    }
+
+    /**
+     * The signed-key-set check of a source that pins roots: the verifier's algorithm allowlist (the same
+     * as for tokens) and, for a source bound to an issuer, that issuer as the set's required {@code iss}.
+     */
+    private static Optional<SignedKeySetVerifier> signedSets(TokenVerifier.Builder b, Optional<PinnedRoots> roots,
+                                                             Optional<String> issuer) {
+        return roots.map(r -> new SignedKeySetVerifier(r.keys(), b.algorithms, issuer));
     }
 
     private static RefreshOptions refreshOptions(TokenVerifier.Builder b) {

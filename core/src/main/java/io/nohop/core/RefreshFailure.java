@@ -27,7 +27,11 @@ public enum RefreshFailure {
     NO_USABLE_KEY("no_usable_key"),
     /** A 3xx answer: redirects are never followed. */
     REDIRECT("redirect"),
-    /** The issuer's OpenID metadata ({@code discoverIssuer}) names another issuer. */
+    /**
+     * The issuer's OpenID metadata ({@code discoverIssuer}) names another issuer; or, where roots are
+     * pinned for a source bound to an issuer ({@code trustIssuer}, {@code discoverIssuer}), the signed key
+     * set's {@code iss} is missing or another.
+     */
     ISSUER_MISMATCH("issuer_mismatch"),
     /**
      * The issuer's OpenID metadata has no usable {@code jwks_uri}: missing, not an absolute URL, or
@@ -35,7 +39,31 @@ public enum RefreshFailure {
      */
     BAD_METADATA("bad_metadata"),
     /** A bug in nohop, not an endpoint fault. */
-    INTERNAL_ERROR("internal_error");
+    INTERNAL_ERROR("internal_error"),
+    /**
+     * Roots are pinned ({@link PinnedRoots}) but the document is not a strict compact JWS signed with an
+     * allowed algorithm: a plain JWKS, {@code alg: none}, {@code HS*}, a JWE, a {@code crit} header, ...
+     */
+    UNSIGNED("unsigned"),
+    /**
+     * A signed key set that no pinned root vouches for: signed by another key (a {@code kid} that no
+     * pinned root has), with an algorithm the root does not fit, or a signature that does not verify.
+     */
+    BAD_SIGNATURE("bad_signature"),
+    /** A signed key set whose {@code typ} header is missing or not {@code jwk-set+jwt}. */
+    WRONG_TYPE("wrong_type"),
+    /**
+     * A signed key set past its {@code exp} (compared without clock-skew allowance), or a 304 that would
+     * confirm a held set past its {@code exp}.
+     */
+    EXPIRED_SET("expired_set"),
+    /** A signed key set older ({@code iat}) than the newest this source has accepted: a replayed old set. */
+    ROLLBACK("rollback"),
+    /**
+     * A signed key set whose {@code iat} or {@code exp} is missing, not a NumericDate, or {@code exp} not
+     * after {@code iat}.
+     */
+    INVALID_CLAIM("invalid_claim");
 
     private final String code;
 

@@ -19,11 +19,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -256,9 +258,9 @@ public final class TokenVerifier implements AutoCloseable {
         // Package-private: read by the TokenVerifier constructor and KeySources.assemble; written only by
         // the setters below. Null means "not set" (the default applies).
         final List<LoadedKeySet> fixedKeySets = new ArrayList<>();
-        final List<URI> jwksUris = new ArrayList<>();
-        final List<Map.Entry<String, URI>> boundUris = new ArrayList<>();
-        final List<String> discoveredIssuers = new ArrayList<>();
+        final List<SourceRoots<URI>> jwksUris = new ArrayList<>();
+        final List<SourceRoots<Map.Entry<String, URI>>> boundUris = new ArrayList<>();
+        final List<SourceRoots<String>> discoveredIssuers = new ArrayList<>();
         final Set<String> issuers = new LinkedHashSet<>();
         final Set<String> audiences = new LinkedHashSet<>();
         boolean anyIssuer;
@@ -291,6 +293,18 @@ public final class TokenVerifier implements AutoCloseable {
         int resultCacheSize;
         // Single-valued options set so far: setting one twice is refused, as Caffeine's builder does.
         private final Set<String> assigned = new HashSet<>();
+        // The roots pinned per JWKS URI and per discovered issuer: pinned once, like a single-valued option.
+        private final Map<Object, PinnedRoots> pinned = new HashMap<>();
+
+        /**
+         * A refreshing source as configured, and the roots it pins (empty: it reads a plain JWKS).
+         *
+         * @param source a JWKS URI ({@code jwksUri}), an issuer and its JWKS URI ({@code trustIssuer}), or an
+         *               issuer ({@code discoverIssuer})
+         * @param roots the pinned roots, if any
+         * @param <T> the source's type
+         */
+        record SourceRoots<T>(T source, Optional<PinnedRoots> roots) { }
 
         private Builder() {
         }
@@ -329,14 +343,39 @@ public final class TokenVerifier implements AutoCloseable {
 
         /**
          * Trusts the keys published at a JWKS endpoint, fetched and refreshed in the background. The
-         * keys vouch for any issuer this verifier accepts ({@link #issuer(String)}).
+         * keys vouch for any issuer this verifier accepts ({@link #issuer(String)}). To accept only key
+         * sets that a key store's root signed, whatever carried them, use {@link #jwksUri(URI, PinnedRoots)}.
          *
          * @param jwksUri an {@code https} URI ({@code http} only to loopback, unless {@link #unsafeAllowPlainHttp()})
          * @return this builder
          * @throws IllegalArgumentException when the URI is not absolute http(s)
          */
         public Builder jwksUri(URI jwksUri) {
-            jwksUris.add(checkHttpUri(jwksUri));
+            jwksUris.add(new SourceRoots<>(checkHttpUri(jwksUri), Optional.empty()));
+            return this;
+        }
+
+        /**
+         * Trusts the keys of a signed key set ({@code application/jwk-set+jwt}, e.g. {@code nohop serve}'s
+         * {@code /.well-known/jwks.jwt}) only when one of {@code roots} signed it: nothing unsigned or signed
+         * by another key is ever accepted, whatever the endpoint, a mirror, a proxy or the cache file says.
+         * A refused document is a failed refresh with its {@link RefreshFailure} code ({@code unsigned},
+         * {@code bad_signature}, {@code wrong_type}, {@code expired_set}, {@code rollback}, ...) in health,
+         * events and metrics; the last good keys stay. Past the held set's {@code exp} with nothing newer,
+         * the source is DOWN ({@code keys_unavailable}). The keys vouch for any issuer this verifier accepts;
+         * every other refreshing source that could vouch for the same tokens must pin roots too
+         * (checked by {@link #build()}).
+         *
+         * @param signedJwksUri where the signed key set is served ({@code https}; {@code http} only to loopback,
+         *                      unless {@link #unsafeAllowPlainHttp()})
+         * @param roots the roots that may sign it
+         * @return this builder
+         * @throws IllegalArgumentException when the URI is not absolute http(s)
+         * @throws IllegalStateException when this URI was already pinned to other roots
+         */
+        public Builder jwksUri(URI signedJwksUri, PinnedRoots roots) {
+            URI uri = checkHttpUri(signedJwksUri);
+            jwksUris.add(new SourceRoots<>(uri, Optional.of(pin(uri, "jwksUri " + uri, roots))));
             return this;
         }
 
@@ -351,7 +390,27 @@ public final class TokenVerifier implements AutoCloseable {
          */
         public Builder trustIssuer(String issuer, URI jwksUri) {
             String iss = checkText(issuer, "issuer");
-            boundUris.add(Map.entry(iss, checkHttpUri(jwksUri)));
+            boundUris.add(new SourceRoots<>(Map.entry(iss, checkHttpUri(jwksUri)), Optional.empty()));
+            issuers.add(iss);
+            return this;
+        }
+
+        /**
+         * Trusts one issuer with its own signed key set, accepted only when one of {@code roots} signed it
+         * and its {@code iss} is exactly {@code issuer} (as {@link #jwksUri(URI, PinnedRoots)} explains); its
+         * keys only vouch for tokens whose {@code iss} is exactly {@code issuer}.
+         *
+         * @param issuer the exact {@code iss} value
+         * @param signedJwksUri where that issuer's signed key set is served
+         * @param roots the roots that may sign it
+         * @return this builder
+         * @throws IllegalArgumentException when the issuer is blank or the URI is not absolute http(s)
+         * @throws IllegalStateException when this URI was already pinned to other roots
+         */
+        public Builder trustIssuer(String issuer, URI signedJwksUri, PinnedRoots roots) {
+            String iss = checkText(issuer, "issuer");
+            URI uri = checkHttpUri(signedJwksUri);
+            boundUris.add(new SourceRoots<>(Map.entry(iss, uri), Optional.of(pin(uri, "JWKS URI " + uri, roots))));
             issuers.add(iss);
             return this;
         }
@@ -367,9 +426,43 @@ public final class TokenVerifier implements AutoCloseable {
         public Builder discoverIssuer(String issuer) {
             String iss = checkText(issuer, "issuer");
             checkHttpUri(URI.create(iss));
-            discoveredIssuers.add(iss);
+            discoveredIssuers.add(new SourceRoots<>(iss, Optional.empty()));
             issuers.add(iss);
             return this;
+        }
+
+        /**
+         * Trusts one issuer whose signed key set is found through its OpenID metadata: the metadata's
+         * {@code signed_jwks_uri} (never its plain {@code jwks_uri}: metadata without {@code signed_jwks_uri}
+         * is a failed refresh, {@code bad_metadata}), accepted only when one of {@code roots} signed it and
+         * its {@code iss} is exactly {@code issuer} (as {@link #jwksUri(URI, PinnedRoots)} explains).
+         *
+         * @param issuer the exact {@code iss} value, an absolute http(s) URI
+         * @param roots the roots that may sign its key set
+         * @return this builder
+         * @throws IllegalArgumentException when the issuer is not an absolute http(s) URI
+         * @throws IllegalStateException when this issuer was already pinned to other roots
+         */
+        public Builder discoverIssuer(String issuer, PinnedRoots roots) {
+            String iss = checkText(issuer, "issuer");
+            checkHttpUri(URI.create(iss));
+            discoveredIssuers.add(new SourceRoots<>(iss, Optional.of(pin(iss, "discovered issuer " + iss, roots))));
+            issuers.add(iss);
+            return this;
+        }
+
+        /**
+         * Pins roots for one place (a JWKS URI or a discovered issuer). Pinned once: the same place pinned to
+         * other roots (other keys, in any order) is refused, naming the roots already pinned, as a
+         * single-valued option set twice is.
+         */
+        private PinnedRoots pin(Object place, String what, PinnedRoots roots) {
+            Objects.requireNonNull(roots, "roots");
+            PinnedRoots earlier = pinned.putIfAbsent(place, roots);
+            if (earlier != null && !Set.copyOf(earlier.kids()).equals(Set.copyOf(roots.kids()))) {
+                throw new IllegalStateException(what + " was already pinned to " + earlier + ", not " + roots);
+            }
+            return roots;
         }
 
         /**
@@ -819,10 +912,61 @@ public final class TokenVerifier implements AutoCloseable {
                 throw new IllegalStateException("waitForUnknownKid (" + unknownKidWait + ") exceeds fetchTimeout ("
                         + fetchTimeout + ")");
             }
+            checkPinnedRoots();
             TokenVerifier verifier = new TokenVerifier(this);
             verifier.listener.verifierBuilt(verifier);
             verifier.sources.start();
             return verifier;
+        }
+
+        /**
+         * Where any source pins roots: every root can sign with an allowed algorithm (a signed key set goes
+         * through the token allowlist), and no refreshing source that pins nothing could vouch for the
+         * tokens a pinned source vouches for — else a key set that no pinned root signed, fetched by that
+         * source, could still make such a token valid. An unbound source ({@code jwksUri}) vouches for every
+         * issuer; a bound one only for its own.
+         */
+        private void checkPinnedRoots() {
+            if (pinned.isEmpty()) {
+                return;
+            }
+            for (PinnedRoots roots : Set.copyOf(pinned.values())) {
+                for (VerificationKey root : roots.keys()) {
+                    boolean signable = false;
+                    for (JwsAlgorithm a : algorithms) {
+                        signable |= root.fits(a);
+                    }
+                    if (!signable) {
+                        throw new IllegalStateException("pinned root " + root.kid() + (root.pinnedAlgorithm() != null
+                                ? " signs with " + root.pinnedAlgorithm() : " is a " + root.keyType() + " key")
+                                + ", and algorithms " + algorithms + " has none it signs with: no key set it signs could "
+                                + "be accepted");
+                    }
+                }
+            }
+            Set<String> pinnedIssuers = new HashSet<>();
+            boundUris.stream().filter(s -> s.roots().isPresent()).forEach(s -> pinnedIssuers.add(s.source().getKey()));
+            discoveredIssuers.stream().filter(s -> s.roots().isPresent()).forEach(s -> pinnedIssuers.add(s.source()));
+            String advice = ": its keys could make a token valid that no pinned root vouches for (pin roots for it "
+                    + "too, or bind it to an issuer of its own with trustIssuer or discoverIssuer)";
+            for (SourceRoots<URI> s : jwksUris) {
+                if (s.roots().isEmpty()) {
+                    throw new IllegalStateException("jwksUri " + s.source() + " pins no root while other sources do"
+                            + advice);
+                }
+            }
+            for (SourceRoots<Map.Entry<String, URI>> s : boundUris) {
+                if (s.roots().isEmpty() && pinnedIssuers.contains(s.source().getKey())) {
+                    throw new IllegalStateException("trustIssuer(" + s.source().getKey() + ", " + s.source().getValue()
+                            + ") pins no root while another source pins roots for that issuer" + advice);
+                }
+            }
+            for (SourceRoots<String> s : discoveredIssuers) {
+                if (s.roots().isEmpty() && pinnedIssuers.contains(s.source())) {
+                    throw new IllegalStateException("discoverIssuer(" + s.source()
+                            + ") pins no root while another source pins roots for that issuer" + advice);
+                }
+            }
         }
 
         VerificationPolicy policy() {

@@ -1,5 +1,6 @@
 package io.nohop.core;
 
+import io.nohop.core.internal.jws.JoseType;
 import io.nohop.core.internal.jws.NumericDate;
 import io.nohop.core.internal.keyset.JwsAlgorithm;
 import org.jspecify.annotations.Nullable;
@@ -48,8 +49,7 @@ final class VerificationPolicy {
      * compare case-insensitively.
      */
     static String normaliseType(String typ) {
-        String lower = typ.toLowerCase(java.util.Locale.ROOT);
-        return lower.indexOf('/') < 0 ? "application/" + lower : lower;
+        return JoseType.normalise(typ);
     }
 
     /**

@@ -9,10 +9,13 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
+import io.nohop.core.PinnedRoots;
 import io.nohop.core.TokenVerifier;
 import io.nohop.core.VerifierHealth;
 import io.nohop.core.VerifierListener;
 import io.nohop.keys.KeyRecord;
+import io.nohop.keys.RootKey;
 import io.nohop.keys.RotationRequest;
 import io.nohop.keys.SigningKeyStore;
 import io.nohop.keys.StoreConfig;
@@ -61,7 +64,9 @@ import java.util.stream.Stream;
 /**
  * The Quick start demo ({@code mvn -q -Pdemo -DskipTests verify}): a key endpoint, an issuer and a
  * resource service, all in this process on 127.0.0.1, and what happens to requests when keys rotate,
- * the endpoint goes down, the service restarts during the outage, and a key is revoked.
+ * the endpoint goes down, a "mirror" in its place serves a tampered key set, the service restarts
+ * during the outage, and a key is revoked. The service pins the store's root key: it reads the signed
+ * key set ({@code /.well-known/jwks.jwt}) and nothing the root did not sign.
  *
  * <p>Everything it writes lives in one temporary folder, deleted at the end; every thread it starts
  * is stopped. Timings are shrunk from production defaults (refresh bound R = 1 s instead of 1 h,
@@ -132,6 +137,9 @@ public final class Demo {
      * @param outageSent requests sent while the key endpoint was down
      * @param outageRejected of those, not answered 200
      * @param staleDuringOutage whether health turned STALE during the outage
+     * @param mirrorRefusal the refresh failure code the service's health showed for the mirror's tampered key set
+     * @param mirrorSent requests sent while the mirror served the tampered key set
+     * @param mirrorRejected of those, not answered 200
      * @param restartedFromCacheFile whether the restarted service had keys before the endpoint came back
      * @param restartedServiceAccepted whether the restarted service accepted a genuine token during the outage
      * @param freshAfterRecovery whether health was FRESH again once the endpoint was back
@@ -142,7 +150,7 @@ public final class Demo {
     public record Outcome(int validAccepted, int validSent, Map<String, String> rejections, int rotationSent,
                           int rotationRejected, boolean signingKeyChanged, boolean oldKeyTokenAcceptedAfterSwitch,
                           int outageSent, int outageRejected, boolean staleDuringOutage,
-                          boolean restartedFromCacheFile, boolean restartedServiceAccepted, boolean freshAfterRecovery,
+                          String mirrorRefusal, int mirrorSent, int mirrorRejected, boolean restartedFromCacheFile, boolean restartedServiceAccepted, boolean freshAfterRecovery,
                           String revokedKeyCode, boolean successorAcceptedAfterRevoke, boolean tempFolderDeleted) {
         /** The rejection each bad token must get. */
         public static final Map<String, String> EXPECTED_REJECTIONS = expectedRejections();
@@ -165,6 +173,7 @@ public final class Demo {
             return validSent > 0 && validAccepted == validSent && EXPECTED_REJECTIONS.equals(rejections)
                     && rotationSent > 0 && rotationRejected == 0 && signingKeyChanged && oldKeyTokenAcceptedAfterSwitch
                     && outageSent > 0 && outageRejected == 0 && staleDuringOutage
+                    && "bad_signature".equals(mirrorRefusal) && mirrorSent > 0 && mirrorRejected == 0
                     && restartedFromCacheFile && restartedServiceAccepted && freshAfterRecovery
                     && "unknown_key".equals(revokedKeyCode) && successorAcceptedAfterRevoke && tempFolderDeleted;
         }
@@ -189,6 +198,7 @@ public final class Demo {
     /** Everything that runs, so that it is stopped whatever happens. */
     private static final class Resources implements AutoCloseable {
         JwksServer endpoint;
+        HttpServer mirror;
         OrdersService service;
         TokenIssuer issuer;
         ExecutorService clientThreads;
@@ -202,6 +212,10 @@ public final class Demo {
             if (endpoint != null) {
                 endpoint.close();
                 endpoint = null;
+            }
+            if (mirror != null) {
+                mirror.stop(0);
+                mirror = null;
             }
             if (issuer != null) {
                 issuer.close();
@@ -229,20 +243,24 @@ public final class Demo {
         res.endpoint = JwksServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 StorePublication.of(store), endpointSettings);
         InetSocketAddress endpointAddress = res.endpoint.address();
-        URI jwksUri = URI.create(res.endpoint.boundUrl() + JwksServer.JWKS_PATH);
+        URI jwksUri = URI.create(res.endpoint.boundUrl() + JwksServer.SIGNED_JWKS_PATH);
         res.issuer = TokenIssuer.create(store, passphrase, Clock.systemUTC(), Duration.ofMillis(200));
         TokenIssuer issuer = res.issuer;
-        step("setup", "key store created (RS256, key " + shortKid(firstKid) + "); JWKS endpoint " + jwksUri);
+        RootKey root = store.rootKey().orElseThrow();
+        PinnedRoots pinned = PinnedRoots.of(root.publicJwkJson());
+        step("setup", "key store created (RS256, key " + shortKid(firstKid) + ", root key " + shortKid(root.kid())
+                + " signs the published set); endpoint " + jwksUri);
 
         Instant shortTokenIssued = Instant.now();
         String shortLived = issuer.issue(request("carol", AUDIENCE, Duration.ofSeconds(1)));
 
         Path cacheFile = dir.resolve("service-keys.json");
         KeyEvents events = new KeyEvents();
-        res.service = OrdersService.start(verifier(jwksUri, cacheFile, events));
+        res.service = OrdersService.start(verifier(jwksUri, pinned, cacheFile, events));
         require(res.service.verifier().awaitKeys(STEP_LIMIT), "the service got no keys");
-        step("setup", "orders service " + res.service.ordersUri() + " verifies every request in memory; it "
-                + "refreshes keys in the background (every <= " + seconds(REFRESH_BOUND) + ") into " + cacheFile.getFileName());
+        step("setup", "orders service " + res.service.ordersUri() + " verifies every request in memory; it pins root "
+                + shortKid(root.kid()) + " and refreshes keys in the background (every <= " + seconds(REFRESH_BOUND)
+                + ") into " + cacheFile.getFileName());
         res.clientThreads = Executors.newFixedThreadPool(2, daemon("demo-client"));
         Client client = new Client(res.clientThreads);
 
@@ -326,10 +344,34 @@ public final class Demo {
         step("outage", outageSent + " requests during the outage: " + (outageSent - outageRejected)
                 + " accepted from cached keys, " + outageRejected + " rejected");
 
+        // --- a "mirror" in the endpoint's place serves a tampered key set -----------------------------
+        String genuineSet = store.snapshot().signedKeySet().orElseThrow().compactSerialization();
+        res.mirror = mirror(endpointAddress, withAttackerKey(genuineSet));
+        String refusal = "";
+        boolean refused = waitFor(STEP_LIMIT, () -> first.health().sources().get(0).lastError()
+                .filter(e -> !e.startsWith("unreachable")).isPresent());
+        if (refused) {
+            String error = first.health().sources().get(0).lastError().orElseThrow();
+            refusal = error.substring(0, error.indexOf(':'));
+        }
+        int mirrorSent = 0;
+        int mirrorRejected = 0;
+        for (int i = 0; i < 3; i++) {
+            Answer a = client.get(res.service.ordersUri(), issuer.issue(request("carol", AUDIENCE, TOKEN_TTL)));
+            mirrorSent++;
+            mirrorRejected += a.ok() ? 0 : 1;
+            Thread.sleep(100);
+        }
+        step("mirror", "a mirror answering on port " + endpointAddress.getPort() + " serves the key set with an "
+                + "attacker's key added -> refused (" + refusal + "); " + mirrorSent + " requests meanwhile: "
+                + (mirrorSent - mirrorRejected) + " accepted, " + mirrorRejected + " rejected");
+        res.mirror.stop(0);
+        res.mirror = null;
+
         // --- restart the service during the outage ----------------------------------------------------
         res.service.close();
         res.service = null;
-        res.service = OrdersService.start(verifier(jwksUri, cacheFile, events));
+        res.service = OrdersService.start(verifier(jwksUri, pinned, cacheFile, events));
         TokenVerifier second = res.service.verifier();
         boolean fromCache = second.awaitKeys(Duration.ofSeconds(2));
         Answer afterRestart = client.get(res.service.ordersUri(), issuer.issue(request("dave", AUDIENCE, TOKEN_TTL)));
@@ -368,13 +410,14 @@ public final class Demo {
         step("done", "everything stopped, " + dir + (deleted ? " deleted" : " NOT deleted") + "; "
                 + between(startNanos, System.nanoTime()) + " in all");
         return new Outcome(validAccepted, validSent, rejections, rotationSent, rotationRejected, switchSeenAt != null,
-                oldAfterSwitch.ok(), outageSent, outageRejected, stale, fromCache, afterRestart.ok(), fresh,
-                lastOld[0].code(), successor.ok(), deleted);
+                oldAfterSwitch.ok(), outageSent, outageRejected, stale, refusal, mirrorSent, mirrorRejected, fromCache,
+                afterRestart.ok(), fresh, lastOld[0].code(), successor.ok(), deleted);
     }
 
-    private static TokenVerifier verifier(URI jwksUri, Path cacheFile, VerifierListener listener) {
+    private static TokenVerifier verifier(URI signedJwksUri, PinnedRoots pinned, Path cacheFile,
+                                          VerifierListener listener) {
         return TokenVerifier.builder()
-                .jwksUri(jwksUri)
+                .jwksUri(signedJwksUri, pinned)                   // only what the store's root signed
                 .issuer(ISSUER)
                 .audience(AUDIENCE)
                 .requiredType("at+jwt")
@@ -422,6 +465,33 @@ public final class Demo {
                 original.getJWTClaimsSet());
         forged.sign(new RSASSASigner(attackerKey));
         return forged.serialize();
+    }
+
+    /**
+     * What a compromised mirror or CDN might serve: the genuine signed key set with an attacker's key
+     * added to its {@code keys}, header and signature left as they were (it has no root key to sign with).
+     */
+    private static String withAttackerKey(String signedSet) throws JOSEException {
+        String[] parts = signedSet.split("\\.");
+        String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+        String attackerKey = new RSAKeyGenerator(2048).keyID("mallory").generate().toPublicJWK().toJSONString();
+        String tampered = payload.replace("\"keys\":[", "\"keys\":[" + attackerKey + ",");
+        return parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(tampered.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+    }
+
+    /** A plain HTTP server in the endpoint's place, serving one document as the signed key set. */
+    private static HttpServer mirror(InetSocketAddress address, String document) throws IOException {
+        HttpServer mirror = HttpServer.create(address, 16);
+        byte[] body = document.getBytes(StandardCharsets.US_ASCII);
+        mirror.createContext(JwksServer.SIGNED_JWKS_PATH, exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", JwksServer.SIGNED_JWKS_TYPE);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        mirror.start();
+        return mirror;
     }
 
     /** The classic: claim the token is unsigned and drop the signature. */

@@ -1,5 +1,6 @@
 package io.nohop.examples;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.nohop.core.TokenRejectedException;
@@ -12,6 +13,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,6 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * verified the token, or a {@link BearerAuth.Refusal}.
  */
 public final class OrdersService implements AutoCloseable {
+    /** The audience the orders service accepts. */
+    public static final String AUDIENCE = "orders";
+
     private final HttpServer server;
     private final ExecutorService workers;
     private final TokenVerifier verifier;
@@ -31,6 +37,19 @@ public final class OrdersService implements AutoCloseable {
         this.server = server;
         this.workers = workers;
         this.verifier = verifier;
+    }
+
+    /**
+     * The service's authentication rules, given where its keys come from and whom it trusts: its own
+     * audience, and RFC 9068 access tokens only ({@code typ: at+jwt}). Deployments and tests add the
+     * refresh timings, a cache file and a listener to the builder.
+     *
+     * @param jwksUri the key endpoint
+     * @param issuer the trusted {@code iss}
+     * @return a builder holding the service's rules
+     */
+    public static TokenVerifier.Builder verifierFor(URI jwksUri, String issuer) {
+        return TokenVerifier.builder().jwksUri(jwksUri).issuer(issuer).audience(AUDIENCE).requiredType("at+jwt");
     }
 
     /**
@@ -88,9 +107,11 @@ public final class OrdersService implements AutoCloseable {
                 refuse(exchange, BearerAuth.Refusal.of(e));
                 return;
             }
-            // The subject is the issuer's text: escaped, never pasted into JSON as is.
-            send(exchange, 200, "{\"subject\":\"" + jsonText(verified.subject()) + "\",\"kid\":\""
-                    + jsonText(verified.keyId().orElse("")) + "\"}");
+            // The subject is the issuer's text: written by a JSON writer, never pasted into JSON as is.
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("subject", verified.subject());
+            body.put("kid", verified.keyId().orElse(""));
+            send(exchange, 200, JSONObjectUtils.toJSONString(body));
         }
     }
 
@@ -117,21 +138,6 @@ public final class OrdersService implements AutoCloseable {
     public static String httpUrl(InetSocketAddress address) {
         String host = address.getAddress().getHostAddress();
         return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
-    }
-
-    static String jsonText(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 8);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20 || c > 0x7e) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
     }
 
     /** Stops the server at once and closes the verifier (its background refresh stops). */

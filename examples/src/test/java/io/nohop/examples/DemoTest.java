@@ -30,6 +30,9 @@ class DemoTest {
         assertTrue(outcome.oldKeyTokenAcceptedAfterSwitch(), text);
         assertEquals(0, outcome.outageRejected(), "valid requests rejected during the endpoint outage\n" + text);
         assertTrue(outcome.staleDuringOutage(), text);
+        assertEquals("bad_signature", outcome.mirrorRefusal(), "the mirror's tampered key set is refused\n" + text);
+        assertTrue(outcome.mirrorSent() > 0, text);
+        assertEquals(0, outcome.mirrorRejected(), "valid requests rejected while the mirror served a tampered set\n" + text);
         assertTrue(outcome.restartedFromCacheFile(), text);
         assertTrue(outcome.restartedServiceAccepted(), text);
         assertTrue(outcome.freshAfterRecovery(), text);

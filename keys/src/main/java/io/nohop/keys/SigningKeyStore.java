@@ -528,7 +528,10 @@ public final class SigningKeyStore {
                 for (String kid : set.kids()) {
                     if (!storedKids.contains(kid)) {
                         String missing = "key " + kid + " is in the signed key set but " + KEYS_FOLDER + "/" + kid + ".json is missing";
-                        if (audited) {
+                        // Its record is written after the set that names it and audited after that: a key
+                        // the log says was created has lost its record; one it never recorded is a command
+                        // interrupted between the two writes (whatever later command audited that set).
+                        if (created.contains(kid)) {
                             problems.add(missing + ": it was removed from the store");
                         } else {
                             notes.add(missing + ": a command was interrupted; the next writing command drops it from the set");

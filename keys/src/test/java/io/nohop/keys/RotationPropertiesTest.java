@@ -1,5 +1,6 @@
 package io.nohop.keys;
 
+import io.nohop.core.testing.MutableClock;
 import static io.nohop.keys.TestStores.PASSPHRASE;
 
 import com.nimbusds.jwt.SignedJWT;

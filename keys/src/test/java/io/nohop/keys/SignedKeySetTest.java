@@ -1,5 +1,6 @@
 package io.nohop.keys;
 
+import io.nohop.core.testing.MutableClock;
 import static io.nohop.keys.TestStores.PASSPHRASE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -284,5 +285,17 @@ class SignedKeySetTest {
         assertEquals(Optional.of(set().compactSerialization()), publication.signedJwks());
         assertEquals(2, publication.keyCount());
         assertNotEquals(Optional.empty(), publication.activeKid());
+    }
+
+    @Test
+    void auditVerify_recordOfALoggedKeyRemoved_isAProblem() throws Exception {
+        KeyRecord created = store.rotate(RotationRequest.standard(), PASSPHRASE).orElseThrow();
+        Files.delete(dir.resolve("keys").resolve(created.kid() + ".json"));
+
+        AuditVerification result = store.verifyAudit(PASSPHRASE);
+
+        assertFalse(result.intact());
+        assertTrue(result.problems().stream().anyMatch(p -> p.contains(created.kid()) && p.contains("removed from the store")),
+                result.problems().toString());
     }
 }

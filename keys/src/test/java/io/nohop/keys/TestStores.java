@@ -3,6 +3,7 @@ package io.nohop.keys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,7 @@ public final class TestStores {
                 .rotationPeriod(Duration.ofDays(1)).keySetLifetime(Duration.ofHours(4)).build();
     }
 
-    public static SigningKeyStore create(Path dir, MutableClock clock) throws StoreException {
+    public static SigningKeyStore create(Path dir, Clock clock) throws StoreException {
         return SigningKeyStore.create(dir, config(SigningAlgorithm.ES256), PASSPHRASE, clock);
     }
 

@@ -1,5 +1,6 @@
 package io.nohop.keys;
 
+import io.nohop.core.testing.MutableClock;
 import static io.nohop.keys.TestStores.PASSPHRASE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

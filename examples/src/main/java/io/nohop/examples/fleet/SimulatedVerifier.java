@@ -12,6 +12,7 @@ import io.nohop.core.internal.refresh.KeySetTransport;
 import io.nohop.core.internal.refresh.RefreshEnvironment;
 import io.nohop.core.internal.refresh.RefreshingKeySource;
 import io.nohop.core.internal.refresh.RevalidationHeaders;
+import io.nohop.core.internal.refresh.SignedKeySetVerifier;
 
 import java.net.URI;
 import java.time.Duration;
@@ -131,7 +132,7 @@ final class SimulatedVerifier {
         private FetchResult outcome;
 
         @Override
-        public Exchange start(URI uri, RevalidationHeaders sent, Duration deadline, int maxBodyBytes) {
+        public Exchange start(URI uri, String accept, RevalidationHeaders sent, Duration deadline, int maxBodyBytes) {
             outcome = world.endpoint.outcome(fate[0], sent, instanceName, world.clock.millis());
             return this;
         }
@@ -184,13 +185,14 @@ final class SimulatedVerifier {
         private CachedKeySet entry;
 
         @Override
-        public Optional<Restored> restore(URI sourceUri, Optional<URI> jwksUri, Instant now, Duration maxStaleness) {
+        public Optional<Restored> restore(URI sourceUri, Optional<URI> jwksUri, Instant now, Duration maxStaleness,
+                                          Optional<SignedKeySetVerifier> signedSets) {
             CachedKeySet held = entry;
             if (held == null || !held.source().equals(sourceUri) || !now.isBefore(held.confirmedAt().plus(maxStaleness))) {
                 return Optional.empty();
             }
             try {
-                return Optional.of(new Restored(held, world.decoder.decode(held.document())));
+                return Optional.of(new Restored(held, world.decoder.decode(held.document()), Optional.empty()));
             } catch (InvalidKeySetException e) {
                 return Optional.empty();
             }

@@ -31,7 +31,8 @@ import java.util.Locale;
  * figures, and writes {@code replay.csv} and {@code replay.svg} to the output folder.
  *
  * <p>Options: {@code --short} (10 s per architecture instead of 30), {@code --out DIR} (default
- * {@code target/replay}), and every parameter of {@link ReplayParameters#asOptions()}.
+ * {@code target/replay}), and every parameter of {@link ReplayParameters#asOptions()};
+ * {@code --help} prints them all ({@link ReplayParameters#usage()}).
  */
 public final class Replay {
     private static final String ISSUER = Demo.ISSUER;
@@ -47,11 +48,15 @@ public final class Replay {
      * @throws Exception if a component cannot start or the output cannot be written
      */
     public static void main(String[] args) throws Exception {
+        if (ReplayParameters.isHelpRequest(args)) {
+            System.out.print(ReplayParameters.usage());
+            return;
+        }
         ReplayParameters p;
         try {
             p = ReplayParameters.parse(args);
         } catch (IllegalArgumentException e) {
-            System.err.println("replay: " + e.getMessage());
+            System.err.println("replay: " + e.getMessage() + " (see --help)");
             System.exit(2);
             return;
         }

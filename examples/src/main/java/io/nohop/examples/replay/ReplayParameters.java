@@ -87,6 +87,55 @@ public record ReplayParameters(int rate, int durationSeconds, int incidentStart,
     }
 
     /**
+     * Tells whether the command line asks for the usage text instead of a run.
+     *
+     * @param args the command line
+     * @return true when it holds {@code --help} or {@code -h}
+     */
+    public static boolean isHelpRequest(String... args) {
+        return List.of(args).contains("--help") || List.of(args).contains("-h");
+    }
+
+    /**
+     * The usage text: every option with what it sets and its default.
+     *
+     * @return lines ending with a line break
+     */
+    public static String usage() {
+        ReplayParameters d = defaults();
+        ReplayParameters s = shortRun();
+        String[][] options = {
+            {"--short", "", "10 s per architecture instead of " + d.durationSeconds + ", phases shortened to match"
+                + " (incident " + s.incidentStart + "-" + s.incidentEnd + " s); other options apply on top"},
+            {"--rate", "N", "offered load, requests per second, open loop (default " + d.rate + ")"},
+            {"--duration", "S", "seconds per architecture (default " + d.durationSeconds + ")"},
+            {"--incident-start", "S", "second the incident starts (default " + d.incidentStart + ")"},
+            {"--endpoint-down-at", "S", "B: second the key endpoint goes from slow to down (default " + d.endpointDownAt + ")"},
+            {"--incident-end", "S", "second the incident ends (default " + d.incidentEnd + ")"},
+            {"--service-threads", "N", "request threads of the service, both architectures (default " + d.serviceThreads + ")"},
+            {"--client-deadline-ms", "MS", "how long a caller waits before counting a request failed (default "
+                + d.clientDeadline.toMillis() + ")"},
+            {"--auth-workers", "N", "A: the auth service's worker pool (default " + d.authWorkers + ")"},
+            {"--auth-latency-ms", "MS", "A: the auth service's time per call when healthy (default " + d.authLatency.toMillis() + ")"},
+            {"--auth-added-latency-ms", "MS", "A: what the incident adds to each call (default " + d.authAddedLatency.toMillis() + ")"},
+            {"--call-timeout-ms", "MS", "A: the service's timeout per auth call (default " + d.callTimeout.toMillis() + ")"},
+            {"--attempts", "N", "A: calls per request at most, 1 + retries (default " + d.attempts + ")"},
+            {"--keys-max-age-s", "S", "B: the key endpoint's Cache-Control max-age (default " + d.keysMaxAge.toSeconds() + ")"},
+            {"--endpoint-slow-delay-ms", "MS", "B: how long the slow key endpoint stalls each fetch (default "
+                + d.endpointSlowDelay.toMillis() + ")"},
+            {"--out", "DIR", "where replay.csv and replay.svg go (default " + d.out + ")"},
+            {"--help", "", "print this text and exit"},
+        };
+        StringBuilder text = new StringBuilder("usage: Replay [--short] [--OPTION VALUE]...\n"
+                + "The incident replay: the same load and incident against (A) a central auth service and (B) nohop.\n");
+        for (String[] option : options) {
+            text.append(String.format("  %-31s %s%n", option[0] + (option[1].isEmpty() ? "" : " " + option[1]), option[2]));
+        }
+        return text.append("Through Maven: mvn -q -Pdemo -DskipTests verify -Ddemo.mainClass=io.nohop.examples.replay.Replay"
+                + " -Dexec.args=\"--short --rate 100\"\n").toString();
+    }
+
+    /**
      * Reads {@code --name value} options over the defaults ({@code --short} first switches to the short run).
      *
      * @param args the command line

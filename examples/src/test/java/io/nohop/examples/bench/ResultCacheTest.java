@@ -1,5 +1,6 @@
 package io.nohop.examples.bench;
 
+import io.nohop.core.testing.MutableClock;
 import io.nohop.core.RejectionReason;
 import io.nohop.core.TokenRejectedException;
 import io.nohop.core.TokenVerifier;

@@ -3,16 +3,19 @@ package io.nohop.keys.cli;
 import io.nohop.keys.AuditVerification;
 import io.nohop.keys.SigningKeyStore;
 import io.nohop.keys.StoreException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = "Work with the store's hash-chained audit log.",
+        description = {"Check or acknowledge the store's audit log.",
+            "Every change to the store is appended to DIR/audit.log, one JSON object per line, each holding"
+                + " the SHA-256 of the line before it and a MAC under a key derived from the passphrase, so"
+                + " that no one without the passphrase can change, remove or add an entry unnoticed."},
         subcommands = {AuditCommand.Verify.class, AuditCommand.Acknowledge.class})
 final class AuditCommand {
 
@@ -20,26 +23,27 @@ final class AuditCommand {
     NohopCommand parent;
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = {"Check the audit log (hash chain, MACs, head, recorded losses), the root keys, the signed key",
-                "set and the records with the passphrase; exit 1 if anything is wrong (each problem on stdout).",
-                "A recorded loss of entries fails it until acknowledged (audit acknowledge)."})
+            description = {"Check the audit log, root keys, key set and key records.",
+                "Checks the hash chain, every entry's MAC, DIR/audit.head, recorded losses of entries, the root"
+                    + " keys, the signed key set and the key records, with the passphrase. Each problem is"
+                    + " printed on stdout; exit 1 if there is any. A recorded loss of entries fails it until"
+                    + " it is acknowledged (nohop audit acknowledge), and is printed as a note after that."})
     static final class Verify implements Callable<Integer> {
 
         @ParentCommand
         AuditCommand audit;
 
-        @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store folder.")
-        Path store;
+        @Mixin
+        StoreOption store;
 
-        @Option(names = "--passphrase-file", paramLabel = "FILE",
-                description = "Read the passphrase from FILE instead of NOHOP_PASSPHRASE.")
-        Path passphraseFile;
+        @Mixin
+        PassphraseOption passphraseOption;
 
         @Override
         public Integer call() throws StoreException {
             CliContext context = audit.parent.context;
-            SigningKeyStore opened = SigningKeyStore.open(store, context.clock);
-            char[] passphrase = context.passphrase(passphraseFile);
+            SigningKeyStore opened = SigningKeyStore.open(store.folder(), context.clock);
+            char[] passphrase = passphraseOption.read(context);
             AuditVerification result;
             try {
                 result = opened.verifyAudit(passphrase);
@@ -64,15 +68,16 @@ final class AuditCommand {
     }
 
     @Command(name = "acknowledge", mixinStandardHelpOptions = true,
-            description = {"Record that a loss of audit entries (an entries-lost entry) was seen and investigated.",
-                "audit verify keeps printing the loss, as a note instead of a failure."})
+            description = {"Record that a recorded loss of entries was investigated.",
+                "Appends an authenticated entry acknowledging an entries-lost entry; audit verify keeps"
+                    + " printing the loss, as a note instead of a failure."})
     static final class Acknowledge implements Callable<Integer> {
 
         @ParentCommand
         AuditCommand audit;
 
-        @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store folder.")
-        Path store;
+        @Mixin
+        StoreOption store;
 
         @Option(names = "--entry", required = true, paramLabel = "N",
                 description = "The sequence number of the entries-lost entry (audit verify names it).")
@@ -81,15 +86,14 @@ final class AuditCommand {
         @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "What was found, for the log.")
         String reason;
 
-        @Option(names = "--passphrase-file", paramLabel = "FILE",
-                description = "Read the passphrase from FILE instead of NOHOP_PASSPHRASE.")
-        Path passphraseFile;
+        @Mixin
+        PassphraseOption passphraseOption;
 
         @Override
         public Integer call() throws StoreException {
             CliContext context = audit.parent.context;
-            SigningKeyStore opened = SigningKeyStore.open(store, context.clock);
-            char[] passphrase = context.passphrase(passphraseFile);
+            SigningKeyStore opened = SigningKeyStore.open(store.folder(), context.clock);
+            char[] passphrase = passphraseOption.read(context);
             try {
                 opened.acknowledgeAuditLoss(entry, Optional.of(reason), passphrase);
             } finally {

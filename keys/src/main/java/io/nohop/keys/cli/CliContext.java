@@ -42,7 +42,7 @@ final class CliContext {
                 bytes = Files.readAllBytes(passphraseFile);
             } catch (IOException e) {
                 throw new StoreException("cannot read the passphrase file " + passphraseFile + ": "
-                        + e.getClass().getSimpleName());
+                        + FileProblem.reason(e));
             }
             try {
                 int end = bytes.length;

@@ -7,24 +7,31 @@ import io.nohop.keys.StoreSnapshot;
 import io.nohop.keys.internal.AtomicFileWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Write the public JWKS of the keys published now (PENDING, ACTIVE, RETIRING), atomically.")
+        description = {"Write the public JWKS to a file, for static hosting.",
+            "The file holds the keys published now (PENDING, ACTIVE and RETIRING), public members only. It is"
+                + " replaced atomically (a reader never sees half a file) and made world-readable; missing"
+                + " folders on the way to it are created. Publication follows the clock: export again after"
+                + " every rotate or revoke, and at least every minute (from cron, after rotate --if-due)."})
 final class ExportCommand implements Callable<Integer> {
 
     @ParentCommand
     NohopCommand parent;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store folder.")
-    Path store;
+    @Mixin
+    StoreOption store;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the JWKS.")
+    @Option(names = "--out", required = true, paramLabel = "FILE",
+            description = "The file to write the JWKS to; a web server serves it as /.well-known/jwks.json.")
     Path out;
 
     @Option(names = "--signed", description = "Write the signed key set (compact JWS, application/jwk-set+jwt) instead.")
@@ -33,26 +40,57 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws StoreException {
         CliContext context = parent.context;
-        StoreSnapshot snapshot = SigningKeyStore.open(store, context.clock).snapshot();
+        StoreSnapshot snapshot = SigningKeyStore.open(store.folder(), context.clock).snapshot();
         // What is exported is exactly the latest signed key set, checked under the root: never the records.
         SignedKeySet set = snapshot.signedKeySet().orElseThrow(() -> new StoreException(
                 "nothing to export: " + snapshot.keySetProblem().orElse("no signed key set")));
         byte[] content = signed ? set.compactSerialization().getBytes(StandardCharsets.US_ASCII)
                 : (set.jwksJson() + "\n").getBytes(StandardCharsets.UTF_8);
+        Path target = out.toAbsolutePath();
+        Path folder = target.getParent();
+        boolean created = false;
+        if (!Files.isDirectory(folder)) {
+            try {
+                // Default permissions (umask): the folder is for a web server to read, like the file.
+                Files.createDirectories(folder);
+                created = true;
+            } catch (IOException e) {
+                throw new StoreException("cannot create the folder " + shown(folder) + ": " + obstacle(folder, e), e);
+            }
+        }
         try {
             // World-readable: a JWKS is public by definition and is meant for a web server to serve.
-            AtomicFileWriter.write(out.toAbsolutePath(), content, AtomicFileWriter.WORLD_READABLE);
+            AtomicFileWriter.write(target, content, AtomicFileWriter.WORLD_READABLE);
         } catch (IOException e) {
-            throw new StoreException("cannot write " + out + ": " + NohopCommand.oneLine(
-                    e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+            // The reason only: the path in the exception is the temporary file, which means nothing to the user.
+            throw new StoreException("cannot write " + out + ": " + FileProblem.reason(e), e);
         }
-        context.out.println("wrote " + set.kids().size() + " keys to " + out
-                + (signed ? " (signed key set, expires " + set.expiresAt() + ")" : ""));
+        int keys = set.kids().size();
+        context.out.println("wrote " + keys + (keys == 1 ? " key" : " keys") + " to " + out
+                + (signed ? " (signed key set, expires " + set.expiresAt() + ")" : "")
+                + (created ? " (created the folder " + shown(folder) + ")" : ""));
         Instant now = context.clock.instant();
         if (!set.expiresAt().isAfter(now)) {
             context.err.println("nohop: warning: the signed key set expired at " + set.expiresAt()
-                    + "; verifiers that pin the root refuse it: run nohop rotate --store " + store + " --if-due");
+                    + "; verifiers that pin the root refuse it: run nohop rotate --store " + store.folder() + " --if-due");
         }
         return 0;
+    }
+
+    /** The folder as the user wrote it, when they gave one. */
+    private String shown(Path folder) {
+        return out.getParent() != null ? out.getParent().toString() : folder.toString();
+    }
+
+    /** Why a folder cannot be created, naming the part of the path that is in the way. */
+    private static String obstacle(Path folder, IOException e) {
+        Path existing = folder;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing != null && !Files.isDirectory(existing)) {
+            return existing + " is a file, not a folder";
+        }
+        return FileProblem.reason(e) + (existing != null ? " in " + existing : "");
     }
 }

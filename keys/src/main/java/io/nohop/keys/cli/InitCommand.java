@@ -5,11 +5,11 @@ import io.nohop.keys.SigningAlgorithm;
 import io.nohop.keys.SigningKeyStore;
 import io.nohop.keys.StoreConfig;
 import io.nohop.keys.StoreException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -17,7 +17,9 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "init", mixinStandardHelpOptions = true,
-        description = "Create a key store with its first key, active at once.")
+        description = {"Create a key store with its first key, active at once.",
+            "DIR must be new or empty. Give --issuer: tokens without an iss claim are rejected by every"
+                + " verifier that names the issuers it trusts, nohop verify included."})
 final class InitCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -26,14 +28,15 @@ final class InitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store folder (new or empty).")
-    Path store;
+    @Mixin
+    StoreOption store;
 
     @Option(names = "--algorithm", paramLabel = "ALG", defaultValue = "RS256",
             description = "RS256, PS256, ES256 or EdDSA (default: ${DEFAULT-VALUE}).")
     SigningAlgorithm algorithm;
 
-    @Option(names = "--issuer", paramLabel = "URI", description = "The iss claim of issued tokens.")
+    @Option(names = "--issuer", paramLabel = "URI",
+            description = "The iss claim of every token issued, a URI (default: none, with a warning).")
     String issuer;
 
     @Option(names = "--max-token-lifetime", paramLabel = "DURATION", defaultValue = "1h",
@@ -64,9 +67,8 @@ final class InitCommand implements Callable<Integer> {
             description = "Algorithm of the root key that signs the key set (default: ${DEFAULT-VALUE}).")
     SigningAlgorithm rootAlgorithm;
 
-    @Option(names = "--passphrase-file", paramLabel = "FILE",
-            description = "Read the passphrase from FILE instead of NOHOP_PASSPHRASE.")
-    Path passphraseFile;
+    @Mixin
+    PassphraseOption passphrase;
 
     @Override
     public Integer call() throws StoreException {
@@ -89,18 +91,24 @@ final class InitCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         CliContext context = parent.context;
-        char[] passphrase = context.passphrase(passphraseFile);
+        char[] secret = passphrase.read(context);
         try {
-            SigningKeyStore created = SigningKeyStore.create(store, config, passphrase, context.clock);
+            SigningKeyStore created = SigningKeyStore.create(store.folder(), config, secret, context.clock);
             KeyRecord first = created.snapshot().records().get(0);
             context.out.println("created store " + created.folder() + "; key " + first.kid() + " ("
                     + first.algorithm().jwsName() + ") is active");
             created.rootKey().ifPresent(root -> context.out.println("root key " + root.kid() + " ("
                     + root.algorithm().jwsName() + ") signs the key set; services pin it: nohop root-key --store "
                     + created.folder()));
+            if (issuer == null) {
+                // A store cannot change its issuer later, so say it now, while starting over is free.
+                context.err.println("nohop: warning: no --issuer: tokens from this store carry no iss claim,"
+                        + " and verifiers that require an issuer (nohop verify among them) reject them;"
+                        + " to issue verifiable tokens, delete " + store.folder() + " and run init again with --issuer URI");
+            }
             return 0;
         } finally {
-            Arrays.fill(passphrase, '\0');
+            Arrays.fill(secret, '\0');
         }
     }
 }

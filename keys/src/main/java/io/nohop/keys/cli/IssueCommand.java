@@ -5,7 +5,6 @@ import io.nohop.keys.SigningKeyStore;
 import io.nohop.keys.StoreException;
 import io.nohop.keys.TokenIssuer;
 import io.nohop.keys.TokenRequest;
-import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -21,7 +21,9 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "issue", mixinStandardHelpOptions = true,
-        description = "Print one access token (typ at+jwt) signed by the key active now.")
+        description = {"Print one access token signed by the key active now.",
+            "The token (typ at+jwt) carries iss (the store's issuer), sub, aud, iat, exp and jti, plus the"
+                + " claims given; it is printed on one line. Exit 1 when no key is active."})
 final class IssueCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -30,8 +32,8 @@ final class IssueCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store folder.")
-    Path store;
+    @Mixin
+    StoreOption store;
 
     @Option(names = "--subject", required = true, paramLabel = "SUB", description = "The sub claim.")
     String subject;
@@ -50,21 +52,20 @@ final class IssueCommand implements Callable<Integer> {
     @Option(names = "--claim-json", paramLabel = "NAME=JSON", description = "A claim with any JSON value; repeatable.")
     List<String> jsonClaims = new ArrayList<>();
 
-    @Option(names = "--passphrase-file", paramLabel = "FILE",
-            description = "Read the passphrase from FILE instead of NOHOP_PASSPHRASE.")
-    Path passphraseFile;
+    @Mixin
+    PassphraseOption passphrase;
 
     @Override
     public Integer call() throws StoreException {
         TokenRequest request = request();
         CliContext context = parent.context;
-        SigningKeyStore opened = SigningKeyStore.open(store, context.clock);
-        char[] passphrase = context.passphrase(passphraseFile);
-        try (TokenIssuer issuer = TokenIssuer.create(opened, passphrase, context.clock, Duration.ZERO)) {
+        SigningKeyStore opened = SigningKeyStore.open(store.folder(), context.clock);
+        char[] secret = passphrase.read(context);
+        try (TokenIssuer issuer = TokenIssuer.create(opened, secret, context.clock, Duration.ZERO)) {
             context.out.println(issuer.issue(request));
             return 0;
         } finally {
-            Arrays.fill(passphrase, '\0');
+            Arrays.fill(secret, '\0');
         }
     }
 

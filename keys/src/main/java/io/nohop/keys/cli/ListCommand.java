@@ -5,7 +5,6 @@ import io.nohop.keys.SigningKeyStore;
 import io.nohop.keys.StoreException;
 import io.nohop.keys.StoreSnapshot;
 import io.nohop.keys.internal.JsonText;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -13,19 +12,23 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = {"List the keys: kid, algorithm, state now, and the next transition.",
-            "--json prints an array of {kid, alg, state, createdAt, activateAt, deactivateAt, removeAt, revokedAt}."})
+        description = {"List the keys with their state and next transition.",
+            "A table of kid, algorithm, state now (PENDING, ACTIVE, RETIRING, RETIRED or REVOKED) and the next"
+                + " scheduled transition. With --json, an array of objects with kid, alg, state, createdAt,"
+                + " activateAt, deactivateAt, removeAt and revokedAt (ISO-8601 instants in UTC, null where"
+                + " unset), one object per line."})
 final class ListCommand implements Callable<Integer> {
 
     @ParentCommand
     NohopCommand parent;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store folder.")
-    Path store;
+    @Mixin
+    StoreOption store;
 
     @Option(names = "--json", description = "Print JSON for scripts.")
     boolean json;
@@ -33,7 +36,7 @@ final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() throws StoreException {
         CliContext context = parent.context;
-        StoreSnapshot snapshot = SigningKeyStore.open(store, context.clock).snapshot();
+        StoreSnapshot snapshot = SigningKeyStore.open(store.folder(), context.clock).snapshot();
         Instant now = context.clock.instant();
         if (json) {
             StringBuilder out = new StringBuilder("[");
@@ -76,14 +79,14 @@ final class ListCommand implements Callable<Integer> {
     /** Says loudly, on stderr, what no one should overlook: records the root never signed, no usable key set. */
     private void warn(CliContext context, StoreSnapshot snapshot, Instant now) {
         for (KeyRecord r : snapshot.unsignedRecords()) {
-            context.err.println("nohop: warning: " + store.resolve("keys").resolve(r.kid() + ".json") + " was never signed"
+            context.err.println("nohop: warning: " + store.folder().resolve("keys").resolve(r.kid() + ".json") + " was never signed"
                     + " by the root key (not in the signed key set, no audit entry): someone without the passphrase wrote"
                     + " or altered it; it is never published and never signs; move it out of the store after investigating");
         }
         snapshot.keySetProblem().ifPresent(p -> context.err.println("nohop: warning: " + p));
         snapshot.signedKeySet().filter(set -> !set.expiresAt().isAfter(now)).ifPresent(set -> context.err.println(
                 "nohop: warning: the signed key set expired at " + set.expiresAt() + "; verifiers that pin the root refuse"
-                        + " it: run nohop rotate --store " + store + " --if-due"));
+                        + " it: run nohop rotate --store " + store.folder() + " --if-due"));
     }
 
     private static String text(Optional<Instant> instant) {

@@ -3,6 +3,7 @@ package io.nohop.keys.cli;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Entry point of the {@code nohop} tool ({@code java -jar nohop.jar COMMAND}).
@@ -35,6 +36,7 @@ public final class Main {
      * @return the exit status
      */
     public static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err, Clock clock) {
-        return NohopCommand.commandLine(new CliContext(environment, out, err, clock)).execute(args);
+        Optional<String> first = args.length > 0 ? Optional.of(args[0]) : Optional.empty();
+        return NohopCommand.commandLine(new CliContext(environment, out, err, clock), first).execute(args);
     }
 }

@@ -5,27 +5,31 @@ import io.nohop.keys.SigningKeyStore;
 import io.nohop.keys.StoreException;
 import io.nohop.keys.StoreSnapshot;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "revoke", mixinStandardHelpOptions = true,
-        description = {"Revoke a key at once: unpublished, private part destroyed, reason recorded.",
-            "Refused (exit 1) for the last key that can sign, unless --force (signing then stops)."})
+        description = {"Revoke a key at once: unpublished, private part destroyed.",
+            "The key leaves the published set at once (nohop serve picks the change up within a second),"
+                + " its private part is destroyed and the reason is recorded in the audit log. Refused (exit 1)"
+                + " for the last key that can sign, unless --force (signing then stops). To revoke the ACTIVE"
+                + " key without a gap, first give it a successor that signs at once:"
+                + " rotate --publish-lead 0s --force."})
 final class RevokeCommand implements Callable<Integer> {
 
     @ParentCommand
     NohopCommand parent;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store folder.")
-    Path store;
+    @Mixin
+    StoreOption store;
 
     @Option(names = "--kid", required = true, paramLabel = "KID", description = "The key to revoke.")
     String kid;
@@ -36,9 +40,8 @@ final class RevokeCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Revoke even the last key that can sign.")
     boolean force;
 
-    @Option(names = "--passphrase-file", paramLabel = "FILE",
-            description = "Read the passphrase from FILE instead of NOHOP_PASSPHRASE (the root key signs the new key set).")
-    Path passphraseFile;
+    @Mixin
+    PassphraseOption passphraseOption;
 
     @Option(names = "--admin-url", paramLabel = "URL",
             description = {"The admin listener of nohop serve: after revoking, print when the fleet is expected to",
@@ -52,9 +55,9 @@ final class RevokeCommand implements Callable<Integer> {
     public Integer call() throws StoreException {
         URI admin = adminUrl == null ? null : FleetStatus.parseUrl(adminUrl, spec.commandLine());
         CliContext context = parent.context;
-        SigningKeyStore opened = SigningKeyStore.open(store, context.clock);
+        SigningKeyStore opened = SigningKeyStore.open(store.folder(), context.clock);
         Optional<KeyRecord> before = opened.snapshot().record(kid);
-        char[] passphrase = context.passphrase(passphraseFile);
+        char[] passphrase = passphraseOption.read(context);
         KeyRecord revoked;
         try {
             // Also when it was revoked already: an interrupted revoke may have left it in the signed set.

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -17,10 +18,11 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "root-key", mixinStandardHelpOptions = true,
-        description = {"Print the public JWK of the root key that signs the key set, one line, for services to pin.",
-            "Rotating the root takes two steps: --rotate creates a successor (pin it next to the current root",
-            "everywhere), --switch makes it sign; then unpin the old root. --create gives a store made before",
-            "signed key sets its root. --create, --rotate and --switch need the passphrase."})
+        description = {"Print the root key's public JWK, for services to pin.",
+            "The root key signs the published key set, never a token; its public JWK is printed on one line."
+                + " Rotating the root takes two steps: --rotate creates a successor (pin it next to the current"
+                + " root everywhere), --switch makes it sign; then unpin the old root. --create gives a store"
+                + " made before signed key sets its root. --create, --rotate and --switch need the passphrase."})
 final class RootKeyCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -29,8 +31,8 @@ final class RootKeyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store folder.")
-    Path store;
+    @Mixin
+    StoreOption storeOption;
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Mode mode;
@@ -53,9 +55,8 @@ final class RootKeyCommand implements Callable<Integer> {
             description = "With --create or --rotate: RS256, PS256, ES256 or EdDSA (default: the store's root algorithm).")
     SigningAlgorithm algorithm;
 
-    @Option(names = "--passphrase-file", paramLabel = "FILE",
-            description = "Read the passphrase from FILE instead of NOHOP_PASSPHRASE.")
-    Path passphraseFile;
+    @Mixin
+    PassphraseOption passphraseOption;
 
     @Override
     public Integer call() throws StoreException {
@@ -64,6 +65,7 @@ final class RootKeyCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--algorithm goes with --create or --rotate");
         }
         CliContext context = parent.context;
+        Path store = storeOption.folder();
         SigningKeyStore opened = SigningKeyStore.open(store, context.clock);
         if (mode == null || mode.next) {
             Optional<RootKey> root = mode == null ? opened.rootKey() : opened.nextRootKey();
@@ -74,7 +76,7 @@ final class RootKeyCommand implements Callable<Integer> {
             context.out.println(root.get().publicJwkJson());
             return 0;
         }
-        char[] passphrase = context.passphrase(passphraseFile);
+        char[] passphrase = passphraseOption.read(context);
         try {
             Optional<SigningAlgorithm> alg = Optional.ofNullable(algorithm);
             if (mode.create) {

@@ -6,29 +6,33 @@ import io.nohop.keys.SignedKeySet;
 import io.nohop.keys.SigningKeyStore;
 import io.nohop.keys.StoreException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "rotate", mixinStandardHelpOptions = true,
-        description = {"Schedule a new signing key: published now, signing after the publish lead L.",
-            "Its predecessor stops signing then and stays published for T + S more.",
-            "Refused (exit 1) when L < 2R or a pending key already exists, unless --force.",
-            "--if-due also signs a new key set when a key reached its removal time or less than half the set's lifetime is left."})
+        description = {"Schedule a new signing key: published now, signing after a lead.",
+            "The new key is published at once and signs from the publish lead L on; its predecessor stops"
+                + " signing then and stays published for T + S more (the longest token lifetime plus the clock"
+                + " skew), so that every token it signed expires first. Refused (exit 1) when L < 2R (R: the"
+                + " verifiers' refresh bound) or when a pending key already exists, unless --force.",
+            "For cron, every minute: rotate --if-due rotates only when the rotation period says a successor"
+                + " is due, signs a new key set when a key reached its removal time or less than half of the"
+                + " set's lifetime is left, and returns before any key derivation when nothing is due."})
 final class RotateCommand implements Callable<Integer> {
 
     @ParentCommand
     NohopCommand parent;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store folder.")
-    Path store;
+    @Mixin
+    StoreOption store;
 
     @Option(names = "--publish-lead", paramLabel = "DURATION",
             description = "Override the store's publish lead L for this key.")
@@ -40,9 +44,8 @@ final class RotateCommand implements Callable<Integer> {
     @Option(names = "--if-due", description = "Rotate only if the rotation period says a successor is due (for cron).")
     boolean ifDue;
 
-    @Option(names = "--passphrase-file", paramLabel = "FILE",
-            description = "Read the passphrase from FILE instead of NOHOP_PASSPHRASE.")
-    Path passphraseFile;
+    @Mixin
+    PassphraseOption passphrase;
 
     @Option(names = "--admin-url", paramLabel = "URL",
             description = {"The admin listener of nohop serve: after rotating, print when the fleet is expected to",
@@ -56,18 +59,18 @@ final class RotateCommand implements Callable<Integer> {
     public Integer call() throws StoreException {
         URI admin = adminUrl == null ? null : FleetStatus.parseUrl(adminUrl, spec.commandLine());
         CliContext context = parent.context;
-        SigningKeyStore opened = SigningKeyStore.open(store, context.clock);
+        SigningKeyStore opened = SigningKeyStore.open(store.folder(), context.clock);
         RotationRequest request = RotationRequest.standard().withForce(force).withOnlyIfDue(ifDue);
         if (publishLead != null) {
             request = request.withPublishLead(publishLead);
         }
-        char[] passphrase = context.passphrase(passphraseFile);
+        char[] secret = passphrase.read(context);
         Optional<SignedKeySet> before = ifDue ? opened.snapshot().signedKeySet() : Optional.empty();
         Optional<KeyRecord> created;
         try {
-            created = opened.rotate(request, passphrase);
+            created = opened.rotate(request, secret);
         } finally {
-            Arrays.fill(passphrase, '\0');
+            Arrays.fill(secret, '\0');
         }
         if (created.isEmpty()) {
             context.out.println("no rotation due");

@@ -8,11 +8,11 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -20,12 +20,15 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serve the store's public keys over HTTP: GET|HEAD /.well-known/jwks.json,",
-            "/.well-known/openid-configuration (when the store has an issuer) and /healthz;",
-            "with --admin-bind, GET /status and /metrics on a second listener.",
-            "The first stdout line is 'listening on http://HOST:PORT'. Changes other processes make to the",
-            "store, and scheduled transitions, are served within a second. Stops on SIGTERM.",
-            "Also GET|HEAD /.well-known/jwks.jwt: the signed key set (application/jwk-set+jwt); both hold exactly its keys."})
+        description = {"Serve the public keys over HTTP (the JWKS endpoint).",
+            "Answers GET and HEAD on /.well-known/jwks.json (with a strong ETag, 304 on If-None-Match, and"
+                + " Cache-Control max-age), /.well-known/openid-configuration (when the store has an issuer)"
+                + " and /healthz, and /.well-known/jwks.jwt: the signed key set (application/jwk-set+jwt); both"
+                + " key documents hold exactly its keys. Nothing on the wire can change keys. With --admin-bind,"
+                + " GET /status and /metrics are served on a second listener. The first line on stdout is"
+                + " 'listening on http://HOST:PORT'. Changes other processes make to the store, and scheduled"
+                + " transitions, are served within a second. Runs until stopped (SIGTERM or Ctrl-C); put a"
+                + " TLS terminator in front of it for verifiers on other hosts."})
 final class ServeCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -34,8 +37,8 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--store", required = true, paramLabel = "DIR", description = "The store folder.")
-    Path store;
+    @Mixin
+    StoreOption store;
 
     @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
             description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
@@ -65,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535: " + port);
         }
         CliContext context = parent.context;
-        SigningKeyStore opened = SigningKeyStore.open(store, context.clock);
+        SigningKeyStore opened = SigningKeyStore.open(store.folder(), context.clock);
         Duration r = opened.config().refreshBound();
         Duration age = maxAge != null ? maxAge : min(Duration.ofMinutes(5), r.dividedBy(2));
         JwksServer.Settings settings = new JwksServer.Settings().clock(context.clock);
@@ -89,10 +92,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         JwksServer server;
         try {
-            server = JwksServer.start(new InetSocketAddress(address, port), StorePublication.of(store, context.clock), settings);
+            server = JwksServer.start(new InetSocketAddress(address, port), StorePublication.of(store.folder(), context.clock), settings);
         } catch (IOException e) {
-            throw new StoreException("cannot listen on " + bind + ":" + port + ": "
-                    + NohopCommand.oneLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+            throw new StoreException("cannot listen on " + bind + ":" + port + ": " + FileProblem.reason(e), e);
         } catch (StoreException e) {
             throw e;
         } catch (Exception e) {

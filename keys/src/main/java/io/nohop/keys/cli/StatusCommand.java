@@ -11,9 +11,10 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Show which verifier instances hold the published keys, from the endpoint's admin listener",
-            "(nohop serve --admin-bind): one line per key, then a summary. --json prints the endpoint's",
-            "status document (one line). Unreachable admin URL: exit 1."})
+        description = {"Show which verifier instances hold the published keys.",
+            "Asks the endpoint's admin listener (nohop serve --admin-bind) and prints one line per key, then"
+                + " a summary of the instances seen. --json prints the endpoint's status document (one line)."
+                + " An unreachable admin URL is exit 1."})
 final class StatusCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -3,6 +3,7 @@ package io.nohop.keys.cli;
 import io.nohop.core.TokenRejectedException;
 import io.nohop.core.TokenVerifier;
 import io.nohop.core.VerifiedToken;
+import io.nohop.keys.internal.JsonText;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -99,7 +100,7 @@ final class TokenLineProtocol {
     private String verifyLine(String token) {
         try {
             VerifiedToken verified = verifier.verify(token);
-            return "{\"valid\":true,\"kid\":" + verified.keyId().map(TokenLineProtocol::quote).orElse("null")
+            return "{\"valid\":true,\"kid\":" + verified.keyId().map(JsonText::write).orElse("null")
                     + ",\"claims\":" + verified.claimsJson() + "}";
         } catch (TokenRejectedException e) {
             return rejected(e.reason().code(), e.detail());
@@ -107,29 +108,6 @@ final class TokenLineProtocol {
     }
 
     private static String rejected(String code, String detail) {
-        return "{\"valid\":false,\"error\":" + quote(code) + ",\"detail\":" + quote(detail) + "}";
-    }
-
-    /** A JSON string literal; escapes every control character, so the output stays on one line. */
-    static String quote(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+        return "{\"valid\":false,\"error\":" + JsonText.write(code) + ",\"detail\":" + JsonText.write(detail) + "}";
     }
 }

@@ -1,12 +1,20 @@
 package io.nohop.keys.cli;
 
+import io.nohop.core.PinnedRoots;
 import io.nohop.core.TokenVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,14 +24,18 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Verify tokens read one per line on stdin; write one JSON object per line on stdout:",
-            "{\"valid\":true,\"kid\":...,\"claims\":{...}} or {\"valid\":false,\"error\":CODE,\"detail\":...}.",
-            "Waits for the first key set up to --startup-timeout, then runs (keeping its key cache) until stdin closes."})
+        description = {"Verify tokens from stdin against a JWKS endpoint.",
+            "Waits for the first key set (from the endpoint or the cache file) up to --startup-timeout, then"
+                + " reads one token per line on stdin and writes one JSON object per line on stdout, flushed:"
+                + " {\"valid\":true,\"kid\":\"KID\",\"claims\":{...}} or"
+                + " {\"valid\":false,\"error\":\"CODE\",\"detail\":\"TEXT\"}, where CODE is a rejection code such"
+                + " as expired or unknown_key. Runs, refreshing its keys in the background, until stdin closes.",
+            "Plain http is accepted only to a loopback address (127.0.0.1, ::1, localhost); anything else"
+                + " needs https."})
 final class VerifyCommand implements Callable<Integer> {
 
-    static final Duration DEFAULT_MIN_REFRESH = Duration.ofSeconds(30);
-    static final Duration DEFAULT_MAX_REFRESH = Duration.ofHours(1);
-    static final Duration DEFAULT_MAX_STALE = Duration.ofHours(24);
+    // A public JWK is well under 2 KiB (RSA-4096 included); anything far larger is not one.
+    static final int MAX_SIGNER_FILE_BYTES = 64 * 1024;
 
     @ParentCommand
     NohopCommand parent;
@@ -31,24 +43,30 @@ final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--jwks-uri", required = true, paramLabel = "URI", description = "The JWKS endpoint.")
+    @Option(names = "--jwks-uri", required = true, paramLabel = "URI",
+            description = "The JWKS endpoint: https, or plain http to a loopback address. With --key-set-signer,"
+                    + " the signed key set's URI (nohop serve publishes it at /.well-known/jwks.jwt).")
     String jwksUri;
 
     @Option(names = "--issuer", required = true, paramLabel = "ISS", description = "The exact iss to accept.")
     String issuer;
 
-    @Option(names = "--audience", required = true, paramLabel = "AUD", description = "The audience to require in aud.")
+    @Option(names = "--audience", required = true, paramLabel = "AUD",
+            description = "The audience that aud must contain.")
     String audience;
 
-    @Option(names = "--algorithms", split = ",", paramLabel = "A,B",
-            description = "Accepted algorithms (default: RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,ES512,EdDSA).")
-    String[] algorithms;
+    // One comma-separated value rather than picocli's split: its synopsis for that is unreadable.
+    @Option(names = "--algorithms", paramLabel = "ALG,...",
+            description = "The accepted algorithms, comma-separated (default: RS256, RS384, RS512, PS256, PS384,"
+                    + " PS512, ES256, ES384, ES512 and EdDSA; none and HS* never).")
+    String algorithms;
 
     @Option(names = "--type", paramLabel = "TYP", description = "Required typ header, e.g. at+jwt (default: not checked).")
     String type;
 
     @Option(names = "--cache-file", paramLabel = "FILE",
-            description = "Last-known-good key set file: written on each accepted set, used at start if fresh enough.")
+            description = "A last-known-good file: each accepted key set is written to it, and at start it is"
+                    + " used at once if younger than --max-stale.")
     Path cacheFile;
 
     @Option(names = "--min-refresh", paramLabel = "DURATION",
@@ -60,8 +78,15 @@ final class VerifyCommand implements Callable<Integer> {
     Duration maxRefresh;
 
     @Option(names = "--max-stale", paramLabel = "DURATION",
-            description = "How long to keep using keys the endpoint has not confirmed (default: 24h).")
+            description = "How long to keep using keys the endpoint has not confirmed; past it every token is"
+                    + " rejected with keys_unavailable (default: 24h).")
     Duration maxStale;
+
+    @Option(names = "--key-set-signer", paramLabel = "FILE",
+            description = "A file holding a root's public JWK (the output of nohop root-key); repeat it to pin several"
+                    + " roots. When given, --jwks-uri names a signed key set and nothing unsigned or signed by another"
+                    + " key is ever accepted.")
+    List<Path> keySetSigners = List.of();
 
     @Option(names = "--startup-timeout", paramLabel = "DURATION", defaultValue = "10s",
             description = "How long to wait for the first key set (default: ${DEFAULT-VALUE}).")
@@ -79,11 +104,17 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         CliContext context = parent.context;
         URI uri = parseUri();
+        Optional<PinnedRoots> roots = pinnedRoots();
         TokenVerifier.Builder builder = TokenVerifier.builder();
         try {
-            builder.jwksUri(uri).issuer(issuer).audience(audience).clock(context.clock);
+            if (roots.isPresent()) {
+                builder.jwksUri(uri, roots.get());
+            } else {
+                builder.jwksUri(uri);
+            }
+            builder.issuer(issuer).audience(audience).clock(context.clock);
             if (algorithms != null) {
-                builder.algorithms(algorithms);
+                builder.algorithms(algorithms.split(",", -1));
             }
             if (type != null) {
                 builder.requiredType(type);
@@ -110,13 +141,54 @@ final class VerifyCommand implements Callable<Integer> {
         }
         try (verifier) {
             if (!verifier.awaitKeys(startupTimeout)) {
+                // Why, when a refresh said so: with --key-set-signer a plain JWKS is "unsigned", another root "bad_signature".
+                String why = verifier.health().sources().get(0).lastError().map(e -> " (" + e + ")").orElse("");
                 context.err.println("nohop: no key set from " + uri + " within " + startupTimeout.toString().substring(2)
-                        .toLowerCase(java.util.Locale.ROOT) + "; answering keys_unavailable until keys arrive");
+                        .toLowerCase(java.util.Locale.ROOT) + why + "; answering keys_unavailable until keys arrive");
                 context.err.flush();
             }
             new TokenLineProtocol(verifier, TokenVerifier.Builder.DEFAULT_MAX_TOKEN_BYTES).run(in, context.out);
         }
         return 0;
+    }
+
+    /** Reads each --key-set-signer file; an unreadable file or one that is not a root's public JWK is a usage error. */
+    private Optional<PinnedRoots> pinnedRoots() {
+        if (keySetSigners.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> jwks = new ArrayList<>();
+        Map<String, Path> files = new HashMap<>();
+        for (Path file : keySetSigners) {
+            String jwk;
+            try {
+                if (Files.size(file) > MAX_SIGNER_FILE_BYTES) {
+                    throw new ParameterException(spec.commandLine(), "--key-set-signer " + file + " is larger than "
+                            + MAX_SIGNER_FILE_BYTES + " bytes: it should hold one public JWK");
+                }
+                jwk = Files.readString(file, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new ParameterException(spec.commandLine(), "--key-set-signer " + file + " cannot be read: "
+                        + FileProblem.reason(e));
+            }
+            String kid;
+            try {
+                kid = PinnedRoots.of(jwk).kids().get(0);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--key-set-signer " + file + ": " + e.getMessage());
+            }
+            Path earlier = files.putIfAbsent(kid, file);
+            if (earlier != null) {
+                throw new ParameterException(spec.commandLine(), "--key-set-signer " + file + " holds the same root (kid "
+                        + kid + ") as " + earlier);
+            }
+            jwks.add(jwk);
+        }
+        try {
+            return Optional.of(PinnedRoots.of(jwks));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--key-set-signer " + keySetSigners + ": " + e.getMessage());
+        }
     }
 
     private URI parseUri() {
@@ -141,10 +213,10 @@ final class VerifyCommand implements Callable<Integer> {
      * each other are a usage error, reported by the builder.
      */
     private void applyRefreshBounds(TokenVerifier.Builder builder) {
-        Duration stale = maxStale != null ? maxStale : DEFAULT_MAX_STALE;
+        Duration stale = maxStale != null ? maxStale : TokenVerifier.Builder.DEFAULT_MAX_STALENESS;
         Duration max = maxRefresh != null ? maxRefresh
-                : min(DEFAULT_MAX_REFRESH, stale);
-        Duration floor = minRefresh != null ? minRefresh : min(DEFAULT_MIN_REFRESH, max);
+                : min(TokenVerifier.Builder.DEFAULT_MAX_REFRESH, stale);
+        Duration floor = minRefresh != null ? minRefresh : min(TokenVerifier.Builder.DEFAULT_MIN_REFRESH, max);
         if (maxRefresh == null && minRefresh != null && floor.compareTo(max) > 0) {
             max = floor;
         }

@@ -1,10 +1,10 @@
 package io.nohop.keys.cli;
 
+import io.nohop.core.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.util.JSONArrayUtils;
-import io.nohop.keys.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +64,78 @@ class CliTest {
 
     @Test
     void unknownCommand_usageError() {
-        assertFails(run("frobnicate"), 2, "Unmatched argument");
+        assertFails(run("frobnicate"), 2, "unknown command frobnicate (see 'nohop help')");
+    }
+
+    @Test
+    void noCommand_usageErrorListingTheCommands() {
+        Result r = run();
+        assertFails(r, 2, "nohop needs a command: init, rotate, revoke, list, export, issue, audit, root-key, serve, verify, status");
+        assertTrue(r.err().endsWith("(see 'nohop --help')\n"), r.err());
+    }
+
+    @Test
+    void groupWithoutItsCommand_usageErrorListingItsCommands() {
+        assertFails(run("audit"), 2, "nohop audit needs a command: verify, acknowledge (see 'nohop audit --help')");
+    }
+
+    @Test
+    void unknownCommand_closeToAKnownOne_suggestsIt() {
+        assertFails(run("lst", "--store", store), 2, "unknown command lst; did you mean list?");
+    }
+
+    @Test
+    void unknownOption_closeToAKnownOne_namedWithSuggestion() {
+        Result r = run("list", "--store", store, "--jsno");
+        assertFails(r, 2, "unknown option --jsno; did you mean --json?");
+    }
+
+    @Test
+    void unknownOption_misspeltRequiredOption_reportedAsUnknownNotAsMissing() {
+        Result r = run("list", "--stor", store);
+        assertFails(r, 2, "unknown option --stor; did you mean --store?");
+        assertEquals("nohop: unknown option --stor; did you mean --store?\n", r.err());
+    }
+
+    @Test
+    void unknownOption_farFromEveryKnownOne_pointsToHelp() {
+        assertFails(run("list", "--store", store, "--frobnicate"), 2, "unknown option --frobnicate (see 'nohop list --help')");
+    }
+
+    @Test
+    void unexpectedArgument_usageError() {
+        assertFails(run("list", "--store", store, "extra"), 2, "unexpected argument 'extra' (see 'nohop list --help')");
+    }
+
+    @Test
+    void init_withIssuer_printsNoWarning() {
+        Result r = run("init", "--store", tmp.resolve("x").toString(), "--issuer", "https://auth.example");
+        assertEquals(0, r.status(), r.err());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void init_withoutIssuer_createsTheStoreAndWarnsThatVerifiersWillRejectItsTokens() {
+        Result r = run("init", "--store", tmp.resolve("x").toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().startsWith("created store"), r.out());
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(r.err().startsWith("nohop: warning: no --issuer: tokens from this store carry no iss claim"), r.err());
+        assertTrue(r.err().contains("--issuer URI"), r.err());
+    }
+
+    @Test
+    void passphraseFile_missing_saysSoInWords() {
+        Path missing = tmp.resolve("no-such-file");
+        Result r = run("issue", "--store", store, "--subject", "a", "--audience", "b", "--passphrase-file", missing.toString());
+        assertFails(r, 1, "cannot read the passphrase file " + missing + ": no such file or folder");
+        assertTrue(!r.err().contains("Exception"), r.err());
+    }
+
+    @Test
+    void passphraseFile_isAFolder_saysSoInWords() {
+        Result r = run("issue", "--store", store, "--subject", "a", "--audience", "b", "--passphrase-file", tmp.toString());
+        assertFails(r, 1, "cannot read the passphrase file " + tmp + ": is a directory");
     }
 
     @ParameterizedTest
@@ -219,6 +290,38 @@ class CliTest {
         Path log = tmp.resolve("store").resolve("audit.log");
         Files.writeString(log, Files.readString(log).replace("init", "tini"));
         assertFails(run("audit", "verify", "--store", store), 1, "audit verify failed: audit entry 1");
+    }
+
+    @Test
+    void export_oneKey_saysKeyInTheSingular() {
+        Path out = tmp.resolve("jwks.json");
+        Result r = run("export", "--store", store, "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals("wrote 1 key to " + out + "\n", r.out());
+    }
+
+    @Test
+    void export_twoKeys_saysKeysInThePlural() {
+        assertEquals(0, run("rotate", "--store", store).status());
+        Path out = tmp.resolve("jwks.json");
+        assertEquals("wrote 2 keys to " + out + "\n", run("export", "--store", store, "--out", out.toString()).out());
+    }
+
+    @Test
+    void export_missingFolders_createdAndSaid() throws Exception {
+        Path out = tmp.resolve("srv").resolve(".well-known").resolve("jwks.json");
+        Result r = run("export", "--store", store, "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(Files.readString(out).contains(kids().get(0)));
+        assertEquals("wrote 1 key to " + out + " (created the folder " + out.getParent() + ")\n", r.out());
+    }
+
+    @Test
+    void export_aFileInTheWayOfTheFolder_namesIt() throws Exception {
+        Path file = Files.writeString(tmp.resolve("srv"), "not a folder");
+        Path out = file.resolve(".well-known").resolve("jwks.json");
+        assertFails(run("export", "--store", store, "--out", out.toString()), 1,
+                "cannot create the folder " + out.getParent() + ": " + file + " is a file, not a folder");
     }
 
     @Test

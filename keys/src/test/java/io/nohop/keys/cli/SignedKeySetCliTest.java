@@ -1,12 +1,12 @@
 package io.nohop.keys.cli;
 
+import io.nohop.core.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.OctetKeyPair;
-import io.nohop.keys.MutableClock;
 import io.nohop.keys.SigningKeyStore;
 import io.nohop.keys.server.StorePublication;
 import java.io.ByteArrayOutputStream;

@@ -1,11 +1,11 @@
 package io.nohop.keys.cli;
 
+import io.nohop.core.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.util.JSONArrayUtils;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import io.nohop.keys.MutableClock;
 import io.nohop.keys.server.JwksServer;
 import io.nohop.keys.server.StorePublication;
 import java.io.ByteArrayOutputStream;

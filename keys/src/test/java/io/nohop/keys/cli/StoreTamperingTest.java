@@ -1,5 +1,6 @@
 package io.nohop.keys.cli;
 
+import io.nohop.core.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +10,6 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import io.nohop.keys.MutableClock;
 import io.nohop.keys.server.StorePublication;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -94,9 +94,4 @@ class TokenLineProtocolTest {
     void everyLine_getsExactlyOneAnswer() throws Exception {
         assertEquals(4, run("a\nb\n\n").length);
     }
-
-    @Test
-    void quote_escapesControlCharacters() {
-        assertEquals("\"a\\nb\\u0001\\\"\"", TokenLineProtocol.quote("a\nb\u0001\""));
-    }
 }

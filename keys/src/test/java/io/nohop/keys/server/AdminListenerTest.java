@@ -1,8 +1,8 @@
 package io.nohop.keys.server;
 
+import io.nohop.core.testing.MutableClock;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.nohop.keys.KeyState;
-import io.nohop.keys.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

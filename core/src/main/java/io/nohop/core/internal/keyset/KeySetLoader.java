@@ -7,10 +7,12 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.nohop.core.RefreshFailure;
+import io.nohop.core.internal.LogText;
 import io.nohop.core.internal.json.JsonParseException;
 import io.nohop.core.internal.json.StrictJson;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
@@ -100,6 +102,51 @@ public final class KeySetLoader {
                             "key set has no usable key (" + entries.size() + " refused)");
         }
         return new LoadedKeySet(usable, refused);
+    }
+
+    /**
+     * Loads one public JWK that a verifier pins as a root (a key-set signing key): the rules for a key
+     * of a set apply (public only, a signature key nohop verifies with, {@code use} absent or {@code sig},
+     * an {@code alg} that fits), and its {@code kid} must be its RFC 7638 thumbprint — computed when the
+     * JWK names none.
+     *
+     * @param jwkJson the JWK's JSON text
+     * @return the key; its kid is the thumbprint
+     * @throws IllegalArgumentException saying why the JWK is refused, in fixed text that never quotes key
+     *         material (a private JWK given by mistake must not end up in a log)
+     */
+    public static VerificationKey loadPinnedRoot(String jwkJson) {
+        Map<String, Object> jwk;
+        try {
+            jwk = StrictJson.parseObject(jwkJson.getBytes(StandardCharsets.UTF_8), MAX_JSON_DEPTH);
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException("not a JSON object (" + e.getMessage() + ")");
+        }
+        if (jwk.containsKey("keys")) {
+            throw new IllegalArgumentException("a JWK set, not one JWK (give each root on its own)");
+        }
+        Object kid = jwk.get("kid");
+        String thumbprint;
+        try {
+            // Every rule first: a private or symmetric JWK is refused before anything else is said about it.
+            toKey(jwk, kid instanceof String ? (String) kid : null);
+            thumbprint = JWK.parse(forNimbus(jwk)).computeThumbprint().toString();
+        } catch (Refusal refusal) {
+            throw new IllegalArgumentException(refusal.getMessage());
+        } catch (ParseException | JOSEException | RuntimeException e) {
+            throw new IllegalArgumentException("not a valid JWK");
+        }
+        if (kid != null && !thumbprint.equals(kid)) {
+            throw new IllegalArgumentException("its kid '" + LogText.escape(String.valueOf(kid))
+                    + "' is not its RFC 7638 thumbprint " + thumbprint);
+        }
+        Map<String, Object> withKid = new LinkedHashMap<>(jwk);
+        withKid.put("kid", thumbprint);
+        try {
+            return toKey(withKid, thumbprint);
+        } catch (Refusal refusal) {
+            throw new IllegalArgumentException(refusal.getMessage());
+        }
     }
 
     private static VerificationKey toKey(Map<String, Object> jwk, String kid) throws Refusal {

@@ -10,12 +10,12 @@ import java.util.Optional;
  * One source's entry in the cache file: the last accepted document exactly as the endpoint sent it,
  * with what is needed to trust it again after a restart.
  *
- * <p>Room for signed key sets: {@code mediaType} says what {@code document} is — today always a plain
- * JWKS ({@value #JWKS}); a signed key set ({@code application/jwk-set+jwt}, a compact JWS) is stored
- * the same way and verified again when loaded — and {@code newestIssuedAt} carries the {@code iat} of
- * the newest signed set accepted, so that the rollback check survives a restart. A reader refuses an
- * entry whose media type it cannot use, and says so. Public (in this unexported package) only as part
- * of the {@link KeySetStore} seam.
+ * <p>{@code mediaType} says what {@code document} is: a plain JWKS ({@value #JWKS}), or, for a source
+ * that pins roots, a signed key set ({@value SignedKeySetVerifier#MEDIA_TYPE}, the compact JWS), which is
+ * verified again under the pinned roots when loaded; {@code newestIssuedAt} then carries the {@code iat}
+ * of the newest signed set accepted — the set stored — so that the rollback check survives a restart.
+ * A reader refuses an entry whose media type its source cannot use, and says so. Public (in this
+ * unexported package) only as part of the {@link KeySetStore} seam.
  *
  * @param source what the key source was configured with (the JWKS URI, or the discovery URL): the
  *               entry's key in the file
@@ -48,6 +48,13 @@ public record CachedKeySet(URI source, URI jwksUri, Instant confirmedAt, Duratio
     static CachedKeySet jwks(URI source, URI jwksUri, Instant confirmedAt, Duration lifetime,
                              RevalidationHeaders revalidation, byte[] document) {
         return new CachedKeySet(source, jwksUri, confirmedAt, lifetime, revalidation, JWKS, Optional.empty(), document);
+    }
+
+    /** @return an entry for a signed key set that passed the checks; {@code issuedAt} is its {@code iat} */
+    static CachedKeySet signed(URI source, URI jwksUri, Instant confirmedAt, Duration lifetime,
+                               RevalidationHeaders revalidation, Instant issuedAt, byte[] document) {
+        return new CachedKeySet(source, jwksUri, confirmedAt, lifetime, revalidation, SignedKeySetVerifier.MEDIA_TYPE,
+                Optional.of(issuedAt), document);
     }
 
     CachedKeySet confirmedAgain(Instant at, Duration newLifetime, RevalidationHeaders newRevalidation) {

@@ -41,6 +41,23 @@ final class DiscoveryDocument {
      * @throws Refused with fixed text when the document is unusable
      */
     static URI jwksUri(byte[] document, String issuer) throws Refused {
+        return keySetUri(document, issuer, "jwks_uri");
+    }
+
+    /**
+     * For a source that pins roots: the signed key set's URL, never the plain {@code jwks_uri} (a
+     * silent fall back to an unsigned set would undo the pinning).
+     *
+     * @param document the metadata bytes
+     * @param issuer the configured issuer, compared exactly
+     * @return the URI the document names as {@code signed_jwks_uri}
+     * @throws Refused with fixed text when the document is unusable or names no {@code signed_jwks_uri}
+     */
+    static URI signedJwksUri(byte[] document, String issuer) throws Refused {
+        return keySetUri(document, issuer, "signed_jwks_uri");
+    }
+
+    private static URI keySetUri(byte[] document, String issuer, String member) throws Refused {
         Map<String, Object> metadata;
         try {
             metadata = StrictJson.parseObject(document, MAX_DEPTH);
@@ -50,18 +67,19 @@ final class DiscoveryDocument {
         if (!issuer.equals(metadata.get("issuer"))) {
             throw new Refused(RefreshFailure.ISSUER_MISMATCH, "discovery document names another issuer");
         }
-        Object jwksUri = metadata.get("jwks_uri");
+        Object jwksUri = metadata.get(member);
         if (!(jwksUri instanceof String)) {
-            throw new Refused(RefreshFailure.BAD_METADATA, "discovery document has no jwks_uri string");
+            throw new Refused(RefreshFailure.BAD_METADATA, "discovery document has no " + member + " string"
+                    + ("jwks_uri".equals(member) ? "" : " (roots are pinned: its plain jwks_uri is not used)"));
         }
         try {
             URI uri = URI.create((String) jwksUri);
             if (!uri.isAbsolute() || uri.getHost() == null) {
-                throw new Refused(RefreshFailure.BAD_METADATA, "discovery jwks_uri is not an absolute URL");
+                throw new Refused(RefreshFailure.BAD_METADATA, "discovery " + member + " is not an absolute URL");
             }
             return uri;
         } catch (IllegalArgumentException e) {
-            throw new Refused(RefreshFailure.BAD_METADATA, "discovery jwks_uri is not a URI");
+            throw new Refused(RefreshFailure.BAD_METADATA, "discovery " + member + " is not a URI");
         }
     }
 

@@ -89,9 +89,24 @@ public final class KeyCache implements AutoCloseable {
      *         loopback unless {@code unsafeAllowPlainHttp})
      */
     public RefreshingKeySource forJwksUri(URI jwksUri, RefreshOptions options) {
+        return forJwksUri(jwksUri, options, Optional.empty());
+    }
+
+    /**
+     * A source that fetches one URI: a plain JWKS, or, with {@code signedSets}, a signed key set accepted
+     * only under the pinned roots.
+     *
+     * @param jwksUri the JWKS endpoint, or where the signed key set is served
+     * @param options how the source refreshes
+     * @param signedSets the check of a source that pins roots; empty for a plain JWKS
+     * @return a source; {@link RefreshingKeySource#start()} begins fetching
+     * @throws IllegalArgumentException when the URI is not allowed
+     */
+    public RefreshingKeySource forJwksUri(URI jwksUri, RefreshOptions options,
+                                          Optional<SignedKeySetVerifier> signedSets) {
         EndpointUriRule.requireAllowed(Objects.requireNonNull(jwksUri, "jwksUri"), options.unsafeAllowPlainHttp());
         return new RefreshingKeySource(jwksUri, Optional.of(jwksUri), Optional.empty(), options, environment,
-                transport, decoder, stores.apply(options));
+                transport, decoder, stores.apply(options), Objects.requireNonNull(signedSets, "signedSets"));
     }
 
     /**
@@ -103,10 +118,25 @@ public final class KeyCache implements AutoCloseable {
      * @throws IllegalArgumentException when the metadata URL is not a URL or not allowed
      */
     public RefreshingKeySource discovering(String issuer, RefreshOptions options) {
+        return discovering(issuer, options, Optional.empty());
+    }
+
+    /**
+     * A source that first finds its key set in the issuer's OpenID metadata: {@code jwks_uri}, or, with
+     * {@code signedSets}, {@code signed_jwks_uri} (metadata without it is a failed refresh).
+     *
+     * @param issuer the issuer whose {@code /.well-known/openid-configuration} names the key set
+     * @param options how the source refreshes
+     * @param signedSets the check of a source that pins roots; empty for a plain JWKS
+     * @return a source; {@link RefreshingKeySource#start()} begins with discovery, then fetching
+     * @throws IllegalArgumentException when the metadata URL is not a URL or not allowed
+     */
+    public RefreshingKeySource discovering(String issuer, RefreshOptions options,
+                                           Optional<SignedKeySetVerifier> signedSets) {
         URI metadata = DiscoveryDocument.metadataUri(Objects.requireNonNull(issuer, "issuer"));
         EndpointUriRule.requireAllowed(metadata, options.unsafeAllowPlainHttp());
         return new RefreshingKeySource(metadata, Optional.empty(), Optional.of(issuer), options, environment,
-                transport, decoder, stores.apply(options));
+                transport, decoder, stores.apply(options), Objects.requireNonNull(signedSets, "signedSets"));
     }
 
     /** Stops the HTTP client's threads (joined, bounded). Close the sources first. Idempotent. */

@@ -90,9 +90,17 @@ record KeyCacheState(URI configured, Optional<URI> jwksUri, KeySnapshot keys, Op
                 freshUntil, consecutiveFailures, lastError, nextRefresh, persisted);
     }
 
-    /** A document from the cache file, served until the first refresh confirms or replaces it. */
-    KeyCacheState restored(CachedKeySet entry, KeySnapshot restoredKeys, Duration lifetime, Instant now) {
-        return new KeyCacheState(configured, jwksUri, restoredKeys, Optional.of(entry.jwksUri()), entry.revalidation(),
+    /**
+     * A document from the cache file, served until the first refresh confirms or replaces it.
+     *
+     * @param firstRevalidation what the first refresh sends back: the entry's validators only where the
+     *                          document was verified again on load (a signed key set); none for a plain
+     *                          JWKS, whose file nobody vouches for (a 304 to the endpoint's public ETag
+     *                          would re-confirm whatever keys the file holds)
+     */
+    KeyCacheState restored(CachedKeySet entry, KeySnapshot restoredKeys, Duration lifetime, Instant now,
+                           RevalidationHeaders firstRevalidation) {
+        return new KeyCacheState(configured, jwksUri, restoredKeys, Optional.of(entry.jwksUri()), firstRevalidation,
                 Optional.of(entry.confirmedAt()), entry.confirmedAt().plus(lifetime), 0, Optional.empty(),
                 Optional.of(now), Optional.of(entry));
     }

@@ -29,10 +29,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * The one HTTP client of a verifier, shared by all its key sources. Each fetch is held within hard
  * bounds: a connect timeout, a TOTAL deadline covering headers and body ({@link HttpRequest.Builder#timeout}
  * alone stops at the headers, so a server that drips its body one byte a second would hold the fetch
- * forever), a body cap enforced while streaming, no redirects, {@code Accept: application/json}, and the
- * verifier's identity ({@link VerifierIdentity}: {@code User-Agent: nohop/<version>} and
- * {@code Nohop-Instance: <name>}). Only 200 is a body; 304 only answers a conditional request. The
- * production {@link KeySetTransport}.
+ * forever), a body cap enforced while streaming, no redirects, {@code Accept: application/json} (or
+ * {@code application/jwk-set+jwt} for a source that pins roots), and the verifier's identity
+ * ({@link VerifierIdentity}: {@code User-Agent: nohop/<version>} and {@code Nohop-Instance: <name>}).
+ * Only 200 is a body; 304 only answers a conditional request. The production {@link KeySetTransport}.
  *
  * <p>Threads: the client runs on an executor of daemon threads named {@code nohop-http-N} that this
  * class owns and {@link #close()} stops. Every exchange is a blocking {@link HttpClient#send} run on one
@@ -81,14 +81,15 @@ final class KeySetFetcher implements KeySetTransport {
      * Starts fetching {@code uri} on the client's threads; {@link Call#await()} waits for the outcome.
      *
      * @param uri what to fetch
+     * @param accept the media type asked for ({@code Accept})
      * @param sent sent as {@code If-None-Match} / {@code If-Modified-Since}; NONE for unconditional
      * @param deadline the total time allowed, headers and body
      * @param maxBodyBytes larger bodies are refused while streaming
      * @return the exchange in flight
      */
     @Override
-    public Call start(URI uri, RevalidationHeaders sent, Duration deadline, int maxBodyBytes) {
-        return new Call(uri, sent, deadline, maxBodyBytes);
+    public Call start(URI uri, String accept, RevalidationHeaders sent, Duration deadline, int maxBodyBytes) {
+        return new Call(uri, accept, sent, deadline, maxBodyBytes);
     }
 
     /** One exchange: awaited by the fetching thread, abortable from any thread (a closing source). */
@@ -101,7 +102,7 @@ final class KeySetFetcher implements KeySetTransport {
         private final Future<HttpResponse<byte[]>> exchange;
         private final FetchResult.Failed refused;
 
-        private Call(URI uri, RevalidationHeaders sent, Duration deadline, int maxBodyBytes) {
+        private Call(URI uri, String accept, RevalidationHeaders sent, Duration deadline, int maxBodyBytes) {
             this.sent = sent;
             this.deadline = deadline;
             this.maxBodyBytes = maxBodyBytes;
@@ -109,7 +110,7 @@ final class KeySetFetcher implements KeySetTransport {
             Future<HttpResponse<byte[]>> submitted = null;
             FetchResult.Failed notStarted = null;
             try {
-                HttpRequest request = request(uri);
+                HttpRequest request = request(uri, accept);
                 submitted = httpThreads.submit(() -> client.send(request, this::bodyFor));
             } catch (IllegalArgumentException e) {
                 notStarted = FetchResult.Failed.of(RefreshFailure.UNREACHABLE, "request refused by the HTTP client");
@@ -120,10 +121,10 @@ final class KeySetFetcher implements KeySetTransport {
             this.refused = notStarted;
         }
 
-        private HttpRequest request(URI uri) {
+        private HttpRequest request(URI uri, String accept) {
             HttpRequest.Builder builder = HttpRequest.newBuilder(uri).GET()
                     .timeout(deadline)
-                    .header("Accept", "application/json")
+                    .header("Accept", accept)
                     .header("User-Agent", VerifierIdentity.USER_AGENT)
                     .header("Nohop-Instance", identity.instanceName());
             sent.etag().ifPresent(etag -> builder.header("If-None-Match", etag));

@@ -1,5 +1,6 @@
 package io.nohop.core.internal.refresh;
 
+import io.nohop.core.RefreshFailure;
 import io.nohop.core.internal.LogText;
 import io.nohop.core.internal.json.JsonParseException;
 import io.nohop.core.internal.json.StrictJson;
@@ -42,6 +43,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <pre>{"format":"nohop-keyset-cache/2","entries":[{"source":"…","jwksUri":"…","confirmedAt":"2030-…Z",
  *  "lifetime":"PT5M","etag":"…","lastModified":"…","mediaType":"application/json","document":"base64…"},…]}</pre>
+ *
+ * <p>An entry of a source that pins roots has {@code "mediaType":"application/jwk-set+jwt"}, the signed
+ * key set as {@code document} and {@code "newestIssuedAt":"…Z"} (its {@code iat}); it is trusted only
+ * after the signed set passes the checks again (see {@link #restore}), so the rest of the envelope is
+ * never believed on its own word beyond the staleness bound it can shorten.
  *
  * <p>A source's write reads the file, replaces its own entry, keeps the others that are still within
  * the staleness bound (at most {@value #MAX_ENTRIES}, newest first), and replaces the file atomically —
@@ -88,16 +94,23 @@ final class KeySetFile implements KeySetStore {
     /**
      * Finds this source's entry and checks that it may be served: written for this source (and, when
      * the JWKS URI is configured, for that URI), confirmed neither in the future nor longer ago than the
-     * staleness bound, a media type this version can use, and a key set with a usable key.
+     * staleness bound, the media type the source reads, and a key set with a usable key. For a source
+     * that pins roots, the entry must hold a signed key set that passes every check again under the
+     * pinned roots (signature, {@code typ}, {@code iss}, {@code exp} against now), and its
+     * {@code newestIssuedAt} must be that set's {@code iat}: nobody without a root's private key can make
+     * a verifier restore keys, nor raise the rollback floor. A refused entry is logged (a signature that
+     * does not verify, at ERROR: someone changed the file) and the source starts as if it had none.
      *
      * @param source what the source was configured with
      * @param jwksUri the source's JWKS URI when configured (empty for a discovering source)
      * @param now the current instant
      * @param maxStaleness how long after its confirmation an entry may still be served
+     * @param signedSets the source's check when it pins roots; empty for a plain JWKS
      * @return the entry with its keys, or empty (logged, with why)
      */
     @Override
-    public Optional<Restored> restore(URI source, Optional<URI> jwksUri, Instant now, Duration maxStaleness) {
+    public Optional<Restored> restore(URI source, Optional<URI> jwksUri, Instant now, Duration maxStaleness,
+                                      Optional<SignedKeySetVerifier> signedSets) {
         Map<URI, CachedKeySet> entries;
         try {
             entries = read();
@@ -122,14 +135,31 @@ final class KeySetFile implements KeySetStore {
             refusal = "its confirmation time lies in the future";
         } else if (!now.isBefore(usableUntil)) {
             refusal = "it is older than the staleness bound";
-        } else if (!CachedKeySet.JWKS.equals(entry.mediaType())) {
-            refusal = "it holds a document of type " + LogText.escape(entry.mediaType(), 80)
-                    + ", which this version cannot use";
+        } else if (!expectedMediaType(signedSets).equals(entry.mediaType())) {
+            refusal = "it holds a document of type " + LogText.escape(entry.mediaType(), 80) + ", and this source "
+                    + (signedSets.isPresent() ? "pins roots: it reads signed key sets only" : "reads a plain JWKS");
         } else if (entry.document().length > maxDocumentBytes) {
             refusal = "its document is larger than " + maxDocumentBytes + " bytes";
         }
         LoadedKeySet keys = null;
-        if (refusal == null) {
+        Optional<Instant> expiresAt = Optional.empty();
+        boolean tampered = false;
+        if (refusal == null && signedSets.isPresent()) {
+            try {
+                SignedKeySetVerifier.Verified verified = signedSets.get().verify(entry.document(), now, Optional.empty());
+                if (!entry.newestIssuedAt().equals(Optional.of(verified.issuedAt()))) {
+                    refusal = "its newestIssuedAt is not the iat of the signed key set it holds";
+                    tampered = true;
+                } else {
+                    keys = verified.keys();
+                    expiresAt = Optional.of(verified.expiresAt());
+                }
+            } catch (InvalidKeySetException e) {
+                refusal = "its signed key set is refused under the pinned roots (" + e.failure().code() + ": "
+                        + LogText.escape(e.getMessage(), MAX_ERROR_TEXT) + ")";
+                tampered = e.failure() == RefreshFailure.UNSIGNED || e.failure() == RefreshFailure.BAD_SIGNATURE;
+            }
+        } else if (refusal == null) {
             try {
                 keys = KeySetLoader.load(entry.document());
             } catch (InvalidKeySetException e) {
@@ -137,12 +167,22 @@ final class KeySetFile implements KeySetStore {
             }
         }
         if (refusal != null) {
-            LOG.warn("ignoring the key set for {} in cache file {}: {}", source, path, refusal);
+            if (tampered) {
+                LOG.error("refusing the key set for {} in cache file {}: {}; someone without a root's private key "
+                        + "changed the file, which is ignored", source, path, refusal);
+            } else {
+                LOG.warn("ignoring the key set for {} in cache file {}: {}", source, path, refusal);
+            }
             return Optional.empty();
         }
         LOG.info("serving {} keys for {} from cache file {} (confirmed at {}, usable until {}) while refreshing",
-                keys.keys().size(), source, path, entry.confirmedAt(), usableUntil);
-        return Optional.of(new Restored(entry, keys));
+                keys.keys().size(), source, path, entry.confirmedAt(),
+                expiresAt.filter(exp -> exp.isBefore(usableUntil)).orElse(usableUntil));
+        return Optional.of(new Restored(entry, keys, expiresAt));
+    }
+
+    private static String expectedMediaType(Optional<SignedKeySetVerifier> signedSets) {
+        return signedSets.isPresent() ? SignedKeySetVerifier.MEDIA_TYPE : CachedKeySet.JWKS;
     }
 
     /**

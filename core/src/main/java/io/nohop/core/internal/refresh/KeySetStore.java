@@ -23,8 +23,9 @@ public interface KeySetStore {
      *
      * @param entry the entry
      * @param keys its keys
+     * @param expiresAt the {@code exp} of its signed key set; empty for a plain JWKS
      */
-    record Restored(CachedKeySet entry, LoadedKeySet keys) {
+    record Restored(CachedKeySet entry, LoadedKeySet keys, Optional<Instant> expiresAt) {
     }
 
     /**
@@ -34,9 +35,12 @@ public interface KeySetStore {
      * @param jwksUri the source's JWKS URI when configured (empty for a discovering source)
      * @param now the current instant
      * @param maxStaleness how long after its confirmation an entry may still be served
+     * @param signedSets the source's check when it pins roots (a signed entry is verified again under
+     *                   them); empty for a plain JWKS
      * @return the entry with its keys, or empty
      */
-    Optional<Restored> restore(URI source, Optional<URI> jwksUri, Instant now, Duration maxStaleness);
+    Optional<Restored> restore(URI source, Optional<URI> jwksUri, Instant now, Duration maxStaleness,
+                               Optional<SignedKeySetVerifier> signedSets);
 
     /**
      * Stores one source's entry (after every 200 and 304).

@@ -23,13 +23,15 @@ public interface KeySetTransport extends AutoCloseable {
      * Starts one GET.
      *
      * @param uri what to fetch
+     * @param accept the {@code Accept} header: {@code application/json}, or
+     *               {@code application/jwk-set+jwt} for a source that pins roots
      * @param sent sent as {@code If-None-Match} / {@code If-Modified-Since}; {@link RevalidationHeaders#NONE}
      *             for an unconditional request
      * @param deadline the total time allowed, headers and body
      * @param maxBodyBytes larger bodies are refused
      * @return the exchange in flight
      */
-    Exchange start(URI uri, RevalidationHeaders sent, Duration deadline, int maxBodyBytes);
+    Exchange start(URI uri, String accept, RevalidationHeaders sent, Duration deadline, int maxBodyBytes);
 
     /** Aborts every exchange in flight and releases the transport's threads, if any. Idempotent. */
     @Override

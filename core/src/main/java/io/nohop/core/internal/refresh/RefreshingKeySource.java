@@ -50,6 +50,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RefreshingKeySource implements KeySource {
     private static final Logger LOG = LoggerFactory.getLogger(RefreshingKeySource.class);
+    private static final String JSON = "application/json";
 
     private final Optional<String> discoveredIssuer;
     private final RefreshOptions options;
@@ -67,14 +68,21 @@ public final class RefreshingKeySource implements KeySource {
 
     private volatile KeyCacheState state;
     private volatile KeySetTransport.Exchange inFlight;
+    // Where roots are pinned: the iat of the newest signed key set accepted (the rollback floor) and the
+    // exp of the one held. Written only by the one writer (start, then the fetch rounds) and read only by
+    // it; the request path never needs them (the exp is already in the snapshot's usableUntil).
+    private final Optional<SignedKeySetVerifier> signedSets;
+    private volatile Optional<Instant> newestIssuedAt = Optional.empty();
+    private volatile Optional<Instant> heldExpiresAt = Optional.empty();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean fetchInFlight = new AtomicBoolean();
 
     RefreshingKeySource(URI configured, Optional<URI> jwksUri, Optional<String> discoveredIssuer,
                         RefreshOptions options, RefreshEnvironment environment, KeySetTransport transport,
-                        KeySetDecoder decoder, Optional<KeySetStore> file) {
+                        KeySetDecoder decoder, Optional<KeySetStore> file, Optional<SignedKeySetVerifier> signedSets) {
         this.discoveredIssuer = discoveredIssuer;
+        this.signedSets = signedSets;
         this.options = options;
         this.environment = environment;
         this.clock = environment.clock();
@@ -156,8 +164,8 @@ public final class RefreshingKeySource implements KeySource {
             return;
         }
         // A quick local read: the keys are usable before start() returns, even if the endpoint is down.
-        file.flatMap(f -> f.restore(state.configured(), state.jwksUri(), clock.instant(), options.maxStaleness()))
-                .ifPresent(this::serveRestored);
+        file.flatMap(f -> f.restore(state.configured(), state.jwksUri(), clock.instant(), options.maxStaleness(),
+                signedSets)).ifPresent(this::serveRestored);
         publish(state.rescheduled(clock.instant()));
         armRefreshTimer();
         status.check();
@@ -225,8 +233,8 @@ public final class RefreshingKeySource implements KeySource {
         }
     }
 
-    private FetchResult fetch(URI uri, RevalidationHeaders sent) {
-        KeySetTransport.Exchange call = transport.start(uri, sent, options.fetchTimeout(), options.maxBodyBytes());
+    private FetchResult fetch(URI uri, String accept, RevalidationHeaders sent) {
+        KeySetTransport.Exchange call = transport.start(uri, accept, sent, options.fetchTimeout(), options.maxBodyBytes());
         inFlight = call;
         // Read after the write above: a close() that missed this call has set closed by now.
         if (closed.get()) {
@@ -236,7 +244,7 @@ public final class RefreshingKeySource implements KeySource {
     }
 
     private Optional<URI> discover(String issuer) {
-        FetchResult result = fetch(state.configured(), RevalidationHeaders.NONE);
+        FetchResult result = fetch(state.configured(), JSON, RevalidationHeaders.NONE);
         if (closed.get()) {
             return Optional.empty();
         }
@@ -248,7 +256,8 @@ public final class RefreshingKeySource implements KeySource {
         }
         URI found;
         try {
-            found = DiscoveryDocument.jwksUri(body.body(), issuer);
+            found = signedSets.isPresent() ? DiscoveryDocument.signedJwksUri(body.body(), issuer)
+                    : DiscoveryDocument.jwksUri(body.body(), issuer);
         } catch (DiscoveryDocument.Refused e) {
             failed(FetchResult.Failed.of(e.failure(), e.getMessage()));
             return Optional.empty();
@@ -266,23 +275,28 @@ public final class RefreshingKeySource implements KeySource {
     private void fetchKeys(URI uri) {
         Instant startedAt = clock.instant();
         gate.fetchStarted();
-        FetchResult result = fetch(uri, state.revalidationFor(uri));
+        FetchResult result = fetch(uri, signedSets.isPresent() ? SignedKeySetVerifier.MEDIA_TYPE : JSON,
+                state.revalidationFor(uri));
         if (closed.get()) {
             return;
         }
         Instant doneAt = clock.instant();
         if (result instanceof FetchResult.Body body) {
-            LoadedKeySet loaded;
+            Document document;
             try {
-                loaded = decoder.decode(body.body());
+                document = read(body.body(), doneAt);
             } catch (InvalidKeySetException e) {
                 failed(FetchResult.Failed.of(e.failure(), e.getMessage()));
                 return;
             }
-            accept(uri, loaded, body, doneAt, Duration.between(startedAt, doneAt));
+            accept(uri, document, body, doneAt, Duration.between(startedAt, doneAt));
         } else if (result instanceof FetchResult.NotModified notModified) {
             if (state.keys().isEmpty()) {
                 failed(FetchResult.Failed.of(RefreshFailure.HTTP_STATUS, "HTTP 304 but no key set is held"));
+            } else if (heldExpiresAt.filter(exp -> !doneAt.isBefore(exp)).isPresent()) {
+                // A 304 may confirm the held set, never beyond its exp: a frozen publication ends there.
+                failed(FetchResult.Failed.of(RefreshFailure.EXPIRED_SET, "HTTP 304, but the signed key set held "
+                        + "expired at " + heldExpiresAt.get() + " and the endpoint has nothing newer"));
             } else {
                 renew(uri, notModified, doneAt);
             }
@@ -291,30 +305,51 @@ public final class RefreshingKeySource implements KeySource {
         }
     }
 
-    private void accept(URI uri, LoadedKeySet loaded, FetchResult.Body body, Instant at, Duration took) {
+    /**
+     * A fetched document that passed the source's checks: its keys, and for a signed key set its
+     * {@code iat} and {@code exp}.
+     */
+    private record Document(LoadedKeySet keys, Optional<Instant> issuedAt, Optional<Instant> expiresAt) {
+    }
+
+    /** A plain JWKS, or, where roots are pinned, a signed key set checked against the rollback floor. */
+    private Document read(byte[] body, Instant now) throws InvalidKeySetException {
+        if (signedSets.isEmpty()) {
+            return new Document(decoder.decode(body), Optional.empty(), Optional.empty());
+        }
+        SignedKeySetVerifier.Verified verified = signedSets.get().verify(body, now, newestIssuedAt);
+        return new Document(verified.keys(), Optional.of(verified.issuedAt()), Optional.of(verified.expiresAt()));
+    }
+
+    private void accept(URI uri, Document document, FetchResult.Body body, Instant at, Duration took) {
         KeyCacheState before = state;
-        Duration lifetime = timing.lifetime(body.freshness());
-        KeySetChanges changes = KeySetChanges.between(before.keys(), loaded.keys());
-        KeySnapshot keys = KeySnapshot.of(changes.keys(), at, at.plus(options.maxStaleness()));
-        Optional<CachedKeySet> entry = file.map(f -> CachedKeySet.jwks(before.configured(), uri, at, lifetime,
-                body.revalidation(), body.body()));
+        Duration lifetime = untilExpiry(timing.lifetime(body.freshness()), at, document.expiresAt());
+        KeySetChanges changes = KeySetChanges.between(before.keys(), document.keys().keys());
+        KeySnapshot keys = KeySnapshot.of(changes.keys(), at, usableUntil(at, document.expiresAt()));
+        Optional<CachedKeySet> entry = file.map(f -> document.issuedAt()
+                .map(iat -> CachedKeySet.signed(before.configured(), uri, at, lifetime, body.revalidation(), iat,
+                        body.body()))
+                .orElseGet(() -> CachedKeySet.jwks(before.configured(), uri, at, lifetime, body.revalidation(),
+                        body.body())));
         // Written before the keys are published: whoever waits for the first keys (and may exit right
         // after) then also finds them on disk.
         entry.ifPresent(this::persist);
         Instant next = at.plus(timing.refreshDelay(lifetime));
+        document.issuedAt().ifPresent(iat -> newestIssuedAt = Optional.of(iat));
+        heldExpiresAt = document.expiresAt();
         // One write: from here on a removed key is gone, a new key usable, and both are confirmed.
         publish(before.confirmed(uri, keys, body.revalidation(), at, lifetime, next, entry));
         gate.fetchConfirmed(keys.kids());
-        events.keySetChanged(uri, changes, loaded.refused());
+        events.keySetChanged(uri, changes, document.keys().refused());
         events.refreshSucceeded(uri, keys.keys().size(), took, next);
         status.check();
     }
 
     private void renew(URI uri, FetchResult.NotModified answer, Instant at) {
         KeyCacheState before = state;
-        Duration lifetime = timing.lifetime(answer.freshness());
+        Duration lifetime = untilExpiry(timing.lifetime(answer.freshness()), at, heldExpiresAt);
         RevalidationHeaders revalidation = before.revalidation().updatedBy(answer.revalidation());
-        KeySnapshot keys = before.keys().renewed(at, at.plus(options.maxStaleness()));
+        KeySnapshot keys = before.keys().renewed(at, usableUntil(at, heldExpiresAt));
         // Rewritten so that a restart trusts the keys from this confirmation, not from the last 200.
         Optional<CachedKeySet> entry = before.persisted().map(d -> d.confirmedAgain(at, lifetime, revalidation));
         entry.ifPresent(this::persist);
@@ -340,9 +375,36 @@ public final class RefreshingKeySource implements KeySource {
         KeyCacheState before = state;
         KeySetChanges changes = KeySetChanges.between(before.keys(), restored.keys().keys());
         KeySnapshot keys = KeySnapshot.of(changes.keys(), entry.confirmedAt(),
-                entry.confirmedAt().plus(options.maxStaleness()));
-        publish(before.restored(entry, keys, timing.lifetime(Optional.of(entry.lifetime())), clock.instant()));
+                usableUntil(entry.confirmedAt(), restored.expiresAt()));
+        Duration lifetime = untilExpiry(timing.lifetime(Optional.of(entry.lifetime())), entry.confirmedAt(),
+                restored.expiresAt());
+        // The rollback floor survives the restart: the restored set was verified again, so its iat is trusted.
+        newestIssuedAt = entry.newestIssuedAt();
+        heldExpiresAt = restored.expiresAt();
+        // Hole 1 of issue 10: a plain JWKS in the file is nobody's word, and its ETag is public; sent back,
+        // a 304 would confirm whatever keys the file holds. So the first fetch after a restore is
+        // unconditional, unless the document was verified again under pinned roots.
+        RevalidationHeaders first = signedSets.isPresent() ? entry.revalidation() : RevalidationHeaders.NONE;
+        publish(before.restored(entry, keys, lifetime, clock.instant(), first));
         events.keySetChanged(entry.jwksUri(), changes, restored.keys().refused());
+    }
+
+    /** The staleness bound, and where a signed key set is held, never past its {@code exp}. */
+    private Instant usableUntil(Instant confirmedAt, Optional<Instant> expiresAt) {
+        Instant bound = confirmedAt.plus(options.maxStaleness());
+        return expiresAt.filter(exp -> exp.isBefore(bound)).orElse(bound);
+    }
+
+    /**
+     * A freshness lifetime that ends no later than the held set's {@code exp}, so that the refresh it
+     * schedules comes before the set expires (a re-signed set is fetched before the verifier goes DOWN).
+     */
+    private static Duration untilExpiry(Duration lifetime, Instant at, Optional<Instant> expiresAt) {
+        if (expiresAt.isEmpty()) {
+            return lifetime;
+        }
+        Duration left = Duration.between(at, expiresAt.get());
+        return left.compareTo(lifetime) < 0 ? (left.isNegative() ? Duration.ZERO : left) : lifetime;
     }
 
     private void persist(CachedKeySet entry) {

@@ -33,17 +33,27 @@
  *     (unchanged keys keep their object) and what to report (added, removed, material changed);</li>
  * <li>{@code KeySetFile}: the last-known-good file, one entry per source ({@code CachedKeySet}),
  *     written atomically (temp file, fsync, rename) after every 200 and 304, restored at start when
- *     confirmed within maxStaleness;</li>
+ *     confirmed within maxStaleness; after restoring a plain JWKS the first fetch is unconditional (the
+ *     file's validators are not sent back: a 304 to the endpoint's public ETag would confirm whatever
+ *     keys the file holds), so a tampered file lasts one fetch at most;</li>
+ * <li>{@code SignedKeySetVerifier}: for a source that pins roots ({@code PinnedRoots}), the one reader of
+ *     signed key sets ({@code application/jwk-set+jwt}), fetched or restored: strict compact JWS through
+ *     the token path ({@code CompactJws}, {@code VerificationKey}) under a pinned root, {@code typ},
+ *     {@code iat}/{@code exp}, {@code iss} when bound, {@code exp} not passed, {@code iat} not older
+ *     than the newest accepted (the rollback floor, kept by the source and restored from the file); the
+ *     held set's {@code exp} caps the snapshot's {@code usableUntil} and the freshness lifetime, and a
+ *     304 never confirms a set past it;</li>
  * <li>{@code DiscoveryDocument}: OpenID metadata, trusted only when its {@code issuer} is exactly the
- *     configured one;</li>
+ *     configured one; a source that pins roots follows {@code signed_jwks_uri}, never {@code jwks_uri};</li>
  * <li>{@code StatusTracker} + {@code SourceEvents}: status changes detected where the state changes
  *     (and by a timer at the instants it changes by itself), logged and passed to the listener; every
  *     failure carries a stable {@link io.nohop.core.RefreshFailure} code.</li>
  * </ul>
  *
  * <p>Health: FRESH within the lifetime granted by the last confirmation (200 or 304); STALE after it;
- * DOWN before any keys and from {@code confirmation + maxStaleness} on (the snapshot's
- * {@code usableUntil}). Failed fetches never replace the keys; a successful one replaces them whole,
+ * DOWN before any keys and from {@code confirmation + maxStaleness} on, or the held signed set's
+ * {@code exp} if earlier (the snapshot's {@code usableUntil}). A refused document is a failure like any
+ * other: the last good keys stay, and health, events and the metric carry its code. Failed fetches never replace the keys; a successful one replaces them whole,
  * so a key removed from the set is gone from the snapshot that refresh installs.
  *
  * <p>Recommended defaults (the builder's): minRefresh 30 s (also the unknown-kid budget), default

@@ -85,7 +85,7 @@ class CacheFileTest {
     }
 
     @Test
-    void theRestartedSourceRevalidatesWithTheCachedValidators() throws Exception {
+    void restart_plainJwks_firstFetchIsUnconditional() {
         world.started().close();
         world.clock.advance(Duration.ofMinutes(1));
 
@@ -93,10 +93,52 @@ class CacheFileTest {
         restarted.start();
         world.scheduler.runDue();
 
-        FaultyEndpoint.Request revalidation = world.endpoint.requests().get(1);
-        assertEquals(304, revalidation.status());
+        FaultyEndpoint.Request first = world.endpoint.requests().get(1);
+        assertEquals(Optional.empty(), first.ifNoneMatch(), "the file's validators are not sent back");
+        assertEquals(Optional.empty(), first.ifModifiedSince());
+        assertEquals(200, first.status());
         assertEquals(Status.FRESH, restarted.health().status());
+    }
+
+    @Test
+    void restart_plainJwks_laterFetchesRevalidate() throws Exception {
+        world.started().close();
+        RefreshingKeySource restarted = world.source();
+        restarted.start();
+        world.scheduler.runDue();
+
+        world.scheduler.advanceTo(restarted.health().nextRefresh().orElseThrow());
+
+        FaultyEndpoint.Request second = world.endpoint.requests().get(2);
+        assertEquals(304, second.status());
         assertEquals(world.now(), readFile().confirmedAt(), "a 304 is persisted as a new confirmation");
+    }
+
+    /**
+     * Issue 10, hole 1: an attacker writes the cache file with their own keys and the endpoint's current
+     * ETag (anyone can GET it). Sent back, that ETag got a 304 that confirmed the attacker's keys, again and
+     * again, and the file was rewritten with a fresh confirmation. Now the first fetch after a restore is
+     * unconditional: the attacker's keys last one fetch at most.
+     */
+    @Test
+    void restart_attackerKeysWithThePublicEtagInTheFile_goneAfterTheFirstFetch() throws Exception {
+        world.started().close();
+        String publicEtag = readFile().revalidation().etag().orElseThrow();
+        URI uri = world.endpoint.jwksUri();
+        new KeySetFile(file, world.maxBodyBytes).write(List.of(CachedKeySet.jwks(uri, uri, world.now(),
+                Duration.ofMinutes(5), new RevalidationHeaders(Optional.of(publicEtag), Optional.empty()),
+                TestKeys.jwks("mallory").getBytes(StandardCharsets.UTF_8))));
+        world.clock.advance(Duration.ofSeconds(9));
+
+        RefreshingKeySource restarted = world.source();
+        restarted.start();
+        assertEquals(List.of("mallory"), List.copyOf(restarted.snapshot().kids()), "served until the first fetch");
+        world.scheduler.runDue();
+
+        assertEquals(List.of("a", "b"), List.copyOf(restarted.snapshot().kids()));
+        assertArrayEquals(TestKeys.jwks("a", "b").getBytes(StandardCharsets.UTF_8), readFile().document());
+        world.scheduler.advanceTo(restarted.health().nextRefresh().orElseThrow());
+        assertEquals(List.of("a", "b"), List.copyOf(restarted.snapshot().kids()));
     }
 
     @Test
@@ -190,7 +232,7 @@ class CacheFileTest {
     }
 
     @Test
-    void anEntryHoldingADocumentTypeThisVersionCannotUseIsIgnored() throws IOException {
+    void anEntryHoldingASignedKeySetIsIgnoredByASourceThatPinsNoRoot() throws IOException {
         URI uri = world.endpoint.jwksUri();
         new KeySetFile(file, world.maxBodyBytes).write(List.of(new CachedKeySet(uri, uri, world.now(),
                 Duration.ofMinutes(5), RevalidationHeaders.NONE, "application/jwk-set+jwt", Optional.empty(),

@@ -1,5 +1,6 @@
 package io.nohop.core.internal.refresh;
 
+import io.nohop.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

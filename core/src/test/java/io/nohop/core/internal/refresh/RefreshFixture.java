@@ -1,5 +1,6 @@
 package io.nohop.core.internal.refresh;
 
+import io.nohop.core.testing.MutableClock;
 import ch.qos.logback.classic.Level;
 import io.nohop.core.VerifierHealth;
 import io.nohop.core.VerifierListener;
@@ -95,6 +96,23 @@ final class RefreshFixture implements AutoCloseable {
 
     RefreshingKeySource discovering(String issuer) {
         return track(keyCache().discovering(issuer, options()));
+    }
+
+    /** @return a source of the endpoint's key set that reads only signed key sets, checked by {@code signedSets} */
+    RefreshingKeySource signedSource(SignedKeySetVerifier signedSets) {
+        return track(keyCache().forJwksUri(endpoint.jwksUri(), options(), Optional.of(signedSets)));
+    }
+
+    /** @return a discovering source that pins roots: it follows signed_jwks_uri */
+    RefreshingKeySource signedDiscovering(String issuer, SignedKeySetVerifier signedSets) {
+        return track(keyCache().discovering(issuer, options(), Optional.of(signedSets)));
+    }
+
+    /** @return {@code source}, started, after its first fetch */
+    RefreshingKeySource started(RefreshingKeySource source) {
+        source.start();
+        scheduler.runDue();
+        return source;
     }
 
     /** @return a source that has started and run its first fetch */

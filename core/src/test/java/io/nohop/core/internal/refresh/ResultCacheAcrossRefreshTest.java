@@ -1,5 +1,6 @@
 package io.nohop.core.internal.refresh;
 
+import io.nohop.core.testing.MutableClock;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;

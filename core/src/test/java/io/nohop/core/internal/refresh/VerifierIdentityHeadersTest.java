@@ -1,6 +1,7 @@
 package io.nohop.core.internal.refresh;
 
 import io.nohop.core.TokenVerifier;
+import io.nohop.core.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
