@@ -10,6 +10,7 @@ import io.nohop.core.internal.refresh.KeyCache;
 import io.nohop.core.internal.refresh.RefreshEnvironment;
 import io.nohop.core.internal.refresh.RefreshOptions;
 import io.nohop.core.internal.refresh.SignedKeySetVerifier;
+import io.nohop.core.internal.refresh.VerifierIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +78,7 @@ final class KeySources implements AutoCloseable {
                 RefreshOptions options = refreshOptions(b);
                 // One HTTP client (with its own threads) and one cache file for all sources of this verifier.
                 KeyCache keys = new KeyCache(refreshEnvironment(b, keySetEvents, owned), b.connectTimeout,
-                        Optional.ofNullable(b.cacheFile));
+                        Optional.ofNullable(b.cacheFile), identity(b));
                 cache = Optional.of(keys);
                 for (TokenVerifier.Builder.SourceRoots<URI> s : b.jwksUris) {
                     built.add(new TrustedSource(keys.forJwksUri(s.source(), options,
@@ -136,6 +137,15 @@ final class KeySources implements AutoCloseable {
         }
         RandomGenerator random = b.random != null ? b.random : RandomGeneratorFactory.getDefault().create();
         return new RefreshEnvironment(b.clock, scheduler, fetches, random, events);
+    }
+
+    // Each verifier its own name unless one was set: drawn from a generator of its own, never from the
+    // jitter source, so that a test's fixed jitter stays exactly as it was.
+    private static VerifierIdentity identity(TokenVerifier.Builder b) {
+        VerifierIdentity identity = b.instanceName != null ? new VerifierIdentity(b.instanceName)
+                : VerifierIdentity.random(RandomGeneratorFactory.getDefault().create());
+        LOG.info("this verifier fetches keys as instance {} ({})", identity.instanceName(), VerifierIdentity.USER_AGENT);
+        return identity;
     }
 
     private static void logRefused(LoadedKeySet keys) {

@@ -10,6 +10,7 @@ import io.nohop.core.internal.keyset.KeySetLoader;
 import io.nohop.core.internal.keyset.LoadedKeySet;
 import io.nohop.core.internal.keyset.VerificationKey;
 import io.nohop.core.internal.refresh.EndpointUriRule;
+import io.nohop.core.internal.refresh.VerifierIdentity;
 import org.jspecify.annotations.Nullable;
 
 import java.net.URI;
@@ -343,6 +344,7 @@ public final class TokenVerifier implements AutoCloseable {
         Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         Duration fetchTimeout = DEFAULT_FETCH_TIMEOUT;
         int maxJwksBytes = DEFAULT_MAX_JWKS_BYTES;
+        @Nullable String instanceName;
         boolean unsafeAllowPlainHttp;
         @Nullable Path cacheFile;
         Duration unknownKidWait = DEFAULT_UNKNOWN_KID_WAIT;
@@ -819,6 +821,26 @@ public final class TokenVerifier implements AutoCloseable {
                 throw new IllegalArgumentException("maxJwksBytes must be between 1024 and 16777216: " + bytes);
             }
             maxJwksBytes = once("maxJwksBytes", maxJwksBytes, bytes);
+            return this;
+        }
+
+        /**
+         * The name this verifier gives itself on every key-set fetch (JWKS and discovery), as the
+         * {@code Nohop-Instance} header next to {@code User-Agent: nohop/<version>}: the key endpoint's
+         * admin listener ({@code nohop serve --admin-bind}, {@code nohop status}) then shows which
+         * instances hold the current key set, by this name. Choose something an operator recognises,
+         * such as the service and pod ({@code orders-7f9c}). It travels in clear and anyone can send
+         * any name: never put a secret in it, and never treat it as proof of who is calling. Default: a
+         * random name per verifier (8 lower-case base32 characters), kept for the verifier's life and
+         * logged once at INFO when it is built.
+         *
+         * @param name 1 to 64 visible ASCII characters (letters, digits, punctuation; no spaces)
+         * @return this builder
+         * @throws IllegalArgumentException when the name is empty, too long or holds other characters
+         */
+        public Builder instanceName(String name) {
+            Objects.requireNonNull(name, "name");
+            instanceName = once("instanceName", instanceName, VerifierIdentity.checkName(name));
             return this;
         }
 

@@ -611,7 +611,8 @@ final class Doctor {
      * in the background while the doctor makes its own); says whether the library accepts the transport.
      */
     private Optional<TokenVerifier> startVerifier(Target target) {
-        TokenVerifier.Builder builder = TokenVerifier.builder().clock(clock);
+        // Named, so the endpoint's instance table and nohop status show the probe for what it is.
+        TokenVerifier.Builder builder = TokenVerifier.builder().clock(clock).instanceName("nohop-doctor");
         try {
             if (target.discovers()) {
                 String issuer = target.issuer().orElseThrow();

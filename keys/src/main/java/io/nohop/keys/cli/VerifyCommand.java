@@ -90,6 +90,11 @@ final class VerifyCommand implements Callable<Integer> {
             description = "How long to wait for the first key set (default: ${DEFAULT-VALUE}).")
     Duration startupTimeout;
 
+    @Option(names = "--instance", paramLabel = "NAME",
+            description = "The name sent as Nohop-Instance on every key-set fetch, shown by the endpoint's "
+                    + "admin listener; 1 to 64 visible ASCII characters, nothing secret (default: a random name).")
+    String instance;
+
     // Standard input; a field so tests can feed lines.
     InputStream in = System.in;
 
@@ -116,6 +121,13 @@ final class VerifyCommand implements Callable<Integer> {
             }
             if (cacheFile != null) {
                 builder.cacheFile(cacheFile.toAbsolutePath());
+            }
+            if (instance != null) {
+                try {
+                    builder.instanceName(instance);
+                } catch (IllegalArgumentException e) {
+                    throw new ParameterException(spec.commandLine(), "--instance: " + e.getMessage());
+                }
             }
             applyRefreshBounds(builder);
             provider.ifPresent(builder::cryptoProvider);

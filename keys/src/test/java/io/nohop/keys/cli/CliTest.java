@@ -151,6 +151,14 @@ class CliTest {
                 "key endpoint " + uri + " is not allowed: it must use https");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"orders 7f9c", "", "caf\u00e9"})
+    void verify_instanceNameNotVisibleAscii_usageErrorInOneLine(String name) {
+        assertFails(run("verify", "--jwks-uri", "https://keys.example/jwks.json", "--issuer", "https://auth.example",
+                "--audience", "orders", "--instance", name), 2,
+                "--instance: instanceName must be 1 to 64 visible ASCII characters");
+    }
+
     @Test
     void issue_badTtl_usageError() {
         assertFails(run("issue", "--store", store, "--subject", "a", "--audience", "b", "--ttl", "1.5h"), 2, "Invalid value");

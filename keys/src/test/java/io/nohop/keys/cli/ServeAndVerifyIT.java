@@ -5,18 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import com.sun.net.httpserver.HttpServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -304,6 +309,37 @@ class ServeAndVerifyIT {
         assertEquals(0, revoked.status(), revoked.err());
         within(Duration.ofSeconds(5), unchecked(() -> v.answer(token).contains("\"error\":\"unknown_key\"")),
                 "the revoked key's token is rejected");
+    }
+
+    @Test
+    void verify_instance_namesItselfOnEveryFetch() throws Exception {
+        String store = init();
+        Path exported = tmp.resolve("jwks.json");
+        assertEquals(0, NohopJar.run("export", "--store", store, "--out", exported.toString()).status());
+        byte[] jwks = Files.readAllBytes(exported);
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        HttpServer endpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        endpoint.createContext("/.well-known/jwks.json", exchange -> {
+            seen.add(exchange.getRequestHeaders().getFirst("User-Agent") + " | "
+                    + exchange.getRequestHeaders().getFirst("Nohop-Instance"));
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, jwks.length);
+            exchange.getResponseBody().write(jwks);
+            exchange.close();
+        });
+        endpoint.start();
+        try {
+            RunningVerify v = verify("http://127.0.0.1:" + endpoint.getAddress().getPort(), "--instance", "orders-7f9c");
+            assertTrue(v.answer(issue(store)).startsWith("{\"valid\":true"));
+            v.in.close();
+            assertTrue(v.process.waitFor(20, TimeUnit.SECONDS));
+        } finally {
+            endpoint.stop(0);
+        }
+        assertFalse(seen.isEmpty());
+        for (String headers : seen) {
+            assertTrue(headers.matches("nohop/[0-9][^ ]* \\| orders-7f9c"), headers);
+        }
     }
 
     @Test

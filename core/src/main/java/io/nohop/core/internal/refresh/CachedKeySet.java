@@ -14,7 +14,8 @@ import java.util.Optional;
  * that pins roots, a signed key set ({@value SignedKeySetVerifier#MEDIA_TYPE}, the compact JWS), which is
  * verified again under the pinned roots when loaded; {@code newestIssuedAt} then carries the {@code iat}
  * of the newest signed set accepted — the set stored — so that the rollback check survives a restart.
- * A reader refuses an entry whose media type its source cannot use, and says so.
+ * A reader refuses an entry whose media type its source cannot use, and says so. Public (in this
+ * unexported package) only as part of the {@link KeySetStore} seam.
  *
  * @param source what the key source was configured with (the JWKS URI, or the discovery URL): the
  *               entry's key in the file
@@ -26,12 +27,13 @@ import java.util.Optional;
  * @param newestIssuedAt the {@code iat} of the newest signed key set accepted; empty for a plain JWKS
  * @param document the raw bytes as the endpoint sent them
  */
-record CachedKeySet(URI source, URI jwksUri, Instant confirmedAt, Duration lifetime, RevalidationHeaders revalidation,
+public record CachedKeySet(URI source, URI jwksUri, Instant confirmedAt, Duration lifetime, RevalidationHeaders revalidation,
                     String mediaType, Optional<Instant> newestIssuedAt, byte[] document) {
     /** The media type of a plain JWKS document. */
     static final String JWKS = "application/json";
 
-    CachedKeySet {
+    /** Checks that nothing is null. */
+    public CachedKeySet {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(jwksUri, "jwksUri");
         Objects.requireNonNull(confirmedAt, "confirmedAt");

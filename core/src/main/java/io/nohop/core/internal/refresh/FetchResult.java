@@ -6,8 +6,11 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
-/** What one bounded HTTP fetch produced: a body, a 304, or a failure with its code and fixed text. */
-sealed interface FetchResult {
+/**
+ * What one bounded HTTP fetch produced: a body, a 304, or a failure with its code and fixed text. Public
+ * (in this unexported package) only as part of the {@link KeySetTransport} seam.
+ */
+public sealed interface FetchResult {
 
     /**
      * A 200 answer whose whole body arrived within the bounds.

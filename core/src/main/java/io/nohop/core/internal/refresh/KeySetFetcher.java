@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * bounds: a connect timeout, a TOTAL deadline covering headers and body ({@link HttpRequest.Builder#timeout}
  * alone stops at the headers, so a server that drips its body one byte a second would hold the fetch
  * forever), a body cap enforced while streaming, no redirects, {@code Accept: application/json} (or
- * {@code application/jwk-set+jwt} for a source that pins roots). Only
- * 200 is a body; 304 only answers a conditional request.
+ * {@code application/jwk-set+jwt} for a source that pins roots), and the verifier's identity
+ * ({@link VerifierIdentity}: {@code User-Agent: nohop/<version>} and {@code Nohop-Instance: <name>}).
+ * Only 200 is a body; 304 only answers a conditional request. The production {@link KeySetTransport}.
  *
  * <p>Threads: the client runs on an executor of daemon threads named {@code nohop-http-N} that this
  * class owns and {@link #close()} stops. Every exchange is a blocking {@link HttpClient#send} run on one
@@ -48,19 +49,21 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>The deadline is measured in real elapsed time, not with the injected clock: it bounds real network
  * I/O, which a test clock cannot speed up.
  */
-final class KeySetFetcher implements AutoCloseable {
+final class KeySetFetcher implements KeySetTransport {
     private static final Duration THREAD_STOP_WAIT = Duration.ofSeconds(2);
 
     private final DaemonThreads threadFactory = DaemonThreads.named("http");
     private final ExecutorService httpThreads;
     private final HttpClient client;
     private final Clock clock;
+    private final VerifierIdentity identity;
 
     /**
      * @param connectTimeout the TCP/TLS connect timeout of every fetch
      * @param clock turns a {@code Retry-After} HTTP-date into a delay
+     * @param identity named in the headers of every request
      */
-    KeySetFetcher(Duration connectTimeout, Clock clock) {
+    KeySetFetcher(Duration connectTimeout, Clock clock, VerifierIdentity identity) {
         this.httpThreads = Executors.newCachedThreadPool(threadFactory);
         this.client = HttpClient.newBuilder()
                 .executor(httpThreads)
@@ -71,6 +74,7 @@ final class KeySetFetcher implements AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
         this.clock = clock;
+        this.identity = identity;
     }
 
     /**
@@ -83,12 +87,13 @@ final class KeySetFetcher implements AutoCloseable {
      * @param maxBodyBytes larger bodies are refused while streaming
      * @return the exchange in flight
      */
-    Call start(URI uri, String accept, RevalidationHeaders sent, Duration deadline, int maxBodyBytes) {
+    @Override
+    public Call start(URI uri, String accept, RevalidationHeaders sent, Duration deadline, int maxBodyBytes) {
         return new Call(uri, accept, sent, deadline, maxBodyBytes);
     }
 
     /** One exchange: awaited by the fetching thread, abortable from any thread (a closing source). */
-    final class Call {
+    final class Call implements KeySetTransport.Exchange {
         private final RevalidationHeaders sent;
         private final Duration deadline;
         private final int maxBodyBytes;
@@ -120,7 +125,8 @@ final class KeySetFetcher implements AutoCloseable {
             HttpRequest.Builder builder = HttpRequest.newBuilder(uri).GET()
                     .timeout(deadline)
                     .header("Accept", accept)
-                    .header("User-Agent", "nohop");
+                    .header("User-Agent", VerifierIdentity.USER_AGENT)
+                    .header("Nohop-Instance", identity.instanceName());
             sent.etag().ifPresent(etag -> builder.header("If-None-Match", etag));
             sent.lastModified().ifPresent(date -> builder.header("If-Modified-Since", date));
             return builder.build();
@@ -141,7 +147,8 @@ final class KeySetFetcher implements AutoCloseable {
          *
          * @return the outcome; never throws
          */
-        FetchResult await() {
+        @Override
+        public FetchResult await() {
             if (refused != null) {
                 return refused;
             }
@@ -165,7 +172,8 @@ final class KeySetFetcher implements AutoCloseable {
         }
 
         /** Stops the exchange: interrupts {@code send} (which aborts it) and stops reading a body mid-way. */
-        void abort() {
+        @Override
+        public void abort() {
             if (exchange != null) {
                 exchange.cancel(true);
             }

@@ -60,7 +60,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * a file without an entry for a source says so (INFO); the source then fetches as if there were no
  * file. Never fatal: a file that cannot be written leaves the keys in memory.
  */
-final class KeySetFile {
+final class KeySetFile implements KeySetStore {
     static final String FORMAT = "nohop-keyset-cache/2";
     static final String FORMAT_V1 = "nohop-keyset-cache/1";
     static final int MAX_ENTRIES = 64;
@@ -76,16 +76,6 @@ final class KeySetFile {
     private final Path path;
     private final int maxDocumentBytes;
     private final long maxFileBytes;
-
-    /**
-     * A usable entry, with its document loaded.
-     *
-     * @param entry the entry
-     * @param keys its keys
-     * @param expiresAt the {@code exp} of its signed key set; empty for a plain JWKS
-     */
-    record Restored(CachedKeySet entry, LoadedKeySet keys, Optional<Instant> expiresAt) {
-    }
 
     /**
      * @param path where the file lives
@@ -118,8 +108,9 @@ final class KeySetFile {
      * @param signedSets the source's check when it pins roots; empty for a plain JWKS
      * @return the entry with its keys, or empty (logged, with why)
      */
-    Optional<Restored> restore(URI source, Optional<URI> jwksUri, Instant now, Duration maxStaleness,
-                               Optional<SignedKeySetVerifier> signedSets) {
+    @Override
+    public Optional<Restored> restore(URI source, Optional<URI> jwksUri, Instant now, Duration maxStaleness,
+                                      Optional<SignedKeySetVerifier> signedSets) {
         Map<URI, CachedKeySet> entries;
         try {
             entries = read();
@@ -203,7 +194,8 @@ final class KeySetFile {
      * @param now the current instant
      * @param keepOthersFor how long after its confirmation another source's entry is worth keeping
      */
-    void save(CachedKeySet entry, Instant now, Duration keepOthersFor) {
+    @Override
+    public void save(CachedKeySet entry, Instant now, Duration keepOthersFor) {
         synchronized (WRITE_LOCKS.computeIfAbsent(path.toAbsolutePath().normalize(), p -> new Object())) {
             List<CachedKeySet> kept = new ArrayList<>();
             try {

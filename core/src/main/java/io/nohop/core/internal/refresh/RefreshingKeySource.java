@@ -4,7 +4,6 @@ import io.nohop.core.RefreshFailure;
 import io.nohop.core.VerifierHealth;
 import io.nohop.core.internal.LogText;
 import io.nohop.core.internal.keyset.InvalidKeySetException;
-import io.nohop.core.internal.keyset.KeySetLoader;
 import io.nohop.core.internal.keyset.KeySnapshot;
 import io.nohop.core.internal.keyset.KeySource;
 import io.nohop.core.internal.keyset.LoadedKeySet;
@@ -26,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * (within the staleness bound) while the endpoint is slow, down or wrong. Made by {@link KeyCache}.
  *
  * <p>This class only drives the parts, each its own class: {@link KeySetFetcher} (one bounded HTTP
- * fetch, on the verifier's shared client), {@link RefreshTiming} (freshness, refresh-ahead and retry
+ * fetch, on the verifier's shared client; reached through the {@link KeySetTransport} seam, as the
+ * cache file through {@link KeySetStore} and the loader through {@link KeySetDecoder}), {@link RefreshTiming} (freshness, refresh-ahead and retry
  * delays, jittered), {@link UnknownKidGate} (rate limit, negative entries and deferred refreshes for
  * unknown kids), {@link KeySetChanges} (the one diff per accepted document), {@link KeySetFile}
  * (last-known-good persistence), {@link DiscoveryDocument} (OpenID metadata), {@link StatusTracker}
@@ -61,8 +61,9 @@ public final class RefreshingKeySource implements KeySource {
     private final RefreshOptions options;
     private final RefreshEnvironment environment;
     private final Clock clock;
-    private final KeySetFetcher fetcher;
-    private final Optional<KeySetFile> file;
+    private final KeySetTransport transport;
+    private final KeySetDecoder decoder;
+    private final Optional<KeySetStore> file;
     private final RefreshTiming timing;
     private final SourceEvents events;
     private final UnknownKidGate gate;
@@ -71,7 +72,7 @@ public final class RefreshingKeySource implements KeySource {
     private final RoundProgress progress = new RoundProgress();
 
     private volatile KeyCacheState state;
-    private volatile KeySetFetcher.Call inFlight;
+    private volatile KeySetTransport.Exchange inFlight;
     // Where roots are pinned: the iat of the newest signed key set accepted (the rollback floor) and the
     // exp of the one held. Written only by the one writer (start, then the fetch rounds) and read only by
     // it; the request path never needs them (the exp is already in the snapshot's usableUntil).
@@ -87,14 +88,15 @@ public final class RefreshingKeySource implements KeySource {
     private final AtomicInteger waiters = new AtomicInteger();
 
     RefreshingKeySource(URI configured, Optional<URI> jwksUri, Optional<String> discoveredIssuer,
-                        RefreshOptions options, RefreshEnvironment environment, KeySetFetcher fetcher,
-                        Optional<KeySetFile> file, Optional<SignedKeySetVerifier> signedSets) {
+                        RefreshOptions options, RefreshEnvironment environment, KeySetTransport transport,
+                        KeySetDecoder decoder, Optional<KeySetStore> file, Optional<SignedKeySetVerifier> signedSets) {
         this.discoveredIssuer = discoveredIssuer;
         this.signedSets = signedSets;
         this.options = options;
         this.environment = environment;
         this.clock = environment.clock();
-        this.fetcher = fetcher;
+        this.transport = transport;
+        this.decoder = decoder;
         this.file = file;
         this.state = KeyCacheState.initial(configured, jwksUri);
         this.timing = new RefreshTiming(options, environment.random());
@@ -232,7 +234,7 @@ public final class RefreshingKeySource implements KeySource {
         refreshTimer.close();
         gate.close();
         status.close();
-        KeySetFetcher.Call call = inFlight;
+        KeySetTransport.Exchange call = inFlight;
         if (call != null) {
             call.abort();
         }
@@ -291,7 +293,7 @@ public final class RefreshingKeySource implements KeySource {
     }
 
     private FetchResult fetch(URI uri, String accept, RevalidationHeaders sent) {
-        KeySetFetcher.Call call = fetcher.start(uri, accept, sent, options.fetchTimeout(), options.maxBodyBytes());
+        KeySetTransport.Exchange call = transport.start(uri, accept, sent, options.fetchTimeout(), options.maxBodyBytes());
         inFlight = call;
         // Read after the write above: a close() that missed this call has set closed by now.
         if (closed.get()) {
@@ -372,7 +374,7 @@ public final class RefreshingKeySource implements KeySource {
     /** A plain JWKS, or, where roots are pinned, a signed key set checked against the rollback floor. */
     private Document read(byte[] body, Instant now) throws InvalidKeySetException {
         if (signedSets.isEmpty()) {
-            return new Document(KeySetLoader.load(body), Optional.empty(), Optional.empty());
+            return new Document(decoder.decode(body), Optional.empty(), Optional.empty());
         }
         SignedKeySetVerifier.Verified verified = signedSets.get().verify(body, now, newestIssuedAt);
         return new Document(verified.keys(), Optional.of(verified.issuedAt()), Optional.of(verified.expiresAt()));
@@ -427,7 +429,7 @@ public final class RefreshingKeySource implements KeySource {
         status.check();
     }
 
-    private void serveRestored(KeySetFile.Restored restored) {
+    private void serveRestored(KeySetStore.Restored restored) {
         CachedKeySet entry = restored.entry();
         KeyCacheState before = state;
         KeySetChanges changes = KeySetChanges.between(before.keys(), restored.keys().keys());

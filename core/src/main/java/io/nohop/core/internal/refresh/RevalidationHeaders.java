@@ -7,24 +7,30 @@ import java.util.Optional;
 /**
  * The {@code ETag} and {@code Last-Modified} of the document held (what RFC 9110 calls its validators),
  * sent back as {@code If-None-Match} / {@code If-Modified-Since} so that an unchanged key set costs the
- * endpoint a 304 and no body.
+ * endpoint a 304 and no body. Public (in this unexported package) only as part of the
+ * {@link KeySetTransport} seam.
  *
  * @param etag the {@code ETag} the endpoint sent, verbatim
  * @param lastModified the {@code Last-Modified} the endpoint sent, verbatim
  */
-record RevalidationHeaders(Optional<String> etag, Optional<String> lastModified) {
+public record RevalidationHeaders(Optional<String> etag, Optional<String> lastModified) {
     /** Nothing to send: the next request is unconditional. */
-    static final RevalidationHeaders NONE = new RevalidationHeaders(Optional.empty(), Optional.empty());
+    public static final RevalidationHeaders NONE = new RevalidationHeaders(Optional.empty(), Optional.empty());
 
     // A header value longer than this is not a sane validator; sending it back would only cost bytes.
     private static final int MAX_LENGTH = 512;
 
-    RevalidationHeaders {
+    /** Checks that nothing is null. */
+    public RevalidationHeaders {
         Objects.requireNonNull(etag, "etag");
         Objects.requireNonNull(lastModified, "lastModified");
     }
 
-    static RevalidationHeaders of(HttpHeaders headers) {
+    /**
+     * @param headers a response's headers
+     * @return its usable validators (visible ASCII, at most 512 characters each)
+     */
+    public static RevalidationHeaders of(HttpHeaders headers) {
         return new RevalidationHeaders(usable(headers.firstValue("ETag")), usable(headers.firstValue("Last-Modified")));
     }
 

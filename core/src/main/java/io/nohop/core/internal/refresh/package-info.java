@@ -10,7 +10,12 @@
  * <li>{@code KeySetFetcher} + {@code CappedBodySubscriber}: the verifier's one HTTP client, on its own
  *     daemon threads ({@code nohop-http-N}, stopped by close; never the common pool); one GET with a
  *     connect timeout, a total deadline over headers and body, a streamed body cap, no redirects, 200
- *     (or 304 to a conditional request) only;</li>
+ *     (or 304 to a conditional request) only; every request names the verifier
+ *     ({@code VerifierIdentity}: {@code User-Agent: nohop/<version>}, {@code Nohop-Instance});</li>
+ * <li>{@code KeySetTransport}, {@code KeySetStore}, {@code KeySetDecoder}: the seam through which a
+ *     source fetches, persists and decodes — always {@code KeySetFetcher}, {@code KeySetFile} and
+ *     {@code KeySetLoader} in a verifier; other parts only in the fleet simulation of {@code examples},
+ *     which runs on the class path (this package is not exported);</li>
  * <li>{@code EndpointUriRule}: https, or plain http only to loopback ({@code localhost}, 127.0.0.0/8,
  *     {@code ::1}, by address, no DNS) unless explicitly allowed — for configured and discovered URIs;</li>
  * <li>{@code ResponseDirectives}: {@code Cache-Control: max-age} (minus {@code Age}),

@@ -52,9 +52,11 @@ final class FaultyEndpoint implements AutoCloseable {
      * @param ifModifiedSince the If-Modified-Since header
      * @param accept the Accept header
      * @param status the status answered (0 when none was, e.g. a hang)
+     * @param userAgent the User-Agent header
+     * @param instance the Nohop-Instance header
      */
     record Request(Instant at, String path, Optional<String> ifNoneMatch, Optional<String> ifModifiedSince,
-                   Optional<String> accept, int status) {
+                   Optional<String> accept, int status, Optional<String> userAgent, Optional<String> instance) {
     }
 
     private final Clock clock;
@@ -149,7 +151,9 @@ final class FaultyEndpoint implements AutoCloseable {
                     Optional.ofNullable(exchange.getRequestHeaders().getFirst("If-None-Match")),
                     Optional.ofNullable(exchange.getRequestHeaders().getFirst("If-Modified-Since")),
                     Optional.ofNullable(exchange.getRequestHeaders().getFirst("Accept")),
-                    status));
+                    status,
+                    Optional.ofNullable(exchange.getRequestHeaders().getFirst("User-Agent")),
+                    Optional.ofNullable(exchange.getRequestHeaders().getFirst("Nohop-Instance"))));
         }
     }
 

@@ -1,0 +1,226 @@
+package io.nohop.examples.fleet;
+
+import io.nohop.core.VerifierHealth;
+import io.nohop.core.VerifierListener;
+import io.nohop.core.internal.keyset.InvalidKeySetException;
+import io.nohop.core.internal.keyset.KeySnapshot;
+import io.nohop.core.internal.refresh.CachedKeySet;
+import io.nohop.core.internal.refresh.FetchResult;
+import io.nohop.core.internal.refresh.KeyCache;
+import io.nohop.core.internal.refresh.KeySetStore;
+import io.nohop.core.internal.refresh.KeySetTransport;
+import io.nohop.core.internal.refresh.RefreshEnvironment;
+import io.nohop.core.internal.refresh.RefreshingKeySource;
+import io.nohop.core.internal.refresh.RevalidationHeaders;
+import io.nohop.core.internal.refresh.SignedKeySetVerifier;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One verifier of the fleet: core's real key cache ({@link KeyCache}, {@link RefreshingKeySource} with
+ * its {@code RefreshTiming} and {@code UnknownKidGate}), built exactly as a verifier builds it, with four
+ * parts supplied by the simulation in place of the network, the threads, the disk and the listener:
+ * <ul>
+ * <li>a transport that asks the {@link SimulatedEndpoint} (the exchange itself takes no virtual time;
+ *     the endpoint's queue delays the round, see {@link FetchThread}), naming the verifier as
+ *     {@code Nohop-Instance} would: a default name drawn by core's {@code VerifierIdentity.random}, new
+ *     at each (re)start;</li>
+ * <li>a fetch executor that runs a fetch round when its answer arrives: at once, or after the endpoint's
+ *     queueing delay, or after the fetch timeout;</li>
+ * <li>a cache file in memory that survives the verifier's restarts;</li>
+ * <li>a listener that tells the simulation what the key cache reported.</li>
+ * </ul>
+ * Restarting closes the key cache and builds a new one, as a restarted process would.
+ *
+ * <p>Tokens: one arrives every token period at a phase of the verifier's own, signed by the key active
+ * at that instant. While the verifier can verify it nothing needs simulating; from the moment it cannot
+ * (checked after every fetch round, at start, when its status changes and when the signing key changes),
+ * each arriving token is checked as the verifier's key selection would: {@code keys_unavailable} without
+ * usable keys, else {@code unknown_key} — which, as in {@code KeySelector}, asks the source for a refresh
+ * through the real unknown-kid gate — until one is accepted.
+ */
+final class SimulatedVerifier {
+    static final URI JWKS_URI = URI.create("https://keys.internal/.well-known/jwks.json");
+
+    final int index;
+    private final FleetSimulation world;
+    private final long tokenPhaseMillis;
+    private final Transport transport = new Transport();
+    private final FetchThread fetchThread = new FetchThread();
+    private final CacheFileInMemory cacheFile = new CacheFileInMemory();
+    private final Events events = new Events();
+    private RefreshingKeySource source;
+    private KeyCache keyCache;
+    private boolean tokensAtRisk;
+    private String instanceName;
+    int restartWave;
+
+    SimulatedVerifier(FleetSimulation world, int index, long tokenPhaseMillis) {
+        this.world = world;
+        this.index = index;
+        this.tokenPhaseMillis = tokenPhaseMillis;
+    }
+
+    /**
+     * Starts (or restarts) the verifier: a new key cache, as a new process would build it.
+     *
+     * @param withCacheFile whether this process has a cache file (the same one as before, if any)
+     * @param wave which restart this is (0: the first start)
+     */
+    void start(boolean withCacheFile, int wave) {
+        if (source != null) {
+            source.close();
+            keyCache.close();
+        }
+        restartWave = wave;
+        // A new process draws a new default name, as a verifier without instanceName(...) does.
+        instanceName = world.nextInstanceName();
+        RefreshEnvironment environment = new RefreshEnvironment(world.clock, world.scheduler, fetchThread,
+                world.jitter, events);
+        keyCache = new KeyCache(environment, transport, world.decoder,
+                withCacheFile ? Optional.of(cacheFile) : Optional.empty());
+        source = keyCache.forJwksUri(JWKS_URI, world.options);
+        source.start();
+        world.observe(this);
+    }
+
+    KeySnapshot keys() {
+        return source.snapshot();
+    }
+
+    /** The verifier may be unable to verify the current token: hand it tokens until it can. */
+    void tokensAtRisk() {
+        if (!tokensAtRisk) {
+            tokensAtRisk = true;
+            world.scheduler.schedule(this::tokenArrives, nextTokenAt() - world.clock.millis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private long nextTokenAt() {
+        long now = world.clock.millis();
+        long period = world.tokenPeriodMillis;
+        long sincePhase = now - world.originMillis - tokenPhaseMillis;
+        long k = Math.floorDiv(sincePhase + period - 1, period);
+        return world.originMillis + tokenPhaseMillis + k * period;
+    }
+
+    private void tokenArrives() {
+        long now = world.clock.millis();
+        KeySnapshot keys = source.snapshot();
+        String kid = world.signingKid(now);
+        if (!keys.isUsableAt(now)) {
+            world.tokenRejected(now, false);
+        } else if (keys.byKid(kid) == null) {
+            world.tokenRejected(now, true);
+            // As KeySelector does for an unknown kid: the source decides (rate limit, negative entries).
+            source.unknownKid(kid);
+        } else {
+            tokensAtRisk = false;
+            return;
+        }
+        world.scheduler.schedule(this::tokenArrives, world.tokenPeriodMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** The network: each exchange is answered by the endpoint, at the instant the round runs. */
+    private final class Transport implements KeySetTransport, KeySetTransport.Exchange {
+        private final SimulatedEndpoint.Fate[] fate = new SimulatedEndpoint.Fate[1];
+        private FetchResult outcome;
+
+        @Override
+        public Exchange start(URI uri, String accept, RevalidationHeaders sent, Duration deadline, int maxBodyBytes) {
+            outcome = world.endpoint.outcome(fate[0], sent, instanceName, world.clock.millis());
+            return this;
+        }
+
+        @Override
+        public FetchResult await() {
+            return outcome;
+        }
+
+        @Override
+        public void abort() {
+            // Nothing in flight: the exchange completed when the round ran.
+        }
+
+        @Override
+        public void close() {
+            // No threads.
+        }
+    }
+
+    /**
+     * The fetch thread: a round is requested now (the request reaches the endpoint now) and runs when
+     * its answer is in — at once, after its wait in the endpoint's queue, or at the fetch timeout. One
+     * round at a time per source, as in a verifier, so one pending fate suffices.
+     */
+    private final class FetchThread implements Executor {
+        @Override
+        public void execute(Runnable round) {
+            long now = world.clock.millis();
+            long answeredAt = world.endpoint.arrive(now, transport.fate);
+            if (answeredAt <= now) {
+                runRound(round);
+            } else {
+                SimulatedEndpoint.Fate decided = transport.fate[0];
+                world.scheduler.schedule(() -> {
+                    transport.fate[0] = decided;
+                    runRound(round);
+                }, answeredAt - now, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        private void runRound(Runnable round) {
+            round.run();
+            world.observe(SimulatedVerifier.this);
+        }
+    }
+
+    /** The cache file, kept in memory across restarts: one entry, as the single source writes it. */
+    private final class CacheFileInMemory implements KeySetStore {
+        private CachedKeySet entry;
+
+        @Override
+        public Optional<Restored> restore(URI sourceUri, Optional<URI> jwksUri, Instant now, Duration maxStaleness,
+                                          Optional<SignedKeySetVerifier> signedSets) {
+            CachedKeySet held = entry;
+            if (held == null || !held.source().equals(sourceUri) || !now.isBefore(held.confirmedAt().plus(maxStaleness))) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new Restored(held, world.decoder.decode(held.document()), Optional.empty()));
+            } catch (InvalidKeySetException e) {
+                return Optional.empty();
+            }
+        }
+
+        @Override
+        public void save(CachedKeySet saved, Instant now, Duration keepOthersFor) {
+            entry = saved;
+        }
+    }
+
+    /** What the key cache reports, as a user's listener would hear it. */
+    private final class Events implements VerifierListener {
+        @Override
+        public void refreshSucceeded(URI jwksUri, int keyCount, Duration took) {
+            world.confirmed(SimulatedVerifier.this);
+        }
+
+        @Override
+        public void refreshNotModified(URI jwksUri) {
+            world.confirmed(SimulatedVerifier.this);
+        }
+
+        @Override
+        public void statusChanged(URI jwksUri, VerifierHealth.Status from, VerifierHealth.Status to) {
+            if (to == VerifierHealth.Status.DOWN) {
+                world.observe(SimulatedVerifier.this);
+            }
+        }
+    }
+}
