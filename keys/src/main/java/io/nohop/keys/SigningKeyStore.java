@@ -368,46 +368,37 @@ public final class SigningKeyStore {
         }
         SecretKey kek = unlock(passphrase);
         JWK key = KeyMaterial.generate(config().algorithm().jwsName());
-        try {
-            StoreLock lock = lock(folder, lockTimeout);
-            try {
-                Instant now = now();
-                Locked s = normalize(now, kek, "rotate");
-                if (request.onlyIfDue() && !RotationSchedule.isDue(s.records(), config(), now, lead)) {
-                    publishIfDue(s, s.signed(), now, "rotate");
-                    return Optional.empty();
-                }
-                Optional<String> refusal = RotationSchedule.rotationRefusal(s.records(), config(), now, lead);
-                if (refusal.isPresent() && !request.force()) {
-                    throw new ScheduleRefusedException(refusal.get());
-                }
-                KeyRecord created = newRecord(s.maxSequence() + 1, key, kek, now, now.plus(lead));
-                List<KeyRecord> withNew = new ArrayList<>(s.signed());
-                withNew.add(created);
-                // The commit point: the set that holds the new key. Its record follows; a crash in
-                // between leaves a published key that never signs and leaves the next set.
-                Written set = writeKeySet(s.rootPrivate(), s.roots(), publishedAt(RotationSchedule.derive(withNew, config()), now),
-                        now, s.lastIssuedAt());
-                writeRecord(created);
-                // Audited once both files exist: a signed set without its audit entry is an interrupted
-                // command, one with its entry but a key without a record means the record was removed.
-                if (s.rebuild().isPresent()) {
-                    auditRebuild(s, now, "rotate");
-                }
-                auditKeySet(s.auditKey(), now, "rotate", set);
-                AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("rotate", AuditLog.EVENT_CREATED,
-                        created.kid(), null, "activates at " + created.activateAt() + (request.onlyIfDue() ? " (due)" : "")
-                                + refusal.map(r -> "; forced past: " + r).orElse("")));
-                Locked after = normalize(now, kek, "rotate");
-                publishIfDue(after, after.signed(), now, "rotate");
-                LOG.info("rotated store {}: new key {} activates at {}", folder, created.kid(), created.activateAt());
-                return after.records().stream().filter(r -> r.kid().equals(created.kid())).findFirst();
-            } finally {
-                lock.close();
+        return change(kek, "rotate", (s, now) -> {
+            if (request.onlyIfDue() && !RotationSchedule.isDue(s.records(), config(), now, lead)) {
+                publishIfDue(s, s.signed(), now, "rotate");
+                return Optional.empty();
             }
-        } catch (IOException e) {
-            throw ioFailure("cannot write the store at " + folder, e);
-        }
+            Optional<String> refusal = RotationSchedule.rotationRefusal(s.records(), config(), now, lead);
+            if (refusal.isPresent() && !request.force()) {
+                throw new ScheduleRefusedException(refusal.get());
+            }
+            KeyRecord created = newRecord(s.maxSequence() + 1, key, kek, now, now.plus(lead));
+            List<KeyRecord> withNew = new ArrayList<>(s.signed());
+            withNew.add(created);
+            // The commit point: the set that holds the new key. Its record follows; a crash in
+            // between leaves a published key that never signs and leaves the next set.
+            Written set = writeKeySet(s.rootPrivate(), s.roots(), publishedAt(RotationSchedule.derive(withNew, config()), now),
+                    now, s.lastIssuedAt());
+            writeRecord(created);
+            // Audited once both files exist: a signed set without its audit entry is an interrupted
+            // command, one with its entry but a key without a record means the record was removed.
+            if (s.rebuild().isPresent()) {
+                auditRebuild(s, now, "rotate");
+            }
+            auditKeySet(s.auditKey(), now, "rotate", set);
+            AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("rotate", AuditLog.EVENT_CREATED,
+                    created.kid(), null, "activates at " + created.activateAt() + (request.onlyIfDue() ? " (due)" : "")
+                            + refusal.map(r -> "; forced past: " + r).orElse("")));
+            Locked after = normalize(now, kek, "rotate");
+            publishIfDue(after, after.signed(), now, "rotate");
+            LOG.info("rotated store {}: new key {} activates at {}", folder, created.kid(), created.activateAt());
+            return after.records().stream().filter(r -> r.kid().equals(created.kid())).findFirst();
+        });
     }
 
     /**
@@ -428,43 +419,34 @@ public final class SigningKeyStore {
         Objects.requireNonNull(kid, "kid");
         Objects.requireNonNull(reason, "reason");
         SecretKey kek = unlock(passphrase);
-        try {
-            StoreLock lock = lock(folder, lockTimeout);
-            try {
-                Instant now = now();
-                Locked s = normalize(now, kek, "revoke");
-                Optional<KeyRecord> found = s.records().stream().filter(r -> r.kid().equals(kid)).findFirst();
-                if (found.isEmpty()) {
-                    if (s.unsigned().stream().anyMatch(r -> r.kid().equals(kid))) {
-                        throw new StoreException("key " + kid + " was never signed by the root key (" + KEYS_FOLDER + "/"
-                                + kid + ".json was written without the passphrase): it is not published and never signs;"
-                                + " move the file out of the store");
-                    }
-                    throw new StoreException("unknown kid " + kid);
+        return change(kek, "revoke", (s, now) -> {
+            Optional<KeyRecord> found = s.records().stream().filter(r -> r.kid().equals(kid)).findFirst();
+            if (found.isEmpty()) {
+                if (s.unsigned().stream().anyMatch(r -> r.kid().equals(kid))) {
+                    throw new StoreException("key " + kid + " was never signed by the root key (" + KEYS_FOLDER + "/"
+                            + kid + ".json was written without the passphrase): it is not published and never signs;"
+                            + " move the file out of the store");
                 }
-                KeyRecord target = found.get();
-                if (target.revokedAt().isPresent()) {
-                    publishIfDue(s, s.signed(), now, "revoke");
-                    return target;
-                }
-                Optional<String> refusal = RotationSchedule.revocationRefusal(s.records(), target, now);
-                if (refusal.isPresent() && !force) {
-                    throw new ScheduleRefusedException(refusal.get());
-                }
-                KeyRecord revoked = target.revoked(now, reason);
-                writeRecord(revoked);
-                AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("revoke", AuditLog.EVENT_REVOKED, kid,
-                        reason.orElse(null), refusal.isPresent() ? "forced: signing stops" : "private key destroyed"));
-                List<KeyRecord> signed = s.signed().stream().map(r -> r.kid().equals(kid) ? revoked : r).toList();
-                publishIfDue(s, signed, now, "revoke");
-                LOG.warn("revoked key {} in store {}", kid, folder);
-                return revoked;
-            } finally {
-                lock.close();
+                throw new StoreException("unknown kid " + kid);
             }
-        } catch (IOException e) {
-            throw ioFailure("cannot write the store at " + folder, e);
-        }
+            KeyRecord target = found.get();
+            if (target.revokedAt().isPresent()) {
+                publishIfDue(s, s.signed(), now, "revoke");
+                return target;
+            }
+            Optional<String> refusal = RotationSchedule.revocationRefusal(s.records(), target, now);
+            if (refusal.isPresent() && !force) {
+                throw new ScheduleRefusedException(refusal.get());
+            }
+            KeyRecord revoked = target.revoked(now, reason);
+            writeRecord(revoked);
+            AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("revoke", AuditLog.EVENT_REVOKED, kid,
+                    reason.orElse(null), refusal.isPresent() ? "forced: signing stops" : "private key destroyed"));
+            List<KeyRecord> signed = s.signed().stream().map(r -> r.kid().equals(kid) ? revoked : r).toList();
+            publishIfDue(s, signed, now, "revoke");
+            LOG.warn("revoked key {} in store {}", kid, folder);
+            return revoked;
+        });
     }
 
     /**
@@ -570,29 +552,21 @@ public final class SigningKeyStore {
     public void acknowledgeAuditLoss(long lossEntry, Optional<String> reason, char[] passphrase) throws StoreException {
         Objects.requireNonNull(reason, "reason");
         SecretKey kek = unlock(passphrase);
-        try {
-            StoreLock lock = lock(folder, lockTimeout);
-            try {
-                Instant now = now();
-                Locked s = normalize(now, kek, "audit acknowledge");
-                AuditLog.Verification v = AuditLog.verify(folder, s.auditKey());
-                boolean isLoss = v.parsed().stream().anyMatch(e -> e.seq() == lossEntry
-                        && e.event().equals(Optional.of(AuditLog.EVENT_ENTRIES_LOST)));
-                if (!isLoss) {
-                    throw new StoreException("audit entry " + lossEntry + " is not a recorded loss of entries");
-                }
-                Map<String, Object> data = new LinkedHashMap<>();
-                data.put("acknowledges", lossEntry);
-                AuditLog.append(folder, s.auditKey(), now, new AuditLog.NewEntry("audit acknowledge",
-                        AuditLog.EVENT_ACKNOWLEDGED, null, reason.orElse(null),
-                        "the loss recorded in entry #" + lossEntry + " was seen", data));
-                publishIfDue(s, s.signed(), now, "audit acknowledge");
-            } finally {
-                lock.close();
+        change(kek, "audit acknowledge", (s, now) -> {
+            AuditLog.Verification v = AuditLog.verify(folder, s.auditKey());
+            boolean isLoss = v.parsed().stream().anyMatch(e -> e.seq() == lossEntry
+                    && e.event().equals(Optional.of(AuditLog.EVENT_ENTRIES_LOST)));
+            if (!isLoss) {
+                throw new StoreException("audit entry " + lossEntry + " is not a recorded loss of entries");
             }
-        } catch (IOException e) {
-            throw ioFailure("cannot write the store at " + folder, e);
-        }
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("acknowledges", lossEntry);
+            AuditLog.append(folder, s.auditKey(), now, new AuditLog.NewEntry("audit acknowledge",
+                    AuditLog.EVENT_ACKNOWLEDGED, null, reason.orElse(null),
+                    "the loss recorded in entry #" + lossEntry + " was seen", data));
+            publishIfDue(s, s.signed(), now, "audit acknowledge");
+            return null;
+        });
     }
 
     /**
@@ -711,38 +685,29 @@ public final class SigningKeyStore {
     public RootKey stageRootKey(Optional<SigningAlgorithm> algorithm, char[] passphrase) throws StoreException {
         Objects.requireNonNull(algorithm, "algorithm");
         SecretKey kek = unlock(passphrase);
-        try {
-            StoreLock lock = lock(folder, lockTimeout);
-            try {
-                Instant now = now();
-                Locked s = normalize(now, kek, "root-key");
-                if (s.roots().next().isPresent()) {
-                    throw new StoreException("successor root " + s.roots().next().get().kid() + " is already staged: pin it"
-                            + " (nohop root-key --store " + folder + " --next), then nohop root-key --store " + folder
-                            + " --switch");
-                }
-                SigningAlgorithm alg = algorithm.orElse(config().rootAlgorithm());
-                JWK successor = KeyMaterial.generate(alg.jwsName());
-                String endorsement;
-                try {
-                    endorsement = KeySetJws.signEndorsement(s.rootPrivate(), successor.toPublicJWK(), now.getEpochSecond());
-                } catch (JOSEException e) {
-                    throw new StoreException("signing the endorsement failed: " + oneLine(e.getMessage()), e);
-                }
-                StoreRoots.Entry next = sealRoot(successor, kek, now, Optional.of(endorsement));
-                StoreRoots roots = new StoreRoots(s.roots().current(), Optional.of(next), s.roots().previous());
-                AtomicFileWriter.write(folder.resolve(ROOT_FILE), StoreCodec.writeRoots(roots), AtomicFileWriter.OWNER_ONLY);
-                AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("root-key", AuditLog.EVENT_ROOT_STAGED,
-                        next.kid(), null, "successor root, algorithm " + alg.jwsName() + ", endorsed by "
-                                + s.roots().current().kid() + "; it signs nothing until root-key --switch"));
-                publishIfDue(s, s.signed(), now, "root-key");
-                return next.view();
-            } finally {
-                lock.close();
+        return change(kek, "root-key", (s, now) -> {
+            if (s.roots().next().isPresent()) {
+                throw new StoreException("successor root " + s.roots().next().get().kid() + " is already staged: pin it"
+                        + " (nohop root-key --store " + folder + " --next), then nohop root-key --store " + folder
+                        + " --switch");
             }
-        } catch (IOException e) {
-            throw ioFailure("cannot write the store at " + folder, e);
-        }
+            SigningAlgorithm alg = algorithm.orElse(config().rootAlgorithm());
+            JWK successor = KeyMaterial.generate(alg.jwsName());
+            String endorsement;
+            try {
+                endorsement = KeySetJws.signEndorsement(s.rootPrivate(), successor.toPublicJWK(), now.getEpochSecond());
+            } catch (JOSEException e) {
+                throw new StoreException("signing the endorsement failed: " + oneLine(e.getMessage()), e);
+            }
+            StoreRoots.Entry next = sealRoot(successor, kek, now, Optional.of(endorsement));
+            StoreRoots roots = new StoreRoots(s.roots().current(), Optional.of(next), s.roots().previous());
+            AtomicFileWriter.write(folder.resolve(ROOT_FILE), StoreCodec.writeRoots(roots), AtomicFileWriter.OWNER_ONLY);
+            AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("root-key", AuditLog.EVENT_ROOT_STAGED,
+                    next.kid(), null, "successor root, algorithm " + alg.jwsName() + ", endorsed by "
+                            + s.roots().current().kid() + "; it signs nothing until root-key --switch"));
+            publishIfDue(s, s.signed(), now, "root-key");
+            return next.view();
+        });
     }
 
     /**
@@ -756,31 +721,22 @@ public final class SigningKeyStore {
      */
     public RootKey switchRootKey(char[] passphrase) throws StoreException {
         SecretKey kek = unlock(passphrase);
-        try {
-            StoreLock lock = lock(folder, lockTimeout);
-            try {
-                Instant now = now();
-                Locked s = normalize(now, kek, "root-key");
-                StoreRoots.Entry next = s.roots().next().orElseThrow(() -> new StoreException(
-                        "no successor root is staged: run nohop root-key --store " + folder + " --rotate first"));
-                JWK nextPrivate = openRoot(next, kek);
-                List<StoreRoots.Entry> previous = new ArrayList<>();
-                previous.add(s.roots().current().retired(now));
-                previous.addAll(s.roots().previous());
-                StoreRoots roots = new StoreRoots(next, Optional.empty(), previous);
-                AtomicFileWriter.write(folder.resolve(ROOT_FILE), StoreCodec.writeRoots(roots), AtomicFileWriter.OWNER_ONLY);
-                AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("root-key", AuditLog.EVENT_ROOT_SWITCHED,
-                        next.kid(), null, "signs the key set from now on; previous root " + s.roots().current().kid()
-                                + " no longer signs (its private part is destroyed)"));
-                Written set = writeKeySet(nextPrivate, roots, publishedAt(s.signed(), now), now, s.lastIssuedAt());
-                auditKeySet(s.auditKey(), now, "root-key", set);
-                return next.view();
-            } finally {
-                lock.close();
-            }
-        } catch (IOException e) {
-            throw ioFailure("cannot write the store at " + folder, e);
-        }
+        return change(kek, "root-key", (s, now) -> {
+            StoreRoots.Entry next = s.roots().next().orElseThrow(() -> new StoreException(
+                    "no successor root is staged: run nohop root-key --store " + folder + " --rotate first"));
+            JWK nextPrivate = openRoot(next, kek);
+            List<StoreRoots.Entry> previous = new ArrayList<>();
+            previous.add(s.roots().current().retired(now));
+            previous.addAll(s.roots().previous());
+            StoreRoots roots = new StoreRoots(next, Optional.empty(), previous);
+            AtomicFileWriter.write(folder.resolve(ROOT_FILE), StoreCodec.writeRoots(roots), AtomicFileWriter.OWNER_ONLY);
+            AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("root-key", AuditLog.EVENT_ROOT_SWITCHED,
+                    next.kid(), null, "signs the key set from now on; previous root " + s.roots().current().kid()
+                            + " no longer signs (its private part is destroyed)"));
+            Written set = writeKeySet(nextPrivate, roots, publishedAt(s.signed(), now), now, s.lastIssuedAt());
+            auditKeySet(s.auditKey(), now, "root-key", set);
+            return next.view();
+        });
     }
 
     /**
@@ -882,6 +838,30 @@ public final class SigningKeyStore {
             all.addAll(history);
             all.sort(Comparator.comparingLong(KeyRecord::sequence));
             return all;
+        }
+    }
+
+    /** One change to the store, made while holding its lock, on the store as {@link #normalize} leaves it. */
+    @FunctionalInterface
+    private interface LockedChange<T> {
+        T apply(Locked store, Instant now) throws IOException, StoreException;
+    }
+
+    /**
+     * Runs a writing command: takes the store's lock, normalizes the store (interrupted commands finished,
+     * the signed set checked) and applies the change, releasing the lock whatever happens.
+     */
+    private <T> T change(SecretKey kek, String command, LockedChange<T> change) throws StoreException {
+        try {
+            StoreLock lock = lock(folder, lockTimeout);
+            try {
+                Instant now = now();
+                return change.apply(normalize(now, kek, command), now);
+            } finally {
+                lock.close();
+            }
+        } catch (IOException e) {
+            throw ioFailure("cannot write the store at " + folder, e);
         }
     }
 
