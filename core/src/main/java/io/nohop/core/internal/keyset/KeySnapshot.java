@@ -25,6 +25,9 @@ public final class KeySnapshot {
 
     private final List<VerificationKey> keys;
     private final Map<String, VerificationKey> byKid;
+    // Asked once per refresh (the unknown-kid gate judges its waiting kids against it): built once per
+    // key set, not once per 304.
+    private final Set<String> kids;
     // For tokens that name no kid, worked out once per key set instead of once per token: per algorithm
     // (by ordinal) the only key that fits it, or null; and whether several fit (then none is chosen).
     private final VerificationKey[] soleFitting;
@@ -42,6 +45,13 @@ public final class KeySnapshot {
             }
         }
         this.byKid = Collections.unmodifiableMap(map);
+        Set<String> named = new LinkedHashSet<>();
+        for (VerificationKey key : this.keys) {
+            if (key.kid() != null) {
+                named.add(key.kid());
+            }
+        }
+        this.kids = Collections.unmodifiableSet(named);
         this.soleFitting = new VerificationKey[ALGORITHMS.length];
         this.severalFitting = new boolean[ALGORITHMS.length];
         for (JwsAlgorithm algorithm : ALGORITHMS) {
@@ -64,6 +74,7 @@ public final class KeySnapshot {
     private KeySnapshot(KeySnapshot base, Instant loadedAt, Instant usableUntil) {
         this.keys = base.keys;
         this.byKid = base.byKid;
+        this.kids = base.kids;
         this.soleFitting = base.soleFitting;
         this.severalFitting = base.severalFitting;
         this.loadedAt = loadedAt;
@@ -107,13 +118,7 @@ public final class KeySnapshot {
 
     /** @return the kids of the keys that have one, in document order */
     public Set<String> kids() {
-        Set<String> kids = new LinkedHashSet<>();
-        for (VerificationKey key : keys) {
-            if (key.kid() != null) {
-                kids.add(key.kid());
-            }
-        }
-        return Collections.unmodifiableSet(kids);
+        return kids;
     }
 
     /**

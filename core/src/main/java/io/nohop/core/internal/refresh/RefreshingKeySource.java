@@ -70,6 +70,10 @@ public final class RefreshingKeySource implements KeySource {
     private final StatusTracker status;
     private final TimerSlot refreshTimer;
     private final RoundProgress progress = new RoundProgress();
+    // One object each for every arming of the refresh timer and every round handed to the fetch executor
+    // (a method reference evaluated there would be a new object each time).
+    private final Runnable fetchDue = this::requestFetch;
+    private final Runnable round = this::fetchRound;
 
     private volatile KeyCacheState state;
     private volatile KeySetTransport.Exchange inFlight;
@@ -105,7 +109,7 @@ public final class RefreshingKeySource implements KeySource {
         this.gate = new UnknownKidGate(options.minRefresh(), options.negativeKidTtl(), clock,
                 new TimerSlot(environment.scheduler(), "unknown-kid"),
                 new TimerSlot(environment.scheduler(), "deferred unknown-kid"),
-                this::requestFetch, () -> state.consecutiveFailures() == 0);
+                fetchDue, () -> state.consecutiveFailures() == 0);
         this.status = new StatusTracker(() -> state, clock, new TimerSlot(environment.scheduler(), "status"), events);
     }
 
@@ -250,7 +254,7 @@ public final class RefreshingKeySource implements KeySource {
             return;
         }
         try {
-            environment.fetchExecutor().execute(this::fetchRound);
+            environment.fetchExecutor().execute(round);
         } catch (RejectedExecutionException e) {
             fetchRequestedAt.set(NO_ROUND);
             // Nothing is coming now: whoever waits for a kid stops waiting.
@@ -352,7 +356,7 @@ public final class RefreshingKeySource implements KeySource {
         } else if (result instanceof FetchResult.NotModified notModified) {
             if (state.keys().isEmpty()) {
                 failed(FetchResult.Failed.of(RefreshFailure.HTTP_STATUS, "HTTP 304 but no key set is held"));
-            } else if (heldExpiresAt.filter(exp -> !doneAt.isBefore(exp)).isPresent()) {
+            } else if (heldExpiresAt.isPresent() && !doneAt.isBefore(heldExpiresAt.get())) {
                 // A 304 may confirm the held set, never beyond its exp: a frozen publication ends there.
                 failed(FetchResult.Failed.of(RefreshFailure.EXPIRED_SET, "HTTP 304, but the signed key set held "
                         + "expired at " + heldExpiresAt.get() + " and the endpoint has nothing newer"));
@@ -451,7 +455,7 @@ public final class RefreshingKeySource implements KeySource {
     /** The staleness bound, and where a signed key set is held, never past its {@code exp}. */
     private Instant usableUntil(Instant confirmedAt, Optional<Instant> expiresAt) {
         Instant bound = confirmedAt.plus(options.maxStaleness());
-        return expiresAt.filter(exp -> exp.isBefore(bound)).orElse(bound);
+        return expiresAt.isPresent() && expiresAt.get().isBefore(bound) ? expiresAt.get() : bound;
     }
 
     /**
@@ -480,6 +484,9 @@ public final class RefreshingKeySource implements KeySource {
 
     /** Arms the refresh timer for the state's next refresh; called when no round is in flight. */
     private void armRefreshTimer() {
-        state.nextRefresh().ifPresent(at -> refreshTimer.arm(Duration.between(clock.instant(), at), this::requestFetch));
+        Optional<Instant> next = state.nextRefresh();
+        if (next.isPresent()) {
+            refreshTimer.arm(Duration.between(clock.instant(), next.get()), fetchDue);
+        }
     }
 }

@@ -36,8 +36,12 @@ public record RevalidationHeaders(Optional<String> etag, Optional<String> lastMo
 
     /** Keeps what a 304 did not repeat (RFC 9110 lets it omit unchanged validators). */
     RevalidationHeaders updatedBy(RevalidationHeaders fromNotModified) {
-        return new RevalidationHeaders(fromNotModified.etag.or(() -> etag),
-                fromNotModified.lastModified.or(() -> lastModified));
+        Optional<String> newEtag = fromNotModified.etag.isPresent() ? fromNotModified.etag : etag;
+        Optional<String> newLastModified = fromNotModified.lastModified.isPresent() ? fromNotModified.lastModified
+                : lastModified;
+        // The usual 304 repeats what is held: keep this object rather than make an equal one per refresh.
+        return newEtag.equals(etag) && newLastModified.equals(lastModified) ? this
+                : new RevalidationHeaders(newEtag, newLastModified);
     }
 
     boolean isEmpty() {

@@ -18,8 +18,16 @@ import java.util.function.LongSupplier;
 final class RoundProgress {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    // Callers inside await. A signal with nobody waiting (nearly every one: a source signals at every
+    // refresh, a caller waits only for first keys or an unknown kid) skips the lock. No wake-up is lost:
+    // a waiter counts itself before it checks its condition, a signaller changes what the condition reads
+    // before it reads the count, and both are volatile, so at least one of them sees the other.
+    private volatile int waiting;
 
     void signal() {
+        if (waiting == 0) {
+            return;
+        }
         lock.lock();
         try {
             changed.signalAll();
@@ -48,6 +56,8 @@ final class RoundProgress {
     void await(BooleanSupplier done, LongSupplier nanosLeft) throws InterruptedException {
         lock.lock();
         try {
+            // Written under the lock only, so a plain increment of the volatile is safe.
+            waiting++;
             while (!done.getAsBoolean()) {
                 long left = nanosLeft.getAsLong();
                 if (left <= 0) {
@@ -56,6 +66,7 @@ final class RoundProgress {
                 changed.awaitNanos(left);
             }
         } finally {
+            waiting--;
             lock.unlock();
         }
     }

@@ -27,6 +27,8 @@ final class StatusTracker {
     private final SourceEvents events;
     private final AtomicReference<VerifierHealth.Status> reported = new AtomicReference<>(VerifierHealth.Status.DOWN);
     private Optional<Instant> armedFor = Optional.empty();
+    // One object for every arming (a method reference evaluated there would be a new one each time).
+    private final Runnable timerDue = this::timerFired;
 
     StatusTracker(Supplier<KeyCacheState> state, Clock clock, TimerSlot timer, SourceEvents events) {
         this.state = state;
@@ -40,9 +42,12 @@ final class StatusTracker {
         KeyCacheState s = state.get();
         Instant now = clock.instant();
         VerifierHealth.Status current = s.statusAt(now);
-        VerifierHealth.Status before = reported.getAndSet(current);
-        if (before != current) {
-            events.statusChanged(s, before, current);
+        // A plain read first: the status rarely changes, and the swap is a locked instruction.
+        if (reported.get() != current) {
+            VerifierHealth.Status before = reported.getAndSet(current);
+            if (before != current) {
+                events.statusChanged(s, before, current);
+            }
         }
         armForNextChange(s.nextStatusChange(now), now);
     }
@@ -55,7 +60,7 @@ final class StatusTracker {
         if (at.isEmpty() || at.equals(armedFor)) {
             return;
         }
-        if (timer.arm(Duration.between(now, at.get()), this::timerFired)) {
+        if (timer.arm(Duration.between(now, at.get()), timerDue)) {
             armedFor = at;
         }
     }

@@ -24,7 +24,7 @@ final class TimerSlot {
     private final ScheduledExecutorService scheduler;
     private final String role;
     private ScheduledFuture<?> pending;
-    private Object ticket;
+    private Firing ticket;
     private boolean closed;
 
     /**
@@ -46,9 +46,9 @@ final class TimerSlot {
         if (closed) {
             return false;
         }
-        Object mine = new Object();
+        Firing mine = new Firing(task);
         try {
-            pending = scheduler.schedule(() -> fire(mine, task), nanos(delay), TimeUnit.NANOSECONDS);
+            pending = scheduler.schedule(mine, nanos(delay), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             LOG.debug("scheduler refused the {} timer", role);
             return false;
@@ -76,7 +76,21 @@ final class TimerSlot {
         closed = true;
     }
 
-    private void fire(Object mine, Runnable task) {
+    /** One arming's run; also its ticket, so that a replaced or cancelled run recognises itself as stale. */
+    private final class Firing implements Runnable {
+        private final Runnable task;
+
+        Firing(Runnable task) {
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            fire(this);
+        }
+    }
+
+    private void fire(Firing mine) {
         synchronized (this) {
             if (closed || ticket != mine) {
                 return;
@@ -85,7 +99,7 @@ final class TimerSlot {
             ticket = null;
         }
         try {
-            task.run();
+            mine.task.run();
         } catch (RuntimeException e) {
             LOG.error("key refresh {} timer failed ({})", role, e.getClass().getName());
         }

@@ -62,7 +62,10 @@ final class UnknownKidGate {
 
     private final long minGapMillis;
     private final Clock clock;
-    private final Cache<String, Boolean> absent;
+    private final Duration negativeTtl;
+    // Built at the first negative entry, by the fetch round (the only writer): most sources never meet an
+    // unknown kid, and a bounded Caffeine cache costs about a kilobyte per source before it holds anything.
+    private volatile Cache<String, Boolean> absent;
     private final AtomicLong nextAllowedMillis = new AtomicLong(Long.MIN_VALUE);
     // Set when this gate requests a refresh; cleared when a round takes the waiting kids (or cannot come).
     private final AtomicBoolean pending = new AtomicBoolean();
@@ -93,13 +96,22 @@ final class UnknownKidGate {
         this.deferred = deferred;
         this.fetch = fetch;
         this.endpointHealthy = endpointHealthy;
-        this.absent = Caffeine.newBuilder()
-                .maximumSize(MAX_NEGATIVE_ENTRIES)
-                .expireAfterWrite(negativeTtl)
-                .ticker(clockTicker(clock))
-                // Maintenance on the calling thread: no pool threads that close() could not stop.
-                .executor(Runnable::run)
-                .build();
+        this.negativeTtl = negativeTtl;
+    }
+
+    private Cache<String, Boolean> negativeEntries() {
+        Cache<String, Boolean> entries = absent;
+        if (entries == null) {
+            entries = Caffeine.newBuilder()
+                    .maximumSize(MAX_NEGATIVE_ENTRIES)
+                    .expireAfterWrite(negativeTtl)
+                    .ticker(clockTicker(clock))
+                    // Maintenance on the calling thread: no pool threads that close() could not stop.
+                    .executor(Runnable::run)
+                    .build();
+            absent = entries;
+        }
+        return entries;
     }
 
     private static Ticker clockTicker(Clock clock) {
@@ -114,7 +126,7 @@ final class UnknownKidGate {
      * @return what it did: a refresh now, a ride on a pending one, deferred, or nothing
      */
     Decision admit(String kid) {
-        if (absent.getIfPresent(kid) != null) {
+        if (isKnownAbsent(kid)) {
             return Decision.KNOWN_ABSENT;
         }
         Set<String> kids = waiting.get();
@@ -144,7 +156,8 @@ final class UnknownKidGate {
      * @return true when a recent refresh looked for it and did not find it
      */
     boolean isKnownAbsent(String kid) {
-        return absent.getIfPresent(kid) != null;
+        Cache<String, Boolean> entries = absent;
+        return entries != null && entries.getIfPresent(kid) != null;
     }
 
     /**
@@ -152,8 +165,17 @@ final class UnknownKidGate {
      * them is no longer pending. Only unknown-kid refreshes spend the budget ({@link #claim}).
      */
     void fetchStarted() {
-        inFetch = waiting.getAndSet(ConcurrentHashMap.newKeySet());
-        pending.set(false);
+        // Nearly every fetch is a scheduled one with no kid waiting: it takes nothing and allocates nothing.
+        // A kid added after this look waits for the next fetch, as one added just after a swap would.
+        if (!waiting.get().isEmpty()) {
+            inFetch = waiting.getAndSet(ConcurrentHashMap.newKeySet());
+        } else if (!inFetch.isEmpty()) {
+            inFetch = Set.of();
+        }
+        // Read before written: most fetches find nothing pending, and a volatile write is a fence.
+        if (pending.get()) {
+            pending.set(false);
+        }
     }
 
     /**
@@ -162,9 +184,13 @@ final class UnknownKidGate {
      * @param kids the kids of the confirmed set
      */
     void fetchConfirmed(Set<String> kids) {
-        for (String kid : inFetch) {
+        Set<String> asked = inFetch;
+        if (asked.isEmpty()) {
+            return;
+        }
+        for (String kid : asked) {
             if (!kids.contains(kid)) {
-                absent.put(kid, Boolean.TRUE);
+                negativeEntries().put(kid, Boolean.TRUE);
             }
         }
         inFetch = Set.of();
@@ -172,7 +198,9 @@ final class UnknownKidGate {
 
     /** The fetch failed: it says nothing about any kid. */
     void fetchFailed() {
-        inFetch = Set.of();
+        if (!inFetch.isEmpty()) {
+            inFetch = Set.of();
+        }
     }
 
     /**
