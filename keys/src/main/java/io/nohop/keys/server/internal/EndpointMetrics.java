@@ -83,6 +83,27 @@ public final class EndpointMetrics {
      * @param status the status sent
      */
     public void request(String path, int status) {
+        counter(path, status).increment();
+    }
+
+    /**
+     * Counts {@code count} answered requests to one path with one status at once (a simulation that
+     * answers millions of requests adds them up between scrapes; the series are the same).
+     *
+     * @param path the raw path requested
+     * @param status the status sent
+     * @param count how many (at least 0)
+     */
+    public void requests(String path, int status, long count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be at least 0: " + count);
+        }
+        if (count > 0) {
+            counter(path, status).increment(count);
+        }
+    }
+
+    private Counter counter(String path, int status) {
         int index = paths.indexOf(path);
         int key = (index + 1) * 1000 + status;
         Counter c = requests.get(key);
@@ -93,7 +114,7 @@ public final class EndpointMetrics {
                     .tag("status", Integer.toString(status))
                     .register(registry));
         }
-        c.increment();
+        return c;
     }
 
     /**

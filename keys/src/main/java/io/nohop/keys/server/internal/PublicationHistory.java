@@ -105,21 +105,30 @@ public final class PublicationHistory {
         Served now = current;
         long best = InstanceTable.PRESENTED_UNKNOWN;
         for (String header : ifNoneMatch) {
+            // Nearly every poll presents one validator, the current one: no split, no trim, no copy.
+            if (header.equals(now.etag())) {
+                return now.generation();
+            }
             for (String candidate : header.split(",", 16)) {
-                String c = candidate.trim();
-                if (c.startsWith("W/")) {
-                    c = c.substring(2);
+                long known = generationOfOne(candidate, now);
+                if (known == now.generation()) {
+                    return known;
                 }
-                if (c.equals("*") || c.equals(now.etag())) {
-                    return now.generation();
-                }
-                long known = find(c).map(Served::generation).orElse((long) InstanceTable.PRESENTED_UNKNOWN);
-                if (known > best) {
-                    best = known;
-                }
+                best = Math.max(best, known);
             }
         }
         return best;
+    }
+
+    private long generationOfOne(String candidate, Served now) {
+        String c = candidate.trim();
+        if (c.startsWith("W/")) {
+            c = c.substring(2);
+        }
+        if (c.equals("*") || c.equals(now.etag())) {
+            return now.generation();
+        }
+        return find(c).map(Served::generation).orElse((long) InstanceTable.PRESENTED_UNKNOWN);
     }
 
     private synchronized Optional<Served> find(String etag) {
