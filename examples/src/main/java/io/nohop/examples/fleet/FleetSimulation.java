@@ -55,9 +55,6 @@ final class FleetSimulation {
     private final long activationAt;
     private final long outageEnd;
     private final SimulatedVerifier[] fleet;
-    private final long[] heldNewKeyAt;
-    private final long[] recoveredAt;
-    private final long[][] usableAfterRestartAt;
     private final int[] rejectedUnknownKey;
     private final int[] rejectedUnavailable;
     private final SimulatedAdminListener admin;
@@ -108,9 +105,6 @@ final class FleetSimulation {
                 TokenVerifier.Builder.DEFAULT_MAX_JWKS_BYTES, false);
         int n = p.verifiers();
         this.fleet = new SimulatedVerifier[n];
-        this.heldNewKeyAt = filled(n);
-        this.recoveredAt = filled(n);
-        this.usableAfterRestartAt = new long[][] {filled(n), filled(n)};
         this.rejectedUnknownKey = new int[seconds];
         this.rejectedUnavailable = new int[seconds];
     }
@@ -162,6 +156,15 @@ final class FleetSimulation {
         scheduler.runUntil(end);
         // Usable keys after a restart: counted from each verifier's own restart, so that the spread says
         // how long a restarted process waits for keys, not how long the restart wave lasted.
+        long[] heldNewKeyAt = new long[n];
+        long[] recoveredAt = new long[n];
+        long[][] usableAfterRestartAt = {new long[n], new long[n]};
+        for (SimulatedVerifier v : fleet) {
+            heldNewKeyAt[v.index] = v.heldNewKeyAt;
+            recoveredAt[v.index] = v.recoveredAt;
+            usableAfterRestartAt[0][v.index] = v.usableAfterRestartAt[0];
+            usableAfterRestartAt[1][v.index] = v.usableAfterRestartAt[1];
+        }
         perVerifier(usableAfterRestartAt[0], restartWithCacheAt, dayStartMillis + p.restartWithCacheAt().toMillis());
         perVerifier(usableAfterRestartAt[1], restartWithoutCacheAt,
                 dayStartMillis + p.restartWithoutCacheAt().toMillis());
@@ -268,12 +271,11 @@ final class FleetSimulation {
         long now = clock.millis();
         KeySnapshot held = v.keys();
         boolean usable = held.isUsableAt(now);
-        int i = v.index;
-        if (heldNewKeyAt[i] < 0 && now >= publishAt && held.byKid(keys.newKid()) != null) {
-            heldNewKeyAt[i] = now;
+        if (v.heldNewKeyAt < 0 && now >= publishAt && held.byKid(keys.newKid()) != null) {
+            v.heldNewKeyAt = now;
         }
-        if (usable && v.restartWave > 0 && usableAfterRestartAt[v.restartWave - 1][i] < 0) {
-            usableAfterRestartAt[v.restartWave - 1][i] = now;
+        if (usable && v.restartWave > 0 && v.usableAfterRestartAt[v.restartWave - 1] < 0) {
+            v.usableAfterRestartAt[v.restartWave - 1] = now;
         }
         if (!usable || held.byKid(signingKid(now)) == null) {
             v.tokensAtRisk();
@@ -283,8 +285,8 @@ final class FleetSimulation {
     /** The endpoint confirmed a verifier's keys (200 or 304). */
     void confirmed(SimulatedVerifier v) {
         long now = clock.millis();
-        if (now >= outageEnd && recoveredAt[v.index] < 0) {
-            recoveredAt[v.index] = now;
+        if (now >= outageEnd && v.recoveredAt < 0) {
+            v.recoveredAt = now;
         }
     }
 

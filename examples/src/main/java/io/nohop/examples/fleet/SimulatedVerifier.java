@@ -59,6 +59,15 @@ final class SimulatedVerifier {
     private boolean tokensAtRisk;
     private String instanceName;
     int restartWave;
+    // What the simulation records of this verifier (epoch millis, -1 until it happens). Kept here rather
+    // than in arrays indexed by verifier, which every refresh would touch at a random index (a cache miss
+    // each, 34 million refreshes a day).
+    /** When it first held the new key. */
+    long heldNewKeyAt = -1;
+    /** When the endpoint first confirmed its keys after the outage. */
+    long recoveredAt = -1;
+    /** When it first had usable keys after the restart with cache files (0) and without (1). */
+    final long[] usableAfterRestartAt = {-1, -1};
 
     SimulatedVerifier(FleetSimulation world, int index, long tokenPhaseMillis) {
         this.world = world;
