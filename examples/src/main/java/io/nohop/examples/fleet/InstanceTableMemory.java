@@ -5,6 +5,7 @@ import io.nohop.keys.server.internal.InstanceTable;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -27,27 +28,36 @@ final class InstanceTableMemory {
     }
 
     /**
-     * Fills a table and measures it (best of three, as a collection may leave garbage behind).
+     * Fills a table and measures what it holds: the heap in use after a full collection while the table
+     * is reachable, minus the same once it is released. Measured by release rather than by growth, so
+     * that garbage a collection leaves behind (or frees) between the two readings of one attempt is the
+     * same on both sides; the median of three attempts is kept.
      *
      * @param entries how many instances to record
      * @return the measurement
+     * @throws IllegalStateException if the heap readings make no sense (a table that holds nothing)
      */
     static Measured measure(int entries) {
-        long best = Long.MAX_VALUE;
-        for (int attempt = 0; attempt < 3; attempt++) {
-            long before = usedAfterGc();
-            InstanceTable table = new InstanceTable(entries);
+        long[] attempts = new long[3];
+        for (int attempt = 0; attempt < attempts.length; attempt++) {
+            InstanceTable[] held = {new InstanceTable(entries)};
             SplittableRandom random = new SplittableRandom(attempt);
             for (int i = 0; i < entries; i++) {
-                table.record(VerifierIdentity.random(random).instanceName(), true, 1_000L + i, 1, 1);
+                held[0].record(VerifierIdentity.random(random).instanceName(), true, 1_000L + i, 1, 1);
             }
-            long after = usedAfterGc();
-            if (table.size() == 0) {
-                throw new IllegalStateException("the table must still be reachable here");
+            long with = usedAfterGc();
+            if (held[0].size() != entries) {
+                throw new IllegalStateException("the table must hold every entry here: " + held[0].size());
             }
-            best = Math.min(best, after - before);
+            held[0] = null;
+            attempts[attempt] = with - usedAfterGc();
         }
-        return new Measured(entries, best);
+        Arrays.sort(attempts);
+        long median = attempts[1];
+        if (median <= 0) {
+            throw new IllegalStateException("heap readings around the table make no sense: " + Arrays.toString(attempts));
+        }
+        return new Measured(entries, median);
     }
 
     private static long usedAfterGc() {
