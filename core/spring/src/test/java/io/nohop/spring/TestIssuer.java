@@ -42,6 +42,8 @@ public final class TestIssuer implements AutoCloseable {
     private final HttpServer server;
     private volatile String jwks;
     public final AtomicInteger fetches = new AtomicInteger();
+    /** The Nohop-Instance header of the latest key-set fetch ("" if it sent none). */
+    public volatile String lastInstance = "";
 
     public TestIssuer() {
         try {
@@ -54,6 +56,8 @@ public final class TestIssuer implements AutoCloseable {
         }
         server.createContext("/jwks.json", exchange -> {
             fetches.incrementAndGet();
+            String instance = exchange.getRequestHeaders().getFirst("Nohop-Instance");
+            lastInstance = instance == null ? "" : instance;
             byte[] body = jwks.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.getResponseHeaders().set("Cache-Control", "public, max-age=300");

@@ -56,6 +56,10 @@ import java.util.List;
  *     Unless it is 0, the WebFlux decoder verifies on Schedulers.boundedElastic(), off the event loop.
  * @param resultCache How many accepted tokens to remember by exact string (default 0: off).
  * @param retryAfter The Retry-After of the 503 sent when keys are unavailable (default 5s, at least 1s).
+ * @param instanceName The name this service gives itself on every key-set fetch (the Nohop-Instance
+ *     header), shown by the key endpoint's admin listener and nohop status: for example the service and
+ *     pod, such as ${spring.application.name}-${HOSTNAME}. 1 to 64 visible ASCII characters, sent in clear:
+ *     never a secret. Default: a random name per verifier.
  * @param unsafeAllowPlainHttp Allow plain http to hosts other than loopback: anyone on the path could
  *     substitute keys.
  */
@@ -86,6 +90,7 @@ public record NohopProperties(
         Duration waitForUnknownKid,
         Integer resultCache,
         Duration retryAfter,
+        String instanceName,
         boolean unsafeAllowPlainHttp) {
 
     /**
@@ -116,6 +121,7 @@ public record NohopProperties(
      * @param waitForUnknownKid see the class description
      * @param resultCache see the class description
      * @param retryAfter see the class description
+     * @param instanceName see the class description
      * @param unsafeAllowPlainHttp see the class description
      */
     public NohopProperties {

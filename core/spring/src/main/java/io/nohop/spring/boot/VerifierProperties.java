@@ -73,6 +73,9 @@ final class VerifierProperties {
         if (p.cacheFile() != null) {
             b.cacheFile(p.cacheFile());
         }
+        if (p.instanceName() != null) {
+            b.instanceName(p.instanceName());
+        }
         if (p.waitForUnknownKid() != null) {
             b.waitForUnknownKid(p.waitForUnknownKid());
         }

@@ -199,6 +199,24 @@ class NohopAutoConfigurationTest {
     }
 
     @Test
+    void instanceNameProperty_isSentOnKeySetFetches() {
+        new WebApplicationContextRunner().withConfiguration(NOHOP).withPropertyValues(threeProperties())
+                .withPropertyValues("nohop.instance-name=orders-7f9c")
+                .run(context -> {
+                    assertTrue(context.getBean(TokenVerifier.class).awaitKeys(Duration.ofSeconds(10)));
+                    assertEquals("orders-7f9c", issuer.lastInstance);
+                });
+    }
+
+    @Test
+    void badInstanceNameProperty_startupFailsNamingIt() {
+        new WebApplicationContextRunner().withConfiguration(NOHOP).withPropertyValues(threeProperties())
+                .withPropertyValues("nohop.instance-name=orders 7f9c")
+                .run(context -> assertThat(context.getStartupFailure()).rootCause()
+                        .hasMessageContaining("orders 7f9c"));
+    }
+
+    @Test
     void tokenValidatorBeans_areAppliedAfterNohopsChecks() {
         new WebApplicationContextRunner().withConfiguration(NOHOP).withPropertyValues(threeProperties())
                 .withUserConfiguration(TenantValidator.class)
