@@ -16,24 +16,26 @@ import java.util.Set;
  * it is a JWT claims set is for the caller (a JWS payload may be any octets, RFC 7515), so that the
  * JWS layer can be checked on its own.
  *
- * <p>Cheap where an attacker drives it: the token is copied to bytes once (the signing input the
- * signature check needs anyway), a segment that is not strict base64url rejects the token at once
- * (header first, then payload, then the signature's alphabet), and the signature is decoded only when
- * asked for — after a key was found for it.
+ * <p>Cheap where an attacker drives it: the segments are decoded straight from the token text (the
+ * token is copied to bytes only when its signature is checked, {@link #signingInput()}), a segment that
+ * is not strict base64url rejects the token at once (header first, then payload, then the signature's
+ * alphabet), and the signature is decoded only when asked for — after a key was found for it.
  */
 public final class CompactJws {
     private static final int MAX_JSON_DEPTH = 32;
 
-    private final byte[] ascii;
+    private final String token;
     private final Map<String, Object> header;
     private final JwsAlgorithm algorithm;
     private final String kid;
     private final byte[] payload;
     private final int secondDot;
+    /** The token's bytes once {@link #signingInput()} made them; the signature is then decoded from them. */
+    private byte[] ascii;
 
-    private CompactJws(byte[] ascii, Map<String, Object> header, JwsAlgorithm algorithm, String kid, byte[] payload,
+    private CompactJws(String token, Map<String, Object> header, JwsAlgorithm algorithm, String kid, byte[] payload,
                        int secondDot) {
-        this.ascii = ascii;
+        this.token = token;
         this.header = header;
         this.algorithm = algorithm;
         this.kid = kid;
@@ -62,10 +64,9 @@ public final class CompactJws {
         if (token.indexOf('.', secondDot + 1) >= 0) {
             throw new TokenRejectedException(RejectionReason.MALFORMED, "the token has more than three segments (JWE is not accepted)");
         }
-        byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
-        byte[] headerBytes = Base64Url.decode(ascii, 0, firstDot);
-        byte[] payloadBytes = headerBytes == null ? null : Base64Url.decode(ascii, firstDot + 1, secondDot);
-        if (payloadBytes == null || !Base64Url.isCanonical(ascii, secondDot + 1, ascii.length)) {
+        byte[] headerBytes = Base64Url.decode(token, 0, firstDot);
+        byte[] payloadBytes = headerBytes == null ? null : Base64Url.decode(token, firstDot + 1, secondDot);
+        if (payloadBytes == null || !Base64Url.isCanonical(token, secondDot + 1, token.length())) {
             throw new TokenRejectedException(RejectionReason.MALFORMED, "a segment is not strict base64url (a character outside the alphabet, or non-zero padding bits)");
         }
         // 3b. Header: an alg string; no JWE, crit or b64:false; a kid, if any, is a string; then the alg allowed.
@@ -96,7 +97,7 @@ public final class CompactJws {
         if (algorithm == null || !allowed.contains(algorithm)) {
             throw new TokenRejectedException(RejectionReason.UNSUPPORTED_ALGORITHM, "the algorithm is not allowed");
         }
-        return new CompactJws(ascii, header, algorithm, (String) kidValue, payloadBytes, secondDot);
+        return new CompactJws(token, header, algorithm, (String) kidValue, payloadBytes, secondDot);
     }
 
     /** @return the parsed protected header */
@@ -125,14 +126,21 @@ public final class CompactJws {
      * @return the decoded signature bytes
      */
     public byte[] signature() {
-        return Base64Url.decode(ascii, secondDot + 1, ascii.length);
+        return ascii != null ? Base64Url.decode(ascii, secondDot + 1, ascii.length)
+                : Base64Url.decode(token, secondDot + 1, token.length());
     }
 
     /**
-     * @return the token's bytes, whose first {@link #signingInputLength()} are the signing input
-     *         {@code header.payload} (not copied: the caller owns this parse)
+     * The token's bytes, made on the first call (when a key was found): its form was checked by
+     * {@link #parse}, so every character is ASCII and each byte is one character.
+     *
+     * @return the array whose first {@link #signingInputLength()} bytes are the signing input {@code header.payload}
+     *         (not copied: the caller owns this parse)
      */
     public byte[] signingInput() {
+        if (ascii == null) {
+            ascii = token.getBytes(StandardCharsets.ISO_8859_1);
+        }
         return ascii;
     }
 
