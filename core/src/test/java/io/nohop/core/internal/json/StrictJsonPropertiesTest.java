@@ -271,6 +271,57 @@ class StrictJsonPropertiesTest {
         }
     }
 
+    // ---- long plain runs (read eight bytes at a time) and names alike in length, first and last character ----
+
+    /** Plain ASCII text of up to 40 characters with one byte at any place that ends a plain run. */
+    @Provide
+    Arbitrary<String> longRunsWithOneStop() {
+        Arbitrary<String> plain = Arbitraries.strings().withCharRange(' ', '~').excludeChars('"', '\\').ofMaxLength(40);
+        Arbitrary<String> stop = Arbitraries.of("\"", "\\", "\\n", "\\u00e9", "\u0001", "\u007f", "\u00e9", "\u20ac",
+                "\uD83D\uDE00", "\\", "\t");
+        return Combinators.combine(plain, stop, Arbitraries.integers().greaterOrEqual(0))
+                .as((text, b, where) -> {
+                    int at = text.isEmpty() ? 0 : where % (text.length() + 1);
+                    return text.substring(0, at) + b + text.substring(at);
+                });
+    }
+
+    @Property(tries = 1000)
+    void validate_decidesAsParse_onLongRunsAsValuesAndNames(@ForAll("longRunsWithOneStop") String text) {
+        String quoted = "\"" + text + "\"";
+        for (String doc : new String[] {"{\"n\":" + quoted + "}", "{" + quoted + ":1}", "{\"a\":[" + quoted + "," + quoted + "]}"}) {
+            assertValidateDecidesAsParse(doc.getBytes(StandardCharsets.UTF_8), 32);
+        }
+    }
+
+    @Property(tries = 500)
+    void parse_readsLongStringsExactly(@ForAll("longRunsWithOneStop") String text) throws JsonParseException {
+        // Unescaped text as a written value and name reads back exactly, wherever the stop byte falls.
+        Map<String, Object> expected = Map.of(text, text);
+        byte[] written = StrictJson.writeCompact(expected).getBytes(StandardCharsets.UTF_8);
+        assertEquals(expected, StrictJson.parseObject(written, 4));
+        assertValidateDecidesAsParse(written, 4);
+    }
+
+    /** Names of one length, first and last character (they share a hash bucket), some repeated, some escaped. */
+    @Provide
+    Arbitrary<byte[]> namesAlikeAtTheEnds() {
+        Arbitrary<String> name = Arbitraries.of("axxa", "axya", "ayxa", "ayya", "\\u0061xxa", "axx\\u0061", "a\\u0078ya",
+                "abcdefghij", "abcdefghkj", "\\u0061bcdefghij");
+        return name.list().ofMaxSize(20).map(names -> {
+            StringBuilder doc = new StringBuilder("{");
+            for (int i = 0; i < names.size(); i++) {
+                doc.append(i == 0 ? "" : ",").append('"').append(names.get(i)).append("\":").append(i);
+            }
+            return doc.append('}').toString().getBytes(StandardCharsets.UTF_8);
+        });
+    }
+
+    @Property(tries = 500)
+    void validate_decidesAsParse_onNamesAlikeAtTheEnds(@ForAll("namesAlikeAtTheEnds") byte[] input) {
+        assertValidateDecidesAsParse(input, 32);
+    }
+
     private static void parseExpectingOnlyParseException(byte[] input, int maxDepth) {
         try {
             assertInstanceOf(Map.class, StrictJson.parseObject(input, maxDepth));
