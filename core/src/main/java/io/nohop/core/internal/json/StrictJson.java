@@ -127,9 +127,58 @@ public final class StrictJson {
         if (maxDepth < 1 || maxDepth > MAX_SUPPORTED_DEPTH) {
             throw new IllegalArgumentException("maxDepth must be between 1 and " + MAX_SUPPORTED_DEPTH);
         }
-        Parser parser = new Parser(utf8, offset, offset + length, maxDepth, false, member);
+        Parser parser = new Parser(utf8, offset, offset + length, maxDepth, false, member == null ? null : new String[] {member});
         parser.top();
-        return parser.extracted;
+        return parser.found == null || !(parser.found[0] instanceof String) ? null : (String) parser.found[0];
+    }
+
+    /**
+     * The object a JSON text that {@link #validateObjectReading} (or {@link #validateObject}) accepted holds,
+     * parsed when it is first read (then as {@link #parseObject(byte[], int)} would).
+     *
+     * @param checkedUtf8 the checked text, kept by the map: the caller must not change it afterwards
+     * @param maxDepth the nesting limit it was checked with
+     * @return an unmodifiable map, insertion-ordered, thread-safe
+     */
+    public static Map<String, Object> parseObjectWhenRead(byte[] checkedUtf8, int maxDepth) {
+        return new LazyJsonObject(Objects.requireNonNull(checkedUtf8, "checkedUtf8"), maxDepth);
+    }
+
+    /**
+     * What {@link #validateObjectReading} found for a member whose value is neither a string nor {@code true} or
+     * {@code false} (a number, {@code null}, an array or an object). Compare with {@code ==}.
+     */
+    public static final Object OTHER_VALUE = new Object() {
+        @Override
+        public String toString() {
+            return "(another value)";
+        }
+    };
+
+    /**
+     * Checks a JSON text exactly as {@link #validateObject} does (throwing for the same inputs as
+     * {@link #parseObject(byte[], int, int, int)}) and reports on a few top-level members: for the token
+     * header, whose rules need only a handful of its members, so that a token rejected before its
+     * signature is checked never has its header built.
+     *
+     * @param utf8 the JSON text in UTF-8
+     * @param maxDepth how many containers may be nested, counting the top-level object as 1; between 1 and 256
+     * @param members the names of the top-level members to report on
+     * @return per name in {@code members}: null when absent; the {@link String} value; {@link Boolean#TRUE} or
+     *         {@link Boolean#FALSE} for those literals; {@link #OTHER_VALUE} for any other value
+     * @throws JsonParseException as {@link #parseObject(byte[], int, int, int)} does
+     * @throws NullPointerException if {@code utf8} or {@code members} is null
+     * @throws IllegalArgumentException if {@code maxDepth} is out of range
+     */
+    public static Object[] validateObjectReading(byte[] utf8, int maxDepth, String... members) throws JsonParseException {
+        Objects.requireNonNull(utf8, "utf8");
+        Objects.requireNonNull(members, "members");
+        if (maxDepth < 1 || maxDepth > MAX_SUPPORTED_DEPTH) {
+            throw new IllegalArgumentException("maxDepth must be between 1 and " + MAX_SUPPORTED_DEPTH);
+        }
+        Parser parser = new Parser(utf8, 0, utf8.length, maxDepth, false, members);
+        parser.top();
+        return parser.found != null ? parser.found : new Object[members.length];
     }
 
     /**
@@ -364,7 +413,7 @@ public final class StrictJson {
         private final int end;
         private final int maxDepth;
         private final boolean build;
-        private final String member;
+        private final String[] wanted;
         private int pos;
         private char[] scratch;
         // Check-only mode: the names of the open objects, as [start, end) of plain ASCII names in the
@@ -382,15 +431,16 @@ public final class StrictJson {
         /** The String hash of the name {@link #memberName()} returned last. */
         private int nameHash;
         private char[] pair;
-        String extracted;
+        /** Check-only mode: what was found for each of {@link #wanted} (see {@link #validateObjectReading}). */
+        Object[] found;
 
-        Parser(byte[] in, int start, int end, int maxDepth, boolean build, String member) {
+        Parser(byte[] in, int start, int end, int maxDepth, boolean build, String[] wanted) {
             this.in = in;
             this.start = start;
             this.end = end;
             this.maxDepth = maxDepth;
             this.build = build;
-            this.member = member;
+            this.wanted = wanted;
             this.pos = start;
         }
 
@@ -712,11 +762,21 @@ public final class StrictJson {
                     }
                     pos++;
                     skipWhitespace();
-                    if (depth == 1 && member != null && pos < end && in[pos] == '"'
-                            && isName(member, from, nameEnd, decoded)) {
-                        extracted = string();
-                    } else {
+                    int w = depth == 1 && wanted != null ? wantedIndex(from, nameEnd, decoded) : -1;
+                    if (w < 0) {
                         value(depth + 1);
+                    } else {
+                        if (found == null) {
+                            found = new Object[wanted.length];
+                        }
+                        // A string is made, true and false reported; anything else is only checked.
+                        byte first = pos < end ? in[pos] : 0;
+                        if (first == '"') {
+                            found[w] = string();
+                        } else {
+                            Object value = value(depth + 1);
+                            found[w] = value instanceof Boolean ? value : OTHER_VALUE;
+                        }
                     }
                     boolean duplicate;
                     if (many != null) {
@@ -780,6 +840,16 @@ public final class StrictJson {
 
         private boolean isName(String name, int from, int nameEnd, String decoded) {
             return decoded != null ? decoded.equals(name) : sameAscii(name, from, nameEnd);
+        }
+
+        /** The index in {@link #wanted} of the name {@code [from, nameEnd)} (plain) or {@code decoded}, or -1. */
+        private int wantedIndex(int from, int nameEnd, String decoded) {
+            for (int k = 0; k < wanted.length; k++) {
+                if (isName(wanted[k], from, nameEnd, decoded)) {
+                    return k;
+                }
+            }
+            return -1;
         }
 
         /** Whether {@code text} equals the plain ASCII name at {@code [from, to)}. */

@@ -23,22 +23,26 @@ import java.util.Set;
  */
 public final class CompactJws {
     private static final int MAX_JSON_DEPTH = 32;
+    /** The header members the rules of step 3 and the policy's type check read, in the order of {@link #parse}'s checks. */
+    private static final String[] HEADER_MEMBERS = {"alg", "enc", "crit", "b64", "kid", "typ"};
 
     private final String token;
     private final Map<String, Object> header;
     private final JwsAlgorithm algorithm;
     private final String kid;
+    private final Object type;
     private final byte[] payload;
     private final int secondDot;
     /** The token's bytes once {@link #signingInput()} made them; the signature is then decoded from them. */
     private byte[] ascii;
 
-    private CompactJws(String token, Map<String, Object> header, JwsAlgorithm algorithm, String kid, byte[] payload,
-                       int secondDot) {
+    private CompactJws(String token, Map<String, Object> header, JwsAlgorithm algorithm, String kid, Object type,
+                       byte[] payload, int secondDot) {
         this.token = token;
         this.header = header;
         this.algorithm = algorithm;
         this.kid = kid;
+        this.type = type;
         this.payload = payload;
         this.secondDot = secondDot;
     }
@@ -70,26 +74,27 @@ public final class CompactJws {
             throw new TokenRejectedException(RejectionReason.MALFORMED, "a segment is not strict base64url (a character outside the alphabet, or non-zero padding bits)");
         }
         // 3b. Header: an alg string; no JWE, crit or b64:false; a kid, if any, is a string; then the alg allowed.
-        Map<String, Object> header;
+        // Checked in full, but only the members these rules read are made: the header is built when first read.
+        Object[] members;
         try {
-            header = StrictJson.parseObject(headerBytes, MAX_JSON_DEPTH);
+            members = StrictJson.validateObjectReading(headerBytes, MAX_JSON_DEPTH, HEADER_MEMBERS);
         } catch (JsonParseException e) {
             throw new TokenRejectedException(RejectionReason.MALFORMED, "the header is not a JSON object");
         }
-        Object algName = header.get("alg");
+        Object algName = members[0];
         if (!(algName instanceof String)) {
             throw new TokenRejectedException(RejectionReason.MALFORMED, "the header has no alg string");
         }
-        if (header.containsKey("enc")) {
+        if (members[1] != null) {
             throw new TokenRejectedException(RejectionReason.MALFORMED, "the token is a JWE");
         }
-        if (header.containsKey("crit")) {
+        if (members[2] != null) {
             throw new TokenRejectedException(RejectionReason.MALFORMED, "the header has crit, and no extension is understood");
         }
-        if (header.containsKey("b64") && header.get("b64") != Boolean.TRUE) {
+        if (members[3] != null && members[3] != Boolean.TRUE) {
             throw new TokenRejectedException(RejectionReason.MALFORMED, "unencoded payloads (b64) are not accepted");
         }
-        Object kidValue = header.get("kid");
+        Object kidValue = members[4];
         if (kidValue != null && !(kidValue instanceof String)) {
             throw new TokenRejectedException(RejectionReason.MALFORMED, "the header's kid is not a string");
         }
@@ -97,12 +102,21 @@ public final class CompactJws {
         if (algorithm == null || !allowed.contains(algorithm)) {
             throw new TokenRejectedException(RejectionReason.UNSUPPORTED_ALGORITHM, "the algorithm is not allowed");
         }
-        return new CompactJws(token, header, algorithm, (String) kidValue, payloadBytes, secondDot);
+        return new CompactJws(token, StrictJson.parseObjectWhenRead(headerBytes, MAX_JSON_DEPTH), algorithm,
+                (String) kidValue, members[5], payloadBytes, secondDot);
     }
 
-    /** @return the parsed protected header */
+    /** @return the protected header (checked; built when first read) */
     public Map<String, Object> header() {
         return header;
+    }
+
+    /**
+     * @return the header's {@code typ}: a {@link String}, null when absent, or another object when it is not a
+     *         string (as {@code header().get("typ")} would tell, without building the header)
+     */
+    public Object type() {
+        return type;
     }
 
     /** @return the header's algorithm, one the policy allows */

@@ -322,6 +322,74 @@ class StrictJsonPropertiesTest {
         assertValidateDecidesAsParse(input, 32);
     }
 
+    // ---- validateObjectReading (the token header's check) decides as parseObject and reports as it reads ----
+
+    /** Header-like objects: the members the header rules read, escaped at times, with values of every kind. */
+    @Provide
+    Arbitrary<byte[]> headerLikeObjects() {
+        Arbitrary<String> name = Arbitraries.of("alg", "\\u0061lg", "enc", "crit", "b64", "kid", "ki\\u0064", "typ", "x5c", "cty");
+        Arbitrary<String> value = Arbitraries.of("\"RS256\"", "\"\\u0052S256\"", "true", "false", "null", "1", "1.5e3",
+                "[\"b64\"]", "{\"alg\":\"x\"}", "\"\"", "\"k-\\u00e9\"");
+        return Combinators.combine(name, value).as((n, v) -> "\"" + n + "\":" + v).list().ofMaxSize(8)
+                .map(members -> ("{" + String.join(",", members) + "}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Property(tries = 1000)
+    void validateReading_decidesAndReportsAsParse_onHeaderLikeObjects(@ForAll("headerLikeObjects") byte[] input) {
+        assertReadingAgreesWithParse(input, 32);
+    }
+
+    @Property(tries = 500)
+    void validateReading_decidesAsParse_onMutatedDocuments(@ForAll("mutatedDocuments") byte[] input,
+                                                           @ForAll @IntRange(min = 1, max = 5) int maxDepth) {
+        assertReadingAgreesWithParse(input, maxDepth);
+    }
+
+    @Property(tries = 300)
+    void parseWhenRead_equalsParse_onDocuments(@ForAll("headerLikeObjects") byte[] input) {
+        Map<String, Object> parsed;
+        try {
+            parsed = StrictJson.parseObject(input, 32);
+        } catch (JsonParseException e) {
+            return;
+        }
+        Map<String, Object> later = StrictJson.parseObjectWhenRead(input, 32);
+        assertEquals(parsed, later);
+        assertEquals(parsed.keySet(), later.keySet());
+        assertEquals(parsed.hashCode(), later.hashCode());
+    }
+
+    private static final String[] READ = {"alg", "enc", "crit", "b64", "kid", "typ"};
+
+    private static void assertReadingAgreesWithParse(byte[] input, int maxDepth) {
+        String parsedOutcome;
+        Map<String, Object> result = null;
+        try {
+            result = StrictJson.parseObject(input, maxDepth);
+            parsedOutcome = "ok";
+        } catch (JsonParseException e) {
+            parsedOutcome = e.kind() + " " + e.getMessage() + " @" + e.offset();
+        }
+        String readOutcome;
+        Object[] found = null;
+        try {
+            found = StrictJson.validateObjectReading(input, maxDepth, READ);
+            readOutcome = "ok";
+        } catch (JsonParseException e) {
+            readOutcome = e.kind() + " " + e.getMessage() + " @" + e.offset();
+        }
+        String text = new String(input, StandardCharsets.UTF_8);
+        assertEquals(parsedOutcome, readOutcome, text);
+        if (result != null) {
+            for (int k = 0; k < READ.length; k++) {
+                Object value = result.get(READ[k]);
+                Object expected = value == null ? null
+                        : value instanceof String || value instanceof Boolean ? value : StrictJson.OTHER_VALUE;
+                assertEquals(expected, found[k], READ[k] + " in " + text);
+            }
+        }
+    }
+
     private static void parseExpectingOnlyParseException(byte[] input, int maxDepth) {
         try {
             assertInstanceOf(Map.class, StrictJson.parseObject(input, maxDepth));
