@@ -177,7 +177,7 @@ public final class TokenVerifier implements AutoCloseable {
             throw new TokenRejectedException(RejectionReason.BAD_SIGNATURE, "the signature does not verify");
         }
         // 7. Claims.
-        VerifiedToken verified = policy.check(jws.header(), claims, algorithm, key.kid(), selected.source().issuer(), now);
+        VerifiedToken verified = policy.check(jws.header(), jws.type(), claims, algorithm, key.kid(), selected.source().issuer(), now);
         if (resultCache != null) {
             resultCache.remember(token, verified, key, selected.source(), algorithm, jws.kid() != null);
         }

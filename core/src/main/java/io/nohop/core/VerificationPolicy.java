@@ -55,10 +55,12 @@ final class VerificationPolicy {
     /**
      * Checks the claims of a token whose signature has been verified.
      *
+     * @param typ the header's {@code typ} as {@code header.get("typ")} gives it (read once by the parse, so that
+     *            the header itself is built only when the token's holder asks for it)
      * @param boundIssuer the issuer the verifying key belongs to, or null when the key serves any issuer
      * @return the verified token
      */
-    VerifiedToken check(Map<String, Object> header, Map<String, Object> claims, JwsAlgorithm algorithm,
+    VerifiedToken check(Map<String, Object> header, @Nullable Object typ, Map<String, Object> claims, JwsAlgorithm algorithm,
                         @Nullable String keyId, @Nullable String boundIssuer, long now) throws TokenRejectedException {
         // Presence and types first: a registered claim of the wrong type makes the rest meaningless.
         Object exp = claims.get("exp");
@@ -114,7 +116,6 @@ final class VerificationPolicy {
             }
         }
         if (requiredType != null) {
-            Object typ = header.get("typ");
             if (!(typ instanceof String) || !requiredType.equals(normaliseType((String) typ))) {
                 throw new TokenRejectedException(RejectionReason.WRONG_TYPE, "the token's typ is not the required type");
             }

@@ -127,9 +127,58 @@ public final class StrictJson {
         if (maxDepth < 1 || maxDepth > MAX_SUPPORTED_DEPTH) {
             throw new IllegalArgumentException("maxDepth must be between 1 and " + MAX_SUPPORTED_DEPTH);
         }
-        Parser parser = new Parser(utf8, offset, offset + length, maxDepth, false, member);
+        Parser parser = new Parser(utf8, offset, offset + length, maxDepth, false, member == null ? null : new String[] {member});
         parser.top();
-        return parser.extracted;
+        return parser.found == null || !(parser.found[0] instanceof String) ? null : (String) parser.found[0];
+    }
+
+    /**
+     * The object a JSON text that {@link #validateObjectReading} (or {@link #validateObject}) accepted holds,
+     * parsed when it is first read (then as {@link #parseObject(byte[], int)} would).
+     *
+     * @param checkedUtf8 the checked text, kept by the map: the caller must not change it afterwards
+     * @param maxDepth the nesting limit it was checked with
+     * @return an unmodifiable map, insertion-ordered, thread-safe
+     */
+    public static Map<String, Object> parseObjectWhenRead(byte[] checkedUtf8, int maxDepth) {
+        return new LazyJsonObject(Objects.requireNonNull(checkedUtf8, "checkedUtf8"), maxDepth);
+    }
+
+    /**
+     * What {@link #validateObjectReading} found for a member whose value is neither a string nor {@code true} or
+     * {@code false} (a number, {@code null}, an array or an object). Compare with {@code ==}.
+     */
+    public static final Object OTHER_VALUE = new Object() {
+        @Override
+        public String toString() {
+            return "(another value)";
+        }
+    };
+
+    /**
+     * Checks a JSON text exactly as {@link #validateObject} does (throwing for the same inputs as
+     * {@link #parseObject(byte[], int, int, int)}) and reports on a few top-level members: for the token
+     * header, whose rules need only a handful of its members, so that a token rejected before its
+     * signature is checked never has its header built.
+     *
+     * @param utf8 the JSON text in UTF-8
+     * @param maxDepth how many containers may be nested, counting the top-level object as 1; between 1 and 256
+     * @param members the names of the top-level members to report on
+     * @return per name in {@code members}: null when absent; the {@link String} value; {@link Boolean#TRUE} or
+     *         {@link Boolean#FALSE} for those literals; {@link #OTHER_VALUE} for any other value
+     * @throws JsonParseException as {@link #parseObject(byte[], int, int, int)} does
+     * @throws NullPointerException if {@code utf8} or {@code members} is null
+     * @throws IllegalArgumentException if {@code maxDepth} is out of range
+     */
+    public static Object[] validateObjectReading(byte[] utf8, int maxDepth, String... members) throws JsonParseException {
+        Objects.requireNonNull(utf8, "utf8");
+        Objects.requireNonNull(members, "members");
+        if (maxDepth < 1 || maxDepth > MAX_SUPPORTED_DEPTH) {
+            throw new IllegalArgumentException("maxDepth must be between 1 and " + MAX_SUPPORTED_DEPTH);
+        }
+        Parser parser = new Parser(utf8, 0, utf8.length, maxDepth, false, members);
+        parser.top();
+        return parser.found != null ? parser.found : new Object[members.length];
     }
 
     /**
@@ -282,13 +331,13 @@ public final class StrictJson {
             "iss", "sub", "aud", "exp", "nbf", "iat", "jti",
             "scope", "scp", "client_id", "azp", "roles", "groups", "email", "auth_time", "acr", "amr", "sid"
         };
-        /** {@link #KNOWN_NAMES} by their {@code String.hashCode}, open addressing: one probe per name, usually. */
+        /** {@link #KNOWN_NAMES} by their {@link #shortHash}, open addressing: one probe per name, usually. */
         private static final int KNOWN_MASK = 63;
         private static final String[] KNOWN_BY_HASH = new String[KNOWN_MASK + 1];
 
         static {
             for (String name : KNOWN_NAMES) {
-                int slot = spread(name.hashCode());
+                int slot = spread(shortHash(name));
                 while (KNOWN_BY_HASH[slot] != null) {
                     slot = (slot + 1) & KNOWN_MASK;
                 }
@@ -298,6 +347,57 @@ public final class StrictJson {
 
         private static int spread(int hash) {
             return (hash ^ (hash >>> 7) ^ (hash >>> 16)) & KNOWN_MASK;
+        }
+
+        /**
+         * A name's hash for finding it among known or earlier names: its length, first and last character.
+         * Not {@code String.hashCode}, whose multiply per character is a serial chain that cost a quarter of
+         * checking a token's payload; as good here, where names are few, short and compared in full on a
+         * match. A plain ASCII name's bytes are its characters, so it hashes as its decoded spelling does.
+         */
+        private static int shortHash(String name) {
+            int length = name.length();
+            return length == 0 ? 0 : (length * 31 + name.charAt(0)) * 31 + name.charAt(length - 1);
+        }
+
+        /** {@link #shortHash(String)} of the plain ASCII name {@code in[from, to)}. */
+        private int shortHash(int from, int to) {
+            int length = to - from;
+            return length == 0 ? 0 : (length * 31 + in[from]) * 31 + in[to - 1];
+        }
+
+        /** Eight bytes at a time, for {@link #plainEnd}. */
+        private static final java.lang.invoke.VarHandle LONGS =
+                java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+        private static final long ONES = 0x0101010101010101L;
+        private static final long HIGHS = 0x8080808080808080L;
+
+        /**
+         * The index of the first byte at or after {@code i} that does not stand for itself in a string (a
+         * quote, a backslash, a control character or a non-ASCII byte), or {@code end}. Eight bytes per step
+         * while none of them is one (the classic "has a zero byte" tests), the last few byte by byte.
+         */
+        private int plainEnd(int i) {
+            while (end - i >= 8) {
+                long w = (long) LONGS.get(in, i);
+                long quote = w ^ (ONES * '"');
+                long backslash = w ^ (ONES * '\\');
+                long special = ((w - ONES * 0x20) & ~w)
+                        | ((quote - ONES) & ~quote)
+                        | ((backslash - ONES) & ~backslash)
+                        | w;
+                special &= HIGHS;
+                if (special != 0) {
+                    // Each test flags the first byte it is after exactly (a borrow only runs upwards, past it), and
+                    // the view is little-endian: the lowest flag is the first byte that is not plain.
+                    return i + (Long.numberOfTrailingZeros(special) >>> 3);
+                }
+                i += 8;
+            }
+            while (i < end && PLAIN[in[i] & 0xFF]) {
+                i++;
+            }
+            return i;
         }
         /** Bytes that stand for themselves inside a string: printable ASCII but quote and backslash. */
         private static final boolean[] PLAIN = new boolean[256];
@@ -313,7 +413,7 @@ public final class StrictJson {
         private final int end;
         private final int maxDepth;
         private final boolean build;
-        private final String member;
+        private final String[] wanted;
         private int pos;
         private char[] scratch;
         // Check-only mode: the names of the open objects, as [start, end) of plain ASCII names in the
@@ -331,15 +431,16 @@ public final class StrictJson {
         /** The String hash of the name {@link #memberName()} returned last. */
         private int nameHash;
         private char[] pair;
-        String extracted;
+        /** Check-only mode: what was found for each of {@link #wanted} (see {@link #validateObjectReading}). */
+        Object[] found;
 
-        Parser(byte[] in, int start, int end, int maxDepth, boolean build, String member) {
+        Parser(byte[] in, int start, int end, int maxDepth, boolean build, String[] wanted) {
             this.in = in;
             this.start = start;
             this.end = end;
             this.maxDepth = maxDepth;
             this.build = build;
-            this.member = member;
+            this.wanted = wanted;
             this.pos = start;
         }
 
@@ -639,23 +740,21 @@ public final class StrictJson {
                     int nameAt = pos;
                     int from = pos + 1;
                     int i = from;
-                    // String.hashCode's function: for a plain ASCII name the bytes are the chars, so a name and its
-                    // escaped spelling hash alike, and names are compared in full only when their hashes match.
-                    int hash = 0;
-                    while (i < end && PLAIN[in[i] & 0xFF]) {
-                        hash = 31 * hash + in[i];
-                        i++;
-                    }
+                    // A name and its escaped spelling hash alike (shortHash), and names are compared in full only
+                    // when their hashes match.
+                    i = plainEnd(i);
+                    int hash;
                     int nameEnd;
                     String decoded;
                     if (i < end && in[i] == '"') {
                         nameEnd = i;
                         decoded = null;
+                        hash = shortHash(from, i);
                         pos = i + 1;
                     } else {
                         nameEnd = -1;
                         decoded = string();
-                        hash = decoded.hashCode();
+                        hash = shortHash(decoded);
                     }
                     skipWhitespace();
                     if (pos == end || in[pos] != ':') {
@@ -663,11 +762,21 @@ public final class StrictJson {
                     }
                     pos++;
                     skipWhitespace();
-                    if (depth == 1 && member != null && pos < end && in[pos] == '"'
-                            && isName(member, from, nameEnd, decoded)) {
-                        extracted = string();
-                    } else {
+                    int w = depth == 1 && wanted != null ? wantedIndex(from, nameEnd, decoded) : -1;
+                    if (w < 0) {
                         value(depth + 1);
+                    } else {
+                        if (found == null) {
+                            found = new Object[wanted.length];
+                        }
+                        // A string is made, true and false reported; anything else is only checked.
+                        byte first = pos < end ? in[pos] : 0;
+                        if (first == '"') {
+                            found[w] = string();
+                        } else {
+                            Object value = value(depth + 1);
+                            found[w] = value instanceof Boolean ? value : OTHER_VALUE;
+                        }
                     }
                     boolean duplicate;
                     if (many != null) {
@@ -733,6 +842,16 @@ public final class StrictJson {
             return decoded != null ? decoded.equals(name) : sameAscii(name, from, nameEnd);
         }
 
+        /** The index in {@link #wanted} of the name {@code [from, nameEnd)} (plain) or {@code decoded}, or -1. */
+        private int wantedIndex(int from, int nameEnd, String decoded) {
+            for (int k = 0; k < wanted.length; k++) {
+                if (isName(wanted[k], from, nameEnd, decoded)) {
+                    return k;
+                }
+            }
+            return -1;
+        }
+
         /** Whether {@code text} equals the plain ASCII name at {@code [from, to)}. */
         private boolean sameAscii(String text, int from, int to) {
             if (text.length() != to - from) {
@@ -773,9 +892,7 @@ public final class StrictJson {
         private void skipString() throws JsonParseException {
             int i = ++pos;
             while (true) {
-                while (i < end && PLAIN[in[i] & 0xFF]) {
-                    i++;
-                }
+                i = plainEnd(i);
                 if (i == end) {
                     throw syntax("unterminated string", i);
                 }
@@ -805,31 +922,28 @@ public final class StrictJson {
          */
         private String memberName() throws JsonParseException {
             int from = pos + 1;
-            int i = from;
-            int hash = 0;
-            while (i < end && PLAIN[in[i] & 0xFF]) {
-                hash = 31 * hash + in[i];
-                i++;
-            }
+            int i = plainEnd(from);
             if (i < end && in[i] == '"') {
-                nameHash = hash;
-                String known = knownName(hash, from, i - from);
+                String known = knownName(shortHash(from, i), from, i - from);
                 pos = i + 1;
-                return known != null ? known : new String(in, from, i - from, StandardCharsets.ISO_8859_1);
+                String name = known != null ? known : new String(in, from, i - from, StandardCharsets.ISO_8859_1);
+                // A known name's String hash is cached in the constant; a new name pays for it once, here.
+                nameHash = name.hashCode();
+                return name;
             }
             String decoded = string();
             nameHash = decoded.hashCode();
             return decoded;
         }
 
-        /** The shared constant for the plain name {@code [from, from + length)} whose String hash is {@code hash}, or null. */
+        /** The shared constant for the plain name {@code [from, from + length)} whose {@link #shortHash} is {@code hash}, or null. */
         private String knownName(int hash, int from, int length) {
             for (int slot = spread(hash); ; slot = (slot + 1) & KNOWN_MASK) {
                 String name = KNOWN_BY_HASH[slot];
                 if (name == null) {
                     return null;
                 }
-                if (name.hashCode() == hash && name.length() == length && sameAscii(name, from)) {
+                if (name.length() == length && sameAscii(name, from)) {
                     return name;
                 }
             }
@@ -846,10 +960,7 @@ public final class StrictJson {
 
         private String string() throws JsonParseException {
             int from = ++pos;
-            int i = from;
-            while (i < end && PLAIN[in[i] & 0xFF]) {
-                i++;
-            }
+            int i = plainEnd(from);
             if (i < end && in[i] == '"') {
                 pos = i + 1;
                 return new String(in, from, i - from, StandardCharsets.ISO_8859_1);
@@ -1021,7 +1132,8 @@ public final class StrictJson {
         private void skipWhitespace() {
             while (pos < end) {
                 byte b = in[pos];
-                if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                // Above the space: the usual case (a token has no whitespace) in one comparison.
+                if (b > ' ' || (b != ' ' && b != '\n' && b != '\r' && b != '\t')) {
                     return;
                 }
                 pos++;

@@ -16,27 +16,33 @@ import java.util.Set;
  * it is a JWT claims set is for the caller (a JWS payload may be any octets, RFC 7515), so that the
  * JWS layer can be checked on its own.
  *
- * <p>Cheap where an attacker drives it: the token is copied to bytes once (the signing input the
- * signature check needs anyway), a segment that is not strict base64url rejects the token at once
- * (header first, then payload, then the signature's alphabet), and the signature is decoded only when
- * asked for — after a key was found for it.
+ * <p>Cheap where an attacker drives it: the segments are decoded straight from the token text (the
+ * token is copied to bytes only when its signature is checked, {@link #signingInput()}), a segment that
+ * is not strict base64url rejects the token at once (header first, then payload, then the signature's
+ * alphabet), and the signature is decoded only when asked for — after a key was found for it.
  */
 public final class CompactJws {
     private static final int MAX_JSON_DEPTH = 32;
+    /** The header members the rules of step 3 and the policy's type check read, in the order of {@link #parse}'s checks. */
+    private static final String[] HEADER_MEMBERS = {"alg", "enc", "crit", "b64", "kid", "typ"};
 
-    private final byte[] ascii;
+    private final String token;
     private final Map<String, Object> header;
     private final JwsAlgorithm algorithm;
     private final String kid;
+    private final Object type;
     private final byte[] payload;
     private final int secondDot;
+    /** The token's bytes once {@link #signingInput()} made them; the signature is then decoded from them. */
+    private byte[] ascii;
 
-    private CompactJws(byte[] ascii, Map<String, Object> header, JwsAlgorithm algorithm, String kid, byte[] payload,
-                       int secondDot) {
-        this.ascii = ascii;
+    private CompactJws(String token, Map<String, Object> header, JwsAlgorithm algorithm, String kid, Object type,
+                       byte[] payload, int secondDot) {
+        this.token = token;
         this.header = header;
         this.algorithm = algorithm;
         this.kid = kid;
+        this.type = type;
         this.payload = payload;
         this.secondDot = secondDot;
     }
@@ -62,33 +68,33 @@ public final class CompactJws {
         if (token.indexOf('.', secondDot + 1) >= 0) {
             throw new TokenRejectedException(RejectionReason.MALFORMED, "the token has more than three segments (JWE is not accepted)");
         }
-        byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
-        byte[] headerBytes = Base64Url.decode(ascii, 0, firstDot);
-        byte[] payloadBytes = headerBytes == null ? null : Base64Url.decode(ascii, firstDot + 1, secondDot);
-        if (payloadBytes == null || !Base64Url.isCanonical(ascii, secondDot + 1, ascii.length)) {
+        byte[] headerBytes = Base64Url.decode(token, 0, firstDot);
+        byte[] payloadBytes = headerBytes == null ? null : Base64Url.decode(token, firstDot + 1, secondDot);
+        if (payloadBytes == null || !Base64Url.isCanonical(token, secondDot + 1, token.length())) {
             throw new TokenRejectedException(RejectionReason.MALFORMED, "a segment is not strict base64url (a character outside the alphabet, or non-zero padding bits)");
         }
         // 3b. Header: an alg string; no JWE, crit or b64:false; a kid, if any, is a string; then the alg allowed.
-        Map<String, Object> header;
+        // Checked in full, but only the members these rules read are made: the header is built when first read.
+        Object[] members;
         try {
-            header = StrictJson.parseObject(headerBytes, MAX_JSON_DEPTH);
+            members = StrictJson.validateObjectReading(headerBytes, MAX_JSON_DEPTH, HEADER_MEMBERS);
         } catch (JsonParseException e) {
             throw new TokenRejectedException(RejectionReason.MALFORMED, "the header is not a JSON object");
         }
-        Object algName = header.get("alg");
+        Object algName = members[0];
         if (!(algName instanceof String)) {
             throw new TokenRejectedException(RejectionReason.MALFORMED, "the header has no alg string");
         }
-        if (header.containsKey("enc")) {
+        if (members[1] != null) {
             throw new TokenRejectedException(RejectionReason.MALFORMED, "the token is a JWE");
         }
-        if (header.containsKey("crit")) {
+        if (members[2] != null) {
             throw new TokenRejectedException(RejectionReason.MALFORMED, "the header has crit, and no extension is understood");
         }
-        if (header.containsKey("b64") && header.get("b64") != Boolean.TRUE) {
+        if (members[3] != null && members[3] != Boolean.TRUE) {
             throw new TokenRejectedException(RejectionReason.MALFORMED, "unencoded payloads (b64) are not accepted");
         }
-        Object kidValue = header.get("kid");
+        Object kidValue = members[4];
         if (kidValue != null && !(kidValue instanceof String)) {
             throw new TokenRejectedException(RejectionReason.MALFORMED, "the header's kid is not a string");
         }
@@ -96,12 +102,21 @@ public final class CompactJws {
         if (algorithm == null || !allowed.contains(algorithm)) {
             throw new TokenRejectedException(RejectionReason.UNSUPPORTED_ALGORITHM, "the algorithm is not allowed");
         }
-        return new CompactJws(ascii, header, algorithm, (String) kidValue, payloadBytes, secondDot);
+        return new CompactJws(token, StrictJson.parseObjectWhenRead(headerBytes, MAX_JSON_DEPTH), algorithm,
+                (String) kidValue, members[5], payloadBytes, secondDot);
     }
 
-    /** @return the parsed protected header */
+    /** @return the protected header (checked; built when first read) */
     public Map<String, Object> header() {
         return header;
+    }
+
+    /**
+     * @return the header's {@code typ}: a {@link String}, null when absent, or another object when it is not a
+     *         string (as {@code header().get("typ")} would tell, without building the header)
+     */
+    public Object type() {
+        return type;
     }
 
     /** @return the header's algorithm, one the policy allows */
@@ -125,14 +140,21 @@ public final class CompactJws {
      * @return the decoded signature bytes
      */
     public byte[] signature() {
-        return Base64Url.decode(ascii, secondDot + 1, ascii.length);
+        return ascii != null ? Base64Url.decode(ascii, secondDot + 1, ascii.length)
+                : Base64Url.decode(token, secondDot + 1, token.length());
     }
 
     /**
-     * @return the token's bytes, whose first {@link #signingInputLength()} are the signing input
-     *         {@code header.payload} (not copied: the caller owns this parse)
+     * The token's bytes, made on the first call (when a key was found): its form was checked by
+     * {@link #parse}, so every character is ASCII and each byte is one character.
+     *
+     * @return the array whose first {@link #signingInputLength()} bytes are the signing input {@code header.payload}
+     *         (not copied: the caller owns this parse)
      */
     public byte[] signingInput() {
+        if (ascii == null) {
+            ascii = token.getBytes(StandardCharsets.ISO_8859_1);
+        }
         return ascii;
     }
 

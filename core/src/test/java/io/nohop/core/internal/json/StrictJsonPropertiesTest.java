@@ -271,6 +271,125 @@ class StrictJsonPropertiesTest {
         }
     }
 
+    // ---- long plain runs (read eight bytes at a time) and names alike in length, first and last character ----
+
+    /** Plain ASCII text of up to 40 characters with one byte at any place that ends a plain run. */
+    @Provide
+    Arbitrary<String> longRunsWithOneStop() {
+        Arbitrary<String> plain = Arbitraries.strings().withCharRange(' ', '~').excludeChars('"', '\\').ofMaxLength(40);
+        Arbitrary<String> stop = Arbitraries.of("\"", "\\", "\\n", "\\u00e9", "\u0001", "\u007f", "\u00e9", "\u20ac",
+                "\uD83D\uDE00", "\\", "\t");
+        return Combinators.combine(plain, stop, Arbitraries.integers().greaterOrEqual(0))
+                .as((text, b, where) -> {
+                    int at = text.isEmpty() ? 0 : where % (text.length() + 1);
+                    return text.substring(0, at) + b + text.substring(at);
+                });
+    }
+
+    @Property(tries = 1000)
+    void validate_decidesAsParse_onLongRunsAsValuesAndNames(@ForAll("longRunsWithOneStop") String text) {
+        String quoted = "\"" + text + "\"";
+        for (String doc : new String[] {"{\"n\":" + quoted + "}", "{" + quoted + ":1}", "{\"a\":[" + quoted + "," + quoted + "]}"}) {
+            assertValidateDecidesAsParse(doc.getBytes(StandardCharsets.UTF_8), 32);
+        }
+    }
+
+    @Property(tries = 500)
+    void parse_readsLongStringsExactly(@ForAll("longRunsWithOneStop") String text) throws JsonParseException {
+        // Unescaped text as a written value and name reads back exactly, wherever the stop byte falls.
+        Map<String, Object> expected = Map.of(text, text);
+        byte[] written = StrictJson.writeCompact(expected).getBytes(StandardCharsets.UTF_8);
+        assertEquals(expected, StrictJson.parseObject(written, 4));
+        assertValidateDecidesAsParse(written, 4);
+    }
+
+    /** Names of one length, first and last character (they share a hash bucket), some repeated, some escaped. */
+    @Provide
+    Arbitrary<byte[]> namesAlikeAtTheEnds() {
+        Arbitrary<String> name = Arbitraries.of("axxa", "axya", "ayxa", "ayya", "\\u0061xxa", "axx\\u0061", "a\\u0078ya",
+                "abcdefghij", "abcdefghkj", "\\u0061bcdefghij");
+        return name.list().ofMaxSize(20).map(names -> {
+            StringBuilder doc = new StringBuilder("{");
+            for (int i = 0; i < names.size(); i++) {
+                doc.append(i == 0 ? "" : ",").append('"').append(names.get(i)).append("\":").append(i);
+            }
+            return doc.append('}').toString().getBytes(StandardCharsets.UTF_8);
+        });
+    }
+
+    @Property(tries = 500)
+    void validate_decidesAsParse_onNamesAlikeAtTheEnds(@ForAll("namesAlikeAtTheEnds") byte[] input) {
+        assertValidateDecidesAsParse(input, 32);
+    }
+
+    // ---- validateObjectReading (the token header's check) decides as parseObject and reports as it reads ----
+
+    /** Header-like objects: the members the header rules read, escaped at times, with values of every kind. */
+    @Provide
+    Arbitrary<byte[]> headerLikeObjects() {
+        Arbitrary<String> name = Arbitraries.of("alg", "\\u0061lg", "enc", "crit", "b64", "kid", "ki\\u0064", "typ", "x5c", "cty");
+        Arbitrary<String> value = Arbitraries.of("\"RS256\"", "\"\\u0052S256\"", "true", "false", "null", "1", "1.5e3",
+                "[\"b64\"]", "{\"alg\":\"x\"}", "\"\"", "\"k-\\u00e9\"");
+        return Combinators.combine(name, value).as((n, v) -> "\"" + n + "\":" + v).list().ofMaxSize(8)
+                .map(members -> ("{" + String.join(",", members) + "}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Property(tries = 1000)
+    void validateReading_decidesAndReportsAsParse_onHeaderLikeObjects(@ForAll("headerLikeObjects") byte[] input) {
+        assertReadingAgreesWithParse(input, 32);
+    }
+
+    @Property(tries = 500)
+    void validateReading_decidesAsParse_onMutatedDocuments(@ForAll("mutatedDocuments") byte[] input,
+                                                           @ForAll @IntRange(min = 1, max = 5) int maxDepth) {
+        assertReadingAgreesWithParse(input, maxDepth);
+    }
+
+    @Property(tries = 300)
+    void parseWhenRead_equalsParse_onDocuments(@ForAll("headerLikeObjects") byte[] input) {
+        Map<String, Object> parsed;
+        try {
+            parsed = StrictJson.parseObject(input, 32);
+        } catch (JsonParseException e) {
+            return;
+        }
+        Map<String, Object> later = StrictJson.parseObjectWhenRead(input, 32);
+        assertEquals(parsed, later);
+        assertEquals(parsed.keySet(), later.keySet());
+        assertEquals(parsed.hashCode(), later.hashCode());
+    }
+
+    private static final String[] READ = {"alg", "enc", "crit", "b64", "kid", "typ"};
+
+    private static void assertReadingAgreesWithParse(byte[] input, int maxDepth) {
+        String parsedOutcome;
+        Map<String, Object> result = null;
+        try {
+            result = StrictJson.parseObject(input, maxDepth);
+            parsedOutcome = "ok";
+        } catch (JsonParseException e) {
+            parsedOutcome = e.kind() + " " + e.getMessage() + " @" + e.offset();
+        }
+        String readOutcome;
+        Object[] found = null;
+        try {
+            found = StrictJson.validateObjectReading(input, maxDepth, READ);
+            readOutcome = "ok";
+        } catch (JsonParseException e) {
+            readOutcome = e.kind() + " " + e.getMessage() + " @" + e.offset();
+        }
+        String text = new String(input, StandardCharsets.UTF_8);
+        assertEquals(parsedOutcome, readOutcome, text);
+        if (result != null) {
+            for (int k = 0; k < READ.length; k++) {
+                Object value = result.get(READ[k]);
+                Object expected = value == null ? null
+                        : value instanceof String || value instanceof Boolean ? value : StrictJson.OTHER_VALUE;
+                assertEquals(expected, found[k], READ[k] + " in " + text);
+            }
+        }
+    }
+
     private static void parseExpectingOnlyParseException(byte[] input, int maxDepth) {
         try {
             assertInstanceOf(Map.class, StrictJson.parseObject(input, maxDepth));

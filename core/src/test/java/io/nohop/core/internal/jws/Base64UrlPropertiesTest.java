@@ -1,0 +1,84 @@
+package io.nohop.core.internal.jws;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * The token path decodes straight from the token text; the key-set and signature paths decode bytes. Both
+ * must accept exactly the canonical strict base64url texts, and decode them as the JDK does.
+ */
+class Base64UrlPropertiesTest {
+
+    @Provide
+    Arbitrary<byte[]> data() {
+        return Arbitraries.bytes().array(byte[].class).ofMaxSize(80);
+    }
+
+    /** An encoding with one character replaced, inserted or removed: outside the alphabet, padding, non-Latin-1, or another letter. */
+    @Provide
+    Arbitrary<String> mutatedEncodings() {
+        Arbitrary<String> encoded = data().map(b -> Base64.getUrlEncoder().withoutPadding().encodeToString(b));
+        Arbitrary<Character> c = Arbitraries.of('A', 'B', 'Q', 'g', 'w', '-', '_', '+', '/', '=', '.', '!', ' ', '\n',
+                '\u0000', '\u007f', '\u0080', '\u00c1', '\u00ff', '\u0100', '\u0141', '\u20ac', '\uffff');
+        return Combinators.combine(encoded, Arbitraries.integers().between(0, 2), Arbitraries.integers().greaterOrEqual(0), c)
+                .as((text, op, where, ch) -> {
+                    if (text.isEmpty()) {
+                        return String.valueOf(ch);
+                    }
+                    int i = where % text.length();
+                    return switch (op) {
+                        case 0 -> text.substring(0, i) + ch + text.substring(i + 1);
+                        case 1 -> text.substring(0, i) + ch + text.substring(i);
+                        default -> text.substring(0, i) + text.substring(i + 1);
+                    };
+                });
+    }
+
+    @Property(tries = 1000)
+    void decode_roundTripsEveryByteString(@ForAll("data") byte[] data) {
+        String text = Base64.getUrlEncoder().withoutPadding().encodeToString(data);
+        String framed = "xy." + text + ".z";
+        assertArrayEquals(data, Base64Url.decode(framed, 3, 3 + text.length()));
+        assertArrayEquals(data, Base64Url.decode(framed.getBytes(StandardCharsets.ISO_8859_1), 3, 3 + text.length()));
+        assertEquals(true, Base64Url.isCanonical(framed, 3, 3 + text.length()));
+    }
+
+    @Property(tries = 2000)
+    void decode_textAndBytesDecideAlike_onMutatedEncodings(@ForAll("mutatedEncodings") String text) {
+        byte[] fromText = Base64Url.decode(text, 0, text.length());
+        // getBytes turns a character above U+00FF into '?', outside the alphabet: the bytes path refuses it too.
+        byte[] fromBytes = Base64Url.decode(text.getBytes(StandardCharsets.ISO_8859_1), 0, text.length());
+        assertArrayEquals(fromBytes, fromText, text);
+        assertEquals(fromText != null, Base64Url.isCanonical(text, 0, text.length()), text);
+        assertEquals(fromText != null, Base64Url.isCanonical(text.getBytes(StandardCharsets.ISO_8859_1), 0, text.length()), text);
+        if (fromText != null) {
+            // Canonical: the JDK decodes it to the same bytes, and re-encoding gives the same text back.
+            assertArrayEquals(Base64.getUrlDecoder().decode(text), fromText, text);
+            assertEquals(text, Base64.getUrlEncoder().withoutPadding().encodeToString(fromText));
+        }
+    }
+
+    @Property(tries = 200)
+    void decode_refusesNonZeroUnusedBits(@ForAll("data") byte[] data) {
+        String text = Base64.getUrlEncoder().withoutPadding().encodeToString(data);
+        if (text.length() % 4 == 0) {
+            return;
+        }
+        // The last character with its lowest bit set: the unused bits are then not zero (2 or 3 characters in the group).
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char last = text.charAt(text.length() - 1);
+        String changed = text.substring(0, text.length() - 1) + alphabet.charAt(alphabet.indexOf(last) | 1);
+        assertNull(Base64Url.decode(changed, 0, changed.length()));
+        assertEquals(false, Base64Url.isCanonical(changed, 0, changed.length()));
+    }
+}
