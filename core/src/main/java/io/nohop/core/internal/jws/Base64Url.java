@@ -104,10 +104,6 @@ public final class Base64Url {
         return AT18[c0] | AT12[c1] | AT6[c2] | AT0[c3];
     }
 
-    private static int group(byte[] in, int i) {
-        return AT18[in[i] & 0xff] | AT12[in[i + 1] & 0xff] | AT6[in[i + 2] & 0xff] | AT0[in[i + 3] & 0xff];
-    }
-
     private static void storeLast(byte[] out, int o, int bits) {
         out[o] = (byte) (bits >> 16);
         out[o + 1] = (byte) (bits >> 8);
@@ -168,89 +164,5 @@ public final class Base64Url {
 
     private static int value(char c) {
         return c < 256 ? DECODE[c] : -1;
-    }
-
-    /**
-     * Decodes {@code in[from, to)}.
-     *
-     * @param in the bytes of the text (Latin-1)
-     * @param from first index
-     * @param to index after the last
-     * @return the bytes, or null when the text is not canonical strict base64url
-     */
-    public static byte[] decode(byte[] in, int from, int to) {
-        int length = to - from;
-        int remainder = length & 3;
-        if (remainder == 1) {
-            return null;
-        }
-        int fullQuads = length >> 2;
-        byte[] out = new byte[fullQuads * 3 + (remainder == 0 ? 0 : remainder - 1)];
-        // As decode(String, ...): int stores for all full groups but the last.
-        for (int q = 0; q < fullQuads - 1; q++) {
-            int bits = group(in, from + 4 * q);
-            if (bits < 0) {
-                return null;
-            }
-            INTS.set(out, 3 * q, bits << 8);
-        }
-        if (fullQuads > 0) {
-            int bits = group(in, from + 4 * (fullQuads - 1));
-            if (bits < 0) {
-                return null;
-            }
-            storeLast(out, 3 * (fullQuads - 1), bits);
-        }
-        return lastGroup(in, from + 4 * fullQuads, remainder, out, 3 * fullQuads) ? out : null;
-    }
-
-    /**
-     * Whether {@code in[from, to)} is canonical strict base64url, without decoding it (no allocation): a
-     * token's signature is only decoded once a key is found for it.
-     *
-     * @param in the bytes of the text (Latin-1)
-     * @param from first index
-     * @param to index after the last
-     * @return true when {@link #decode(byte[], int, int)} would succeed
-     */
-    public static boolean isCanonical(byte[] in, int from, int to) {
-        int length = to - from;
-        int remainder = length & 3;
-        if (remainder == 1) {
-            return false;
-        }
-        int fullEnd = to - remainder;
-        int acc = 0;
-        for (int i = from; i < fullEnd; i++) {
-            acc |= DECODE[in[i] & 0xff];
-        }
-        return acc >= 0 && lastGroup(in, fullEnd, remainder, null, 0);
-    }
-
-    /** The last two or three characters: in the alphabet, with the unused low bits zero; written to {@code out} if given. */
-    private static boolean lastGroup(byte[] in, int i, int remainder, byte[] out, int o) {
-        if (remainder == 2) {
-            int a = DECODE[in[i] & 0xff];
-            int b = DECODE[in[i + 1] & 0xff];
-            if ((a | b) < 0 || (b & 0x0f) != 0) {
-                return false;
-            }
-            if (out != null) {
-                out[o] = (byte) (a << 2 | b >> 4);
-            }
-        } else if (remainder == 3) {
-            int a = DECODE[in[i] & 0xff];
-            int b = DECODE[in[i + 1] & 0xff];
-            int c = DECODE[in[i + 2] & 0xff];
-            if ((a | b | c) < 0 || (c & 0x03) != 0) {
-                return false;
-            }
-            if (out != null) {
-                int bits = a << 12 | b << 6 | c;
-                out[o] = (byte) (bits >> 10);
-                out[o + 1] = (byte) (bits >> 2);
-            }
-        }
-        return true;
     }
 }

@@ -33,7 +33,7 @@ public final class CompactJws {
     private final Object type;
     private final byte[] payload;
     private final int secondDot;
-    /** The token's bytes once {@link #signingInput()} made them; the signature is then decoded from them. */
+    /** The token's bytes once {@link #signingInput()} made them (for the signature check). */
     private byte[] ascii;
 
     private CompactJws(String token, Map<String, Object> header, JwsAlgorithm algorithm, String kid, Object type,
@@ -140,8 +140,7 @@ public final class CompactJws {
      * @return the decoded signature bytes
      */
     public byte[] signature() {
-        return ascii != null ? Base64Url.decode(ascii, secondDot + 1, ascii.length)
-                : Base64Url.decode(token, secondDot + 1, token.length());
+        return Base64Url.decode(token, secondDot + 1, token.length());
     }
 
     /**
