@@ -22,6 +22,10 @@ import java.util.Objects;
  * touches memory only, so its decoder may run on the subscribing thread (an event loop), as Spring's own
  * reactive decoder verifies signatures; the one-argument constructor does that.
  *
+ * <p>On a scheduler, the answer is delivered on the scheduler's thread, and cancelling the {@link Mono}
+ * never interrupts that thread (the verification runs to its end and its answer is dropped): the thread
+ * goes on to write the response, and an interrupt there truncates it.
+ *
  * <p>Immutable and thread-safe. It does not own the verifier: whoever built it closes it.
  */
 public final class NohopReactiveJwtDecoder implements ReactiveJwtDecoder {
@@ -59,7 +63,25 @@ public final class NohopReactiveJwtDecoder implements ReactiveJwtDecoder {
      */
     @Override
     public Mono<Jwt> decode(String token) throws JwtException {
-        Mono<Jwt> jwt = Mono.fromCallable(() -> decoder.decode(token));
-        return scheduler == Schedulers.immediate() ? jwt : jwt.subscribeOn(scheduler);
+        if (scheduler == Schedulers.immediate()) {
+            return Mono.fromCallable(() -> decoder.decode(token));
+        }
+        // Not subscribeOn(scheduler): its worker, disposed from another thread, interrupts the thread the
+        // task runs on, and downstream of the decoder that thread goes on to write the HTTP response. On
+        // Tomcat the request's completion cancels the chain from a container thread while the scheduler's
+        // thread is still flushing the answer, which then arrives truncated (a 503 cut mid-chunk). The
+        // task is handed to the scheduler directly and its Disposable kept from the chain, so nothing can
+        // interrupt it; a cancelled subscriber merely drops the answer. The wait inside is bounded by
+        // waitForUnknownKid, so letting it finish costs at most that bound of one pooled thread.
+        return Mono.create(sink -> scheduler.schedule(() -> {
+            Jwt jwt;
+            try {
+                jwt = decoder.decode(token);
+            } catch (Throwable e) {
+                sink.error(e);
+                return;
+            }
+            sink.success(jwt);
+        }));
     }
 }
