@@ -947,11 +947,11 @@ public final class TokenVerifier implements AutoCloseable {
          * Provider (AWS-LC), an HSM's, or a FIPS provider — for this verifier only: the provider is never
          * installed globally. Keys are still decoded by the JDK's own key factories, so which keys a key set
          * may hold does not depend on the provider, and nohop's own checks (exact signature lengths, ECDSA
-         * ranges, the whole PKCS#1 v1.5 encoding, small-order Ed25519 keys) run in front of it, so neither
-         * does any decision. {@link #build()} refuses a provider that lacks an allowed algorithm: it needs
-         * {@code Signature} {@code RSASSA-PSS} (PS*), {@code SHA256withECDSAinP1363Format} and its 384/512
-         * siblings (ES*), {@code Ed25519} (EdDSA), and for RS* the raw RSA operation
-         * ({@code Cipher RSA/ECB/NoPadding}: nohop hashes and compares the PKCS#1 v1.5 encoding itself);
+         * ranges, the whole PKCS#1 v1.5 and PSS encodings, small-order Ed25519 keys) run in front of it, so
+         * neither does any decision. {@link #build()} refuses a provider that lacks an allowed algorithm: it
+         * needs {@code SHA256withECDSAinP1363Format} and its 384/512 siblings (ES*), {@code Ed25519} (EdDSA),
+         * and for RS* and PS* the raw RSA operation ({@code Cipher RSA/ECB/NoPadding}: nohop hashes and
+         * checks the PKCS#1 v1.5 and PSS encodings itself);
          * restrict {@link #algorithms} to what it offers. Default: the JDK's installed providers (see
          * {@link #preferNativeCrypto()} for the native one without naming it).
          *

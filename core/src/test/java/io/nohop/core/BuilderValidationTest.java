@@ -236,6 +236,13 @@ class BuilderValidationTest {
     }
 
     @Test
+    void cryptoProvider_lackingRawRsa_psAlgorithmRefusedByBuildNamingTheCipher() {
+        // PS* is checked by nohop on the provider's raw RSA, like RS*: a provider without it cannot check PS256.
+        buildRefused("PS256 (Cipher RSA/ECB/NoPadding)",
+                Tokens.builder().algorithms("PS256", "ES256").cryptoProvider(Security.getProvider("SunEC")));
+    }
+
+    @Test
     void cryptoProvider_coveringTheAllowlist_verifiesWithIt() {
         try (TokenVerifier v = TokenVerifier.builder().jwks(Tokens.JWKS).issuer(Tokens.ISSUER).audience(Tokens.AUDIENCE)
                 .clock(Tokens.CLOCK).algorithms("ES256", "EdDSA").cryptoProvider(Security.getProvider("SunEC")).build()) {

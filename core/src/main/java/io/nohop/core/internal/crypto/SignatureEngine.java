@@ -151,11 +151,11 @@ public final class SignatureEngine {
      * @throws GeneralSecurityException when the provider lacks the algorithm or refuses the key
      */
     public SignatureCheck newCheck(JwsAlgorithm algorithm, PublicKey key) throws GeneralSecurityException {
-        if (isPkcs1(algorithm)) {
+        if (isPkcs1(algorithm) || isPss(algorithm)) {
             if (!(key instanceof RSAPublicKey rsa)) {
                 throw new java.security.InvalidKeyException("not an RSA key");
             }
-            return RsaPkcs1Check.create(algorithm, rsa, this);
+            return isPss(algorithm) ? RsaPssCheck.create(algorithm, rsa, this) : RsaPkcs1Check.create(algorithm, rsa, this);
         }
         Signature signature = signature(algorithm);
         if (algorithm.parameters() != null) {
@@ -167,6 +167,10 @@ public final class SignatureEngine {
 
     private static boolean isPkcs1(JwsAlgorithm algorithm) {
         return algorithm == JwsAlgorithm.RS256 || algorithm == JwsAlgorithm.RS384 || algorithm == JwsAlgorithm.RS512;
+    }
+
+    private static boolean isPss(JwsAlgorithm algorithm) {
+        return algorithm == JwsAlgorithm.PS256 || algorithm == JwsAlgorithm.PS384 || algorithm == JwsAlgorithm.PS512;
     }
 
     private Signature signature(JwsAlgorithm algorithm) throws NoSuchAlgorithmException {
@@ -201,7 +205,7 @@ public final class SignatureEngine {
     }
 
     private static String needs(JwsAlgorithm algorithm) {
-        return isPkcs1(algorithm) ? "Cipher RSA/ECB/NoPadding" : "Signature " + algorithm.jcaName();
+        return isPkcs1(algorithm) || isPss(algorithm) ? "Cipher RSA/ECB/NoPadding" : "Signature " + algorithm.jcaName();
     }
 
     private String providerOf(JwsAlgorithm algorithm) throws GeneralSecurityException {
@@ -210,8 +214,8 @@ public final class SignatureEngine {
                     : BOUNCY_CASTLE + " " + BouncyCastle.VERSION + " (pure Java)";
         }
         Provider p;
-        if (isPkcs1(algorithm)) {
-            MessageDigest.getInstance(RsaPkcs1Check.digestName(algorithm));
+        if (isPkcs1(algorithm) || isPss(algorithm)) {
+            MessageDigest.getInstance(isPss(algorithm) ? RsaPssCheck.digestName(algorithm) : RsaPkcs1Check.digestName(algorithm));
             p = rawRsa().getProvider();
         } else {
             p = signature(algorithm).getProvider();
