@@ -34,7 +34,10 @@ import java.util.function.BooleanSupplier;
  * time the thread waited for a core. Not a JMH benchmark (no forks, no dead-code protection beyond
  * checking every result): a cross-check for the JMH figures when the machine is not quiet.
  *
- * <pre>java -cp examples/target/benchmarks.jar io.nohop.examples.bench.InterleavedComparison [seconds] [signatures|cheap|verify|threads]</pre>
+ * <pre>java -cp examples/target/benchmarks.jar io.nohop.examples.bench.InterleavedComparison [seconds] [signatures|cheap|verify|threads] [RS256,PS256,...]</pre>
+ *
+ * <p>{@code verify} takes an optional comma-separated list of algorithms (default all four): fewer
+ * candidates give each more rounds in the same time.
  */
 public final class InterleavedComparison {
     private static final long BATCH_CPU_NANOS = 100_000_000L;
@@ -48,7 +51,8 @@ public final class InterleavedComparison {
      * Runs the comparison.
      *
      * @param args optional: how many seconds to run (default 60), then {@code signatures} (default),
-     *             {@code cheap}, {@code verify} or {@code threads}
+     *             {@code cheap}, {@code verify} or {@code threads}, then for {@code verify} the algorithms
+     *             (comma-separated, default {@code RS256,PS256,ES256,EdDSA})
      * @throws Exception if a fixture, implementation or verifier cannot be set up
      */
     public static void main(String[] args) throws Exception {
@@ -65,7 +69,13 @@ public final class InterleavedComparison {
                     printResults(run(checks, seconds));
                 }
                 case "verify" -> {
-                    addVerifications(checks, toClose);
+                    List<String> algorithms = args.length > 2 ? List.of(args[2].split(",")) : List.of(BenchTokens.ALGORITHMS);
+                    for (String algorithm : algorithms) {
+                        if (!List.of(BenchTokens.ALGORITHMS).contains(algorithm)) {
+                            throw new IllegalArgumentException("unknown algorithm " + algorithm + " (RS256, PS256, ES256 or EdDSA)");
+                        }
+                    }
+                    addVerifications(checks, algorithms, toClose);
                     Map<String, double[]> results = run(checks, seconds);
                     printResults(results);
                     printRatios(results);
@@ -90,10 +100,10 @@ public final class InterleavedComparison {
      * default; auth0 and Nimbus (JDK); for EdDSA also BouncyCastle's check alone, nohop with the JDK's own
      * Ed25519 ({@code SunEC}), Tink alone and Nimbus + Tink.
      */
-    private static void addVerifications(Map<String, BooleanSupplier> checks, List<AutoCloseable> toClose)
-            throws Exception {
+    private static void addVerifications(Map<String, BooleanSupplier> checks, List<String> algorithms,
+                                         List<AutoCloseable> toClose) throws Exception {
         Provider accp = CryptoProviders.accp();
-        for (String algorithm : BenchTokens.ALGORITHMS) {
+        for (String algorithm : algorithms) {
             BenchTokens.Fixture f = BenchTokens.fixture(algorithm);
             checks.put(algorithm + " ACCP Signature", jca(f, accp));
             checks.put(algorithm + " nohop ACCP", nohop(f, "ACCP", toClose));
@@ -115,6 +125,9 @@ public final class InterleavedComparison {
                     }
                 });
             }
+        }
+        if (!algorithms.contains("EdDSA")) {
+            return;
         }
         BenchTokens.Fixture ed = BenchTokens.fixture("EdDSA");
         byte[] spki = ed.publicKey.getEncoded();

@@ -41,6 +41,19 @@ class ProviderBenchmarksTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"RS256", "PS256", "ES256"})
+    void ownWork_verifierWithTheCostlessProviderVerifiesTheFixture(String algorithm) throws Exception {
+        OwnWorkBenchmark b = new OwnWorkBenchmark();
+        b.algorithm = algorithm;
+        b.setup();
+        try {
+            assertEquals("248289761001", b.verifyWithoutSignature().subject());
+        } finally {
+            b.tearDown();
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"JDK", "ACCP", "BC-bytes", "BC-point", "BC-JCA", "Tink"})
     void ed25519_everyCandidateVerifiesTheFixtureRepeatedly(String implementation) throws Exception {
         Ed25519Benchmark b = new Ed25519Benchmark();
