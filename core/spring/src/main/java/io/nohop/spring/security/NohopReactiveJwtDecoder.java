@@ -9,6 +9,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Spring Security {@link ReactiveJwtDecoder} (WebFlux) backed by a nohop {@link TokenVerifier}: the
@@ -29,6 +30,11 @@ import java.util.Objects;
  * <p>Immutable and thread-safe. It does not own the verifier: whoever built it closes it.
  */
 public final class NohopReactiveJwtDecoder implements ReactiveJwtDecoder {
+    // A scheduled verification: not started yet, running, or cancelled before it started.
+    private static final int PENDING = 0;
+    private static final int RUNNING = 1;
+    private static final int CANCELLED = 2;
+
     private final NohopJwtDecoder decoder;
     private final Scheduler scheduler;
 
@@ -71,17 +77,24 @@ public final class NohopReactiveJwtDecoder implements ReactiveJwtDecoder {
         // Tomcat the request's completion cancels the chain from a container thread while the scheduler's
         // thread is still flushing the answer, which then arrives truncated (a 503 cut mid-chunk). The
         // task is handed to the scheduler directly and its Disposable kept from the chain, so nothing can
-        // interrupt it; a cancelled subscriber merely drops the answer. The wait inside is bounded by
-        // waitForUnknownKid, so letting it finish costs at most that bound of one pooled thread.
-        return Mono.create(sink -> scheduler.schedule(() -> {
-            Jwt jwt;
-            try {
-                jwt = decoder.decode(token);
-            } catch (Throwable e) {
-                sink.error(e);
-                return;
-            }
-            sink.success(jwt);
-        }));
+        // interrupt it. A cancel before the task starts makes it do nothing; after, the answer is dropped
+        // (the wait inside is bounded by waitForUnknownKid, so finishing costs at most that bound).
+        return Mono.create(sink -> {
+            AtomicInteger state = new AtomicInteger(PENDING);
+            sink.onCancel(() -> state.compareAndSet(PENDING, CANCELLED));
+            scheduler.schedule(() -> {
+                if (!state.compareAndSet(PENDING, RUNNING)) {
+                    return;
+                }
+                Jwt jwt;
+                try {
+                    jwt = decoder.decode(token);
+                } catch (Throwable e) {
+                    sink.error(e);
+                    return;
+                }
+                sink.success(jwt);
+            });
+        });
     }
 }

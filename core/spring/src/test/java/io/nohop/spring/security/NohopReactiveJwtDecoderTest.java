@@ -1,6 +1,7 @@
 package io.nohop.spring.security;
 
 import io.nohop.core.TokenVerifier;
+import io.nohop.core.VerifierListener;
 import io.nohop.spring.TestIssuer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,13 +10,16 @@ import org.reactivestreams.Subscription;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import static io.nohop.spring.TestIssuer.claims;
@@ -27,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 /**
  * The reactive decoder on a scheduler: answers arrive on the scheduler's thread, and a cancel from
  * another thread while that thread is delivering the answer (as a servlet container's completion does
- * while the answer is being written) does not interrupt it.
+ * while the answer is being written) does not interrupt it, and a cancel before the scheduler runs the
+ * verification means it is not done.
  */
 class NohopReactiveJwtDecoderTest {
     private static TestIssuer issuer;
@@ -74,6 +79,47 @@ class NohopReactiveJwtDecoderTest {
         assertFalse(accepted.interrupted, "the thread delivering an accepted token was interrupted");
         assertInstanceOf(BadJwtException.class, rejected.signal);
         assertFalse(rejected.interrupted, "the thread delivering a rejection was interrupted");
+    }
+
+    @Test
+    void decode_cancelledBeforeTheSchedulerRunsIt_tokenNotVerified() throws Exception {
+        AtomicInteger verifications = new AtomicInteger();
+        VerifierListener counting = new VerifierListener() {
+            @Override
+            public void tokenAccepted(String kid, long nanos) {
+                verifications.incrementAndGet();
+            }
+        };
+        Scheduler single = Schedulers.newSingle("decoder-test-single");
+        try (TokenVerifier counted = TokenVerifier.builder().jwksUri(issuer.jwksUri()).issuer(TestIssuer.ISSUER)
+                .audience(TestIssuer.AUDIENCE).listener(counting).build()) {
+            counted.awaitKeys(Duration.ofSeconds(10));
+            NohopReactiveJwtDecoder singleThreaded = new NohopReactiveJwtDecoder(new NohopJwtDecoder(counted), single);
+            String token = issuer.rs256(claims());
+            singleThreaded.decode(token).block(Duration.ofSeconds(10));
+            assertEquals(1, verifications.get(), "a decode that is not cancelled verifies");
+
+            CountDownLatch release = new CountDownLatch(1);
+            single.schedule(() -> awaitUninterruptibly(release)); // holds the scheduler's only thread
+            Disposable subscription = singleThreaded.decode(token).subscribe();
+            subscription.dispose();
+            release.countDown();
+            CompletableFuture<Void> after = new CompletableFuture<>();
+            single.schedule(() -> after.complete(null)); // runs after the cancelled decode's task (one thread, in order)
+            after.get(10, TimeUnit.SECONDS);
+
+            assertEquals(1, verifications.get(), "the cancelled decode did not verify");
+        } finally {
+            single.dispose();
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** What the servlet adapter does when the request completes: cancels the chain from its own thread. */
