@@ -99,7 +99,6 @@ public final class AuditLog {
     private static final String GENESIS = "0".repeat(64);
     private static final Pattern MAC_SUFFIX = Pattern.compile(",\"mac\":\"([A-Za-z0-9_-]{43})\"}$");
     private static final String ENTRY_MAC_LABEL = "nohop audit entry v1\n";
-    private static final String HEAD_MAC_LABEL = "nohop audit head v1\n";
 
     private AuditLog() {
     }
@@ -268,7 +267,7 @@ public final class AuditLog {
             }
             channel.force(true);
         }
-        writeHead(folder, macKey, lines.size() + 1, sha256Hex(line));
+        AuditHead.write(folder, macKey, lines.size() + 1, sha256Hex(line));
     }
 
     /**
@@ -303,7 +302,7 @@ public final class AuditLog {
         }
         List<byte[]> lines = completeLines(bytes);
         int n = lines.size();
-        Optional<String> loss = headProblem(folder, macKey, lines, acceptUnauthenticatedHead);
+        Optional<String> loss = AuditHead.problem(folder, macKey, lines, acceptUnauthenticatedHead);
         if (loss.isPresent()) {
             long lostAfter = lostAfter(folder, macKey, lines);
             Map<String, Object> data = new LinkedHashMap<>();
@@ -313,48 +312,13 @@ public final class AuditLog {
             return Optional.of("entries after #" + lostAfter + " were lost: " + loss.get());
         }
         if (n > 0) {
-            Head head = readHead(folder).orElse(null);
+            AuditHead head = AuditHead.read(folder).orElse(null);
             String last = sha256Hex(lines.get(n - 1));
             if (head == null || head.entries() != n || !last.equals(head.sha256()) || head.mac().isEmpty()) {
-                writeHead(folder, macKey, n, last);
+                AuditHead.write(folder, macKey, n, last);
             }
         }
         return Optional.empty();
-    }
-
-    /**
-     * Why the log's end does not match the head, if it does not. With a key, the head must be
-     * authentic; without one (a reader that lacks the passphrase) only the count and hash are compared.
-     */
-    private static Optional<String> headProblem(Path folder, SecretKey macKey, List<byte[]> lines,
-                                                boolean acceptUnauthenticatedHead) {
-        int n = lines.size();
-        Optional<Head> maybeHead;
-        try {
-            maybeHead = readHead(folder);
-        } catch (IOException e) {
-            return Optional.of(HEAD_FILE_NAME + " is unreadable or not valid JSON");
-        }
-        if (maybeHead.isEmpty()) {
-            return n == 0 ? Optional.empty()
-                    : Optional.of(HEAD_FILE_NAME + " is missing although the log has " + n + " entries");
-        }
-        Head head = maybeHead.get();
-        if (head.mac().isEmpty()) {
-            if (!acceptUnauthenticatedHead) {
-                return Optional.of(HEAD_FILE_NAME + " has no MAC: it was written without the passphrase");
-            }
-        } else if (!head.authentic(macKey)) {
-            return Optional.of(HEAD_FILE_NAME + " was altered without the passphrase (its MAC does not match)");
-        }
-        long c = head.entries();
-        if (c >= 1 && n >= c && sha256Hex(lines.get((int) c - 1)).equals(head.sha256())
-                && (n - c <= 1 || head.mac().isPresent())) {
-            return Optional.empty();
-        }
-        return Optional.of(HEAD_FILE_NAME + " records " + c + " entries but the log "
-                + (n < c ? "has only " + n : "no longer matches it at entry #" + c)
-                + ": entries were removed from the end or changed");
     }
 
     /** The last entry that still chains from the start and carries a valid MAC (0 when none). */
@@ -475,7 +439,7 @@ public final class AuditLog {
             problems.add("audit entries 1 to " + authenticatedFrom + " have no MAC, and no entry says the log was"
                     + " taken over from an older store");
         }
-        headProblem(folder, macKey, lines, false).ifPresent(p -> problems.add(
+        AuditHead.problem(folder, macKey, lines, false).ifPresent(p -> problems.add(
                 "the end of the log does not match " + HEAD_FILE_NAME + ": " + p));
         Map<Long, Entry> acknowledgements = new HashMap<>();
         for (Entry e : parsed) {
@@ -511,50 +475,6 @@ public final class AuditLog {
         byte[] expected = KeyDerivation.hmac(macKey, (ENTRY_MAC_LABEL + unsigned).getBytes(StandardCharsets.UTF_8));
         byte[] actual = Base64.getUrlDecoder().decode(m.group(1));
         return Optional.of(KeyDerivation.tagsEqual(expected, actual));
-    }
-
-    private record Head(long entries, String sha256, Optional<String> mac) {
-        boolean authentic(SecretKey key) {
-            if (mac.isEmpty()) {
-                return false;
-            }
-            try {
-                return KeyDerivation.tagsEqual(headMac(key, entries, sha256), Base64.getUrlDecoder().decode(mac.get()));
-            } catch (IllegalArgumentException e) {
-                return false;
-            }
-        }
-    }
-
-    private static byte[] headMac(SecretKey key, long entries, String sha256) {
-        return KeyDerivation.hmac(key, (HEAD_MAC_LABEL + entries + "\n" + sha256).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Optional<Head> readHead(Path folder) throws IOException {
-        Path head = folder.resolve(HEAD_FILE_NAME);
-        if (!Files.exists(head)) {
-            return Optional.empty();
-        }
-        Map<String, Object> json;
-        try {
-            json = JSONObjectUtils.parse(Files.readString(head, StandardCharsets.UTF_8));
-        } catch (ParseException | RuntimeException e) {
-            throw new IOException(HEAD_FILE_NAME + " is not valid JSON", e);
-        }
-        if (!(json.get("entries") instanceof Number count) || !(json.get("sha256") instanceof String sha256)) {
-            throw new IOException(HEAD_FILE_NAME + " lacks entries or sha256");
-        }
-        return Optional.of(new Head(count.longValue(), sha256,
-                json.get("mac") instanceof String mac ? Optional.of(mac) : Optional.empty()));
-    }
-
-    private static void writeHead(Path folder, SecretKey macKey, long entries, String sha256) throws IOException {
-        Map<String, Object> head = new LinkedHashMap<>();
-        head.put("entries", entries);
-        head.put("sha256", sha256);
-        head.put("mac", Base64.getUrlEncoder().withoutPadding().encodeToString(headMac(macKey, entries, sha256)));
-        AtomicFileWriter.write(folder.resolve(HEAD_FILE_NAME), (JsonText.write(head) + "\n").getBytes(StandardCharsets.UTF_8),
-                AtomicFileWriter.OWNER_ONLY);
     }
 
     private static Entry parse(byte[] line) throws ParseException {
