@@ -2,17 +2,11 @@ package io.nohop.keys.cli;
 
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.nohop.core.KeySetReport;
 import io.nohop.core.PinnedRoots;
 import io.nohop.core.RefreshFailure;
-import io.nohop.core.TokenRejectedException;
 import io.nohop.core.TokenVerifier;
-import io.nohop.core.VerifiedToken;
-import io.nohop.core.VerifierHealth;
 import io.nohop.keys.KeyRecord;
-import io.nohop.keys.KeyState;
 import io.nohop.keys.StoreSnapshot;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -25,7 +19,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,8 +30,9 @@ import java.util.TreeSet;
  * The checks of {@code nohop doctor}: fetches what a verifier would fetch, the way it would (bounded,
  * no redirects), and says in one {@link Finding} per fact what would break verification, what merely
  * could be better, and what is fine. Keys are judged by core's own loader ({@link KeySetReport}) and the
- * end-to-end verdict comes from a real {@link TokenVerifier} built as {@code nohop verify} builds one, so
- * the doctor never disagrees with the verifier about a key or a token.
+ * end-to-end verdict comes from a real {@link TokenVerifier} built as {@code nohop verify} builds one
+ * ({@link VerifierChecks}), so the doctor never disagrees with the verifier about a key or a token. The
+ * {@code caching.*} checks are {@link CachingChecks}.
  *
  * <p>Everything read from the endpoint or the token is escaped before it is put into a finding
  * ({@link #escape}); no key material and no token text is ever put into one.
@@ -85,11 +79,15 @@ final class Doctor {
     private final Limits limits;
     private final String userAgent;
     private final List<Finding> findings = new ArrayList<>();
+    private final CachingChecks cachingChecks;
+    private final VerifierChecks verifierChecks;
 
     Doctor(Clock clock, Limits limits, String userAgent) {
         this.clock = clock;
         this.limits = limits;
         this.userAgent = userAgent;
+        this.cachingChecks = new CachingChecks(findings::add);
+        this.verifierChecks = new VerifierChecks(clock, limits, findings::add);
     }
 
     /**
@@ -102,7 +100,7 @@ final class Doctor {
     List<Finding> run(Target target) throws InterruptedException {
         try (HttpProbe probe = new HttpProbe(limits.connectTimeout(), limits.fetchTimeout(), limits.maxBodyBytes(),
                 userAgent)) {
-            Optional<TokenVerifier> verifier = startVerifier(target);
+            Optional<TokenVerifier> verifier = verifierChecks.start(target);
             try {
                 inspect(probe, target, verifier);
             } finally {
@@ -119,7 +117,7 @@ final class Doctor {
         if (target.discovers()) {
             Optional<Discovered> discovered = discover(probe, target);
             if (discovered.isEmpty()) {
-                verifierVerdict(verifier, target, Optional.empty());
+                verifierChecks.verdict(verifier, target, Optional.empty());
                 return;
             }
             consumed = target.roots().isPresent() ? discovered.get().signedJwksUri() : discovered.get().jwksUri();
@@ -137,7 +135,7 @@ final class Doctor {
         if (target.store().isPresent() && report.isPresent()) {
             storeAgrees(target.store().get(), report.get());
         }
-        verifierVerdict(verifier, target, report);
+        verifierChecks.verdict(verifier, target, report);
     }
 
     // ---- discovery ------------------------------------------------------------------------------
@@ -247,9 +245,9 @@ final class Doctor {
         } else {
             contentType(what, uri, answer, Set.of("application/json", "application/jwk-set+json"), false);
         }
-        Optional<Duration> maxAge = caching(probe, uri, answer, signed ? SIGNED_ACCEPT : JWKS_ACCEPT);
+        Optional<Duration> maxAge = cachingChecks.check(probe, uri, answer, signed ? SIGNED_ACCEPT : JWKS_ACCEPT);
         clockSkew(answer, now);
-        target.store().ifPresent(store -> publishLead(store, maxAge));
+        target.store().ifPresent(store -> cachingChecks.publishLead(store, maxAge));
         KeySetReport report = signed
                 ? KeySetReport.ofSignedKeySet(answer.body(), target.roots().get(),
                         target.discovers() ? target.issuer() : Optional.empty(), now)
@@ -338,107 +336,6 @@ final class Doctor {
                     + header.map(h -> "'" + escape(h) + "'").orElse("no Content-Type") + ", not "
                     + String.join(" or ", new TreeSet<>(expected)) + "; nohop reads it anyway, proxies and other"
                     + " clients may not", "serve it as application/json."));
-        }
-    }
-
-    // ---- caching --------------------------------------------------------------------------------
-
-    /** Cache-Control, ETag and a real conditional GET; returns the max-age the endpoint sends. */
-    private Optional<Duration> caching(HttpProbe probe, URI uri, HttpProbe.Answer answer, String accept)
-            throws InterruptedException {
-        Optional<Duration> maxAge = Optional.empty();
-        boolean noCache = false;
-        for (String value : answer.headers().allValues("Cache-Control")) {
-            for (String directive : value.split(",")) {
-                String d = directive.trim().toLowerCase(Locale.ROOT);
-                if (d.equals("no-cache") || d.equals("no-store")) {
-                    noCache = true;
-                } else if (d.startsWith("max-age=") && maxAge.isEmpty()) {
-                    String digits = d.substring("max-age=".length()).replace("\"", "");
-                    if (digits.matches("[0-9]{1,10}")) {
-                        maxAge = Optional.of(Duration.ofSeconds(Long.parseLong(digits)));
-                    }
-                }
-            }
-        }
-        Duration floor = TokenVerifier.Builder.DEFAULT_MIN_REFRESH;
-        Duration ceiling = TokenVerifier.Builder.DEFAULT_MAX_REFRESH;
-        if (noCache) {
-            add(Finding.warning("caching.max_age", "Cache-Control says no-cache/no-store: verifiers refresh at their"
-                    + " floor, every " + human(floor), "send Cache-Control: public, max-age=N (nohop serve sends"
-                    + " max-age=300)."));
-        } else if (maxAge.isEmpty()) {
-            add(Finding.warning("caching.max_age", "no Cache-Control max-age: verifiers refresh every "
-                    + human(TokenVerifier.Builder.DEFAULT_REFRESH) + " (their default)",
-                    "send Cache-Control: public, max-age=N between " + human(floor) + " and " + human(ceiling) + "."));
-        } else if (maxAge.get().compareTo(floor) < 0 || maxAge.get().compareTo(ceiling) > 0) {
-            Duration used = maxAge.get().compareTo(floor) < 0 ? floor : ceiling;
-            add(Finding.warning("caching.max_age", "max-age=" + maxAge.get().toSeconds() + " is outside the verifier's"
-                    + " refresh bounds (" + human(floor) + " to " + human(ceiling) + "): verifiers refresh every "
-                    + human(used) + " instead", "send a max-age between " + human(floor) + " and " + human(ceiling) + "."));
-        } else {
-            add(Finding.ok("caching.max_age", "max-age=" + maxAge.get().toSeconds() + " is within the verifier's"
-                    + " refresh bounds (" + human(floor) + " to " + human(ceiling) + ")"));
-        }
-        Optional<String> etag = answer.header("ETag");
-        Optional<String> lastModified = answer.header("Last-Modified");
-        Map<String, String> conditional;
-        if (etag.isPresent()) {
-            add(Finding.ok("caching.etag", "ETag " + escape(etag.get())));
-            conditional = Map.of("If-None-Match", etag.get());
-        } else if (lastModified.isPresent()) {
-            add(Finding.note("caching.etag", "no ETag; Last-Modified is sent, so refreshes can still be conditional",
-                    "send a strong ETag as well: it is exact where a date has one-second resolution."));
-            conditional = Map.of("If-Modified-Since", lastModified.get());
-        } else {
-            add(Finding.warning("caching.etag", "neither ETag nor Last-Modified: every refresh downloads the whole"
-                    + " key set", "send a strong ETag and answer If-None-Match with 304."));
-            return maxAge;
-        }
-        if (!isSafeHeaderValue(conditional.values().iterator().next())) {
-            add(Finding.warning("caching.conditional_get", "the validator holds characters that cannot be sent back",
-                    "send a plain quoted ETag."));
-            return maxAge;
-        }
-        HttpProbe.Outcome again = probe.get(uri, accept, conditional);
-        if (again.answer().isPresent() && again.answer().get().status() == 304) {
-            add(Finding.ok("caching.conditional_get", "a conditional GET (" + conditional.keySet().iterator().next()
-                    + ") is answered 304 Not Modified"));
-        } else {
-            String got = again.answer().map(a -> "HTTP " + a.status())
-                    .orElseGet(() -> again.failure().map(f -> f.code()).orElse("nothing"));
-            add(Finding.warning("caching.conditional_get", "a conditional GET ("
-                    + conditional.keySet().iterator().next() + ") is answered " + got + ", not 304: every refresh"
-                    + " downloads the whole key set", "answer a matching If-None-Match with 304 Not Modified."));
-        }
-        return maxAge;
-    }
-
-    private static boolean isSafeHeaderValue(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c > 0x7e) {
-                return false;
-            }
-        }
-        return !value.isEmpty();
-    }
-
-    /** The rotation timeline's safety condition, L ≥ 2 × the max-age actually sent. */
-    private void publishLead(StoreSnapshot store, Optional<Duration> maxAge) {
-        Duration lead = store.config().publishLead();
-        Duration age = maxAge.orElse(TokenVerifier.Builder.DEFAULT_REFRESH);
-        String which = maxAge.isPresent() ? "the max-age the endpoint sends (" + human(age) + ")"
-                : "the verifiers' default refresh (" + human(age) + ", no max-age is sent)";
-        if (lead.compareTo(age.multipliedBy(2)) >= 0) {
-            add(Finding.ok("caching.publish_lead", "the store's publish lead " + human(lead) + " is at least twice "
-                    + which));
-        } else {
-            add(Finding.error("caching.publish_lead", "the store's publish lead " + human(lead) + " is less than"
-                    + " twice " + which + ": after a rotation, tokens signed with the new key can reach verifiers"
-                    + " that do not hold it yet (unknown_key)", "lower nohop serve --max-age to at most "
-                    + human(lead.dividedBy(2)) + ", or rotate with --publish-lead of at least "
-                    + human(age.multipliedBy(2)) + "."));
         }
     }
 
@@ -602,200 +499,6 @@ final class Doctor {
         } else {
             add(Finding.ok("keys.store_agrees", "the endpoint serves exactly what the store publishes now"));
         }
-    }
-
-    // ---- the verifier's verdict and the sample token --------------------------------------------
-
-    /**
-     * Builds the verifier {@code nohop verify} would build for this target and starts it (its first fetch runs
-     * in the background while the doctor makes its own); says whether the library accepts the transport.
-     */
-    private Optional<TokenVerifier> startVerifier(Target target) {
-        // Named, so the endpoint's instance table and nohop status show the probe for what it is.
-        TokenVerifier.Builder builder = TokenVerifier.builder().clock(clock).instanceName("nohop-doctor");
-        try {
-            if (target.discovers()) {
-                String issuer = target.issuer().orElseThrow();
-                if (target.roots().isPresent()) {
-                    builder.discoverIssuer(issuer, target.roots().get());
-                } else {
-                    builder.discoverIssuer(issuer);
-                }
-            } else {
-                URI uri = target.jwksUri().get();
-                if (target.roots().isPresent()) {
-                    builder.jwksUri(uri, target.roots().get());
-                } else {
-                    builder.jwksUri(uri);
-                }
-                target.issuer().ifPresentOrElse(builder::issuer, builder::allowAnyIssuer);
-            }
-            target.audience().ifPresentOrElse(builder::audience, builder::allowAnyAudience);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            add(Finding.error("transport.scheme", "a verifier cannot be configured this way: " + escape(e.getMessage()),
-                    "use an absolute https URL."));
-            return Optional.empty();
-        }
-        TokenVerifier verifier;
-        try {
-            verifier = builder.build();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            // The library's transport rule: plain http only to loopback.
-            add(Finding.error("transport.scheme", "a verifier refuses the source: " + escape(e.getMessage()),
-                    "serve it over https (plain http is accepted only to 127.0.0.1, ::1 or localhost)."));
-            return Optional.empty();
-        }
-        URI shown = target.jwksUri().orElseGet(() -> metadataUri(target.issuer().orElseThrow()));
-        if ("https".equalsIgnoreCase(shown.getScheme())) {
-            add(Finding.ok("transport.scheme", "https"));
-        } else {
-            add(Finding.note("transport.scheme", "plain http to a loopback address: accepted, but only on this host",
-                    "serve it over https for other hosts."));
-        }
-        return Optional.of(verifier);
-    }
-
-    private void verifierVerdict(Optional<TokenVerifier> started, Target target, Optional<KeySetReport> report)
-            throws InterruptedException {
-        if (started.isEmpty()) {
-            return;
-        }
-        TokenVerifier verifier = started.get();
-        String source = target.discovers() ? "discovering " + target.issuer().orElseThrow()
-                : "reading " + target.jwksUri().get();
-        boolean keys = awaitFirstOutcome(verifier);
-        VerifierHealth.Source health = verifier.health().sources().get(0);
-        if (keys) {
-            add(Finding.ok("verifier.keys", "a verifier " + escape(source) + " as nohop verify would holds "
-                    + health.keyCount() + " key(s)"));
-        } else {
-            add(Finding.error("verifier.keys", "a verifier " + escape(source) + " as nohop verify would got no keys"
-                    + health.lastError().map(e -> " (" + escape(e) + ")").orElse("") + ": every token is rejected"
-                    + " with keys_unavailable", "fix the errors above."));
-        }
-        target.token().ifPresent(token -> sampleToken(verifier, token, target, report));
-    }
-
-    /**
-     * Waits until the verifier holds keys or its first fetch has failed (it would retry with backoff; the
-     * doctor reports the first failure rather than wait for the retries), bounded by two fetches' time.
-     */
-    private boolean awaitFirstOutcome(TokenVerifier verifier) throws InterruptedException {
-        long deadline = System.nanoTime() + limits.fetchTimeout().plus(limits.connectTimeout()).multipliedBy(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (verifier.awaitKeys(Duration.ofMillis(50))) {
-                return true;
-            }
-            if (verifier.health().sources().get(0).consecutiveFailures() > 0) {
-                return false;
-            }
-        }
-        return verifier.awaitKeys(Duration.ZERO);
-    }
-
-    private void sampleToken(TokenVerifier verifier, String token, Target target, Optional<KeySetReport> report) {
-        try {
-            VerifiedToken verified = verifier.verify(token);
-            add(Finding.ok("token.verify", "the sample token verifies (kid " + verified.keyId().map(Doctor::escape).orElse("none") + ")"));
-        } catch (TokenRejectedException e) {
-            add(Finding.error("token.verify", "the sample token is rejected: " + e.reason().code() + " ("
-                    + escape(String.valueOf(e.getMessage())) + ")", tokenAction(e.reason().code())));
-        }
-        SignedJWT jwt;
-        JWTClaimsSet claims;
-        try {
-            jwt = SignedJWT.parse(token);
-            claims = jwt.getJWTClaimsSet();
-        } catch (ParseException | RuntimeException e) {
-            return;
-        }
-        Instant now = clock.instant();
-        Date exp = claims.getExpirationTime();
-        Date iat = claims.getIssueTime();
-        Duration max = TokenVerifier.Builder.DEFAULT_MAX_LIFETIME;
-        if (exp == null) {
-            add(Finding.error("token.lifetime", "the sample token has no exp", "mint tokens with exp."));
-        } else {
-            Instant from = iat != null ? iat.toInstant() : now;
-            Duration lifetime = Duration.between(from, exp.toInstant());
-            String left = exp.toInstant().isAfter(now) ? "expires in " + human(Duration.between(now, exp.toInstant()))
-                    : "expired " + human(Duration.between(exp.toInstant(), now)) + " ago";
-            if (lifetime.compareTo(max) > 0) {
-                add(Finding.error("token.lifetime", "the sample token lives " + human(lifetime) + " (" + left
-                        + "), longer than the verifier's maximum of " + human(max) + " (lifetime_too_long)",
-                        "mint shorter-lived tokens."));
-            } else {
-                add(Finding.ok("token.lifetime", "the sample token lives " + human(lifetime) + " (" + left
-                        + "), within the verifier's maximum of " + human(max)));
-            }
-        }
-        Object typ = jwt.getHeader().getType() == null ? null : jwt.getHeader().getType().getType();
-        if (typ == null) {
-            add(Finding.note("token.typ", "the sample token has no typ header: a verifier requiring a type (--type"
-                    + " at+jwt, RFC 9068) rejects it (wrong_type)", "nothing needed unless verifiers require one."));
-        } else {
-            add(Finding.ok("token.typ", "typ is " + escape(String.valueOf(typ))));
-        }
-        tokenKey(jwt.getHeader().getKeyID(), target, report);
-    }
-
-    private void tokenKey(String kid, Target target, Optional<KeySetReport> report) {
-        if (kid == null) {
-            add(Finding.note("token.key", "the sample token names no kid: verifiers try the one key that fits",
-                    "name the kid (nohop issue does)."));
-            return;
-        }
-        String name = "'" + escape(kid) + "'";
-        Optional<KeySetReport.Key> served = report.flatMap(r -> r.keys().stream()
-                .filter(k -> k.kid().equals(Optional.of(kid))).findFirst());
-        if (report.isPresent() && report.get().failure().isEmpty()) {
-            if (served.isEmpty()) {
-                add(Finding.error("token.key", "the sample token is signed by key " + name + ", which the endpoint"
-                        + " does not serve (unknown_key)", "publish the key before tokens signed with it are used."));
-                return;
-            }
-            if (!served.get().kept()) {
-                add(Finding.error("token.key", "the sample token is signed by key " + name + ", which verifiers drop: "
-                        + served.get().droppedBecause().orElse(""), "sign with a usable key."));
-                return;
-            }
-        }
-        if (target.store().isEmpty()) {
-            add(Finding.ok("token.key", "the sample token is signed by key " + name
-                    + (served.isPresent() ? ", served and kept" : "")));
-            return;
-        }
-        Instant now = clock.instant();
-        Optional<KeyRecord> record = target.store().get().record(kid);
-        if (record.isEmpty()) {
-            add(Finding.warning("token.key", "the sample token is signed by key " + name + ", which is not a key of"
-                    + " the store", "check that the token comes from this store's issuer."));
-            return;
-        }
-        KeyState state = record.get().stateAt(now);
-        switch (state) {
-            case ACTIVE -> add(Finding.ok("token.key", "the sample token is signed by key " + name + ", the store's"
-                    + " ACTIVE key"));
-            case RETIRING -> add(Finding.note("token.key", "the sample token is signed by key " + name + ", which is"
-                    + " RETIRING: still published, no longer signing", "new tokens should come from the ACTIVE key."));
-            case PENDING -> add(Finding.warning("token.key", "the sample token is signed by key " + name + ", which is"
-                    + " PENDING: published but not due to sign yet", "sign with the ACTIVE key (nohop issue does)."));
-            default -> add(Finding.error("token.key", "the sample token is signed by key " + name + ", which is "
-                    + state + ": no longer published, so verifiers reject it (unknown_key)",
-                    "sign with the ACTIVE key."));
-        }
-    }
-
-    private static String tokenAction(String code) {
-        return switch (code) {
-            case "expired" -> "use a fresh token (this one's exp has passed).";
-            case "unknown_key" -> "publish the signing key before using it, or sign with a published key.";
-            case "issuer_mismatch" -> "check --issuer against the token's iss.";
-            case "audience_mismatch" -> "check --audience against the token's aud.";
-            case "keys_unavailable" -> "fix the key set errors above.";
-            case "bad_signature" -> "the token was altered or signed by another key with the same kid.";
-            default -> "see the rejection codes in keys/README.md.";
-        };
     }
 
     // ---- helpers --------------------------------------------------------------------------------

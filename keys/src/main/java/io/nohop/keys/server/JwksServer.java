@@ -1,38 +1,20 @@
 package io.nohop.keys.server;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
-import io.nohop.keys.StoreException;
 import io.nohop.keys.server.internal.DateHeader;
-import io.nohop.keys.server.internal.EndpointMetrics;
-import io.nohop.keys.server.internal.Exchange;
-import io.nohop.keys.server.internal.FleetView;
 import io.nohop.keys.server.internal.HttpEngine;
-import io.nohop.keys.server.internal.InstanceTable;
-import io.nohop.keys.server.internal.PublicationHistory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiFunction;
-import java.util.function.Predicate;
 
 /**
  * The key-distribution endpoint: a read-only HTTP server that serves what a {@link PublicationSource}
@@ -90,90 +72,34 @@ public final class JwksServer implements AutoCloseable {
     /** The admin listener's metrics path. */
     public static final String METRICS_PATH = "/metrics";
 
-    private static final Logger LOG = LoggerFactory.getLogger(JwksServer.class);
     private static final Logger ACCESS = LoggerFactory.getLogger("io.nohop.keys.access");
-    private static final String ALLOW = "GET, HEAD";
-    private static final String NO_STORE = "no-store";
-    private static final String JSON = "application/json";
 
     private final HttpEngine engine;
     private final InetSocketAddress bound;
     private final Optional<InetSocketAddress> adminBound;
-    private final PublicationSource source;
-    private final Clock clock;
-    private final Duration maxAge;
-    private final Duration freshnessWindow;
-    private final String cacheControl;
-    private final String publicUrl;
     private final ScheduledExecutorService reloader;
-    private final PublicationHistory history;
-    private final InstanceTable instances;
-    private final EndpointMetrics metrics;
-    private volatile Rendered rendered;
-    private volatile String lastError;
-    private volatile String lastErrorMessage;
+    private final Publisher publisher;
 
-    /** One rendering: the bytes served until the publication changes. */
-    private record Rendered(Publication publication, byte[] jwks, String etag, byte[] openid, Instant renderedAt,
-                            long generation, byte[] signedJwks, String signedEtag) { }
-
-    /** One path's answers: when it exists, and what GET and HEAD get. */
-    private record Route(Predicate<Rendered> exists, BiFunction<Exchange.Request, Rendered, Exchange.Response> get) { }
-
-    /**
-     * The public listener's paths, in one table. A new public document is one line here plus its
-     * answering method.
-     */
-    private Map<String, Route> publicRoutes() {
-        Map<String, Route> routes = new LinkedHashMap<>();
-        routes.put(JWKS_PATH, new Route(r -> true, this::jwks));
-        routes.put(SIGNED_JWKS_PATH, new Route(r -> r.signedJwks().length > 0, this::signedJwks));
-        routes.put(OPENID_PATH, new Route(r -> r.publication().issuer().isPresent() && r.openid().length > 0, this::openid));
-        routes.put(HEALTH_PATH, new Route(r -> true, this::health));
-        return routes;
-    }
-
-    /** The admin listener's paths. */
-    private Map<String, Route> adminRoutes() {
-        Map<String, Route> routes = new LinkedHashMap<>();
-        routes.put(STATUS_PATH, new Route(r -> true, this::status));
-        routes.put(METRICS_PATH, new Route(r -> true, this::metrics));
-        return routes;
-    }
-
-    private JwksServer(PublicationSource source, Settings settings, Rendered first, InetSocketAddress address)
+    private JwksServer(PublicationSource source, Settings settings, Rendering first, InetSocketAddress address)
             throws IOException {
-        this.source = source;
-        this.clock = settings.clock;
-        this.maxAge = settings.maxAge;
-        this.freshnessWindow = settings.freshnessWindow;
-        this.cacheControl = "public, max-age=" + settings.maxAge.toSeconds() + ", stale-if-error="
-                + settings.staleIfError.toSeconds();
-        this.history = new PublicationHistory(first.etag(), kidsOf(first.publication()), first.renderedAt());
-        if (first.signedJwks().length > 0) {
-            history.alias(first.signedEtag());
-        }
-        boolean admin = settings.adminAddress.isPresent();
-        this.instances = admin ? new InstanceTable(settings.instanceTableSize) : null;
-        Map<String, Route> publicRoutes = publicRoutes();
-        this.metrics = admin ? new EndpointMetrics(new ArrayList<>(publicRoutes.keySet()), this::fleet,
-                instances::size, () -> Duration.between(history.current().firstServedAt(), clock.instant()),
-                settings.publishLead.orElse(null), settings.maxAge) : null;
-        this.engine = new HttpEngine(settings.threads, new HttpEngine.Limits(settings.requestHeaderTimeout,
-                settings.idleTimeout, settings.maxRequestHeaderBytes, settings.maxConnections), new DateHeader(clock));
+        Clock clock = settings.clock;
         // Served for the instant between binding and knowing the bound port (the openid document
         // names it): the openid route does not exist until it is rendered.
-        this.rendered = first;
+        this.publisher = new Publisher(source, clock, first);
+        boolean admin = settings.adminAddress.isPresent();
+        EndpointRoutes routes = new EndpointRoutes(publisher, clock, settings.maxAge, settings.staleIfError,
+                settings.freshnessWindow, admin, settings.instanceTableSize, settings.publishLead);
+        this.engine = new HttpEngine(settings.threads, new HttpEngine.Limits(settings.requestHeaderTimeout,
+                settings.idleTimeout, settings.maxRequestHeaderBytes, settings.maxConnections), new DateHeader(clock));
         try {
-            this.bound = engine.listen(address, request -> answer(publicRoutes, request, true), JwksServer::logAccess, false);
-            this.publicUrl = stripTrailingSlash(settings.publicUrl.orElse("http://" + hostText(bound) + ":" + bound.getPort()));
-            this.rendered = withOpenid(first);
+            this.bound = engine.listen(address, routes.publicListener(), JwksServer::logAccess, false);
+            String publicUrl = stripTrailingSlash(settings.publicUrl.orElse("http://" + hostText(bound) + ":" + bound.getPort()));
+            publisher.servedAt(publicUrl);
             if (admin) {
-                Map<String, Route> adminRoutes = adminRoutes();
                 InetSocketAddress adminAddress = settings.adminAddress.get();
                 try {
                     this.adminBound = Optional.of(engine.listen(adminAddress,
-                            request -> answer(adminRoutes, request, false), JwksServer::logAccess, true));
+                            routes.adminListener(), JwksServer::logAccess, true));
                 } catch (IOException e) {
                     throw new IOException("admin listener " + adminAddress.getHostString() + ":" + adminAddress.getPort()
                             + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
@@ -204,7 +130,7 @@ public final class JwksServer implements AutoCloseable {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(address, "address");
         Instant now = settings.clock.instant();
-        Rendered first = render(source.publicationAt(now), now, 1);
+        Rendering first = Rendering.of(source.publicationAt(now), now, 1);
         JwksServer s = new JwksServer(source, settings, first, address);
         long every = settings.reloadInterval.toMillis();
         s.reloader.scheduleWithFixedDelay(s::reload, every, every, TimeUnit.MILLISECONDS);
@@ -252,175 +178,7 @@ public final class JwksServer implements AutoCloseable {
      * interval; exposed so tests and tools need not wait for the timer.
      */
     public void reload() {
-        Instant now = clock.instant();
-        try {
-            Publication p = source.publicationAt(now);
-            Rendered current = rendered;
-            if (!p.equals(current.publication())) {
-                Rendered next = render(p, now, current.generation());
-                if (!next.etag().equals(current.etag())) {
-                    long generation = history.publish(next.etag(), kidsOf(p), now).generation();
-                    next = render(p, now, generation);
-                    LOG.info("publishing {} keys (active {}), ETag {}", p.keyCount(), p.activeKid().orElse("none"),
-                            next.etag());
-                } else {
-                    // The same keys (a re-signed set, say): same generation, the new signed document.
-                    next = new Rendered(p, current.jwks(), current.etag(), current.openid(), current.renderedAt(),
-                            current.generation(), next.signedJwks(), next.signedEtag());
-                }
-                if (next.signedJwks().length > 0) {
-                    history.alias(next.signedEtag());
-                }
-                rendered = withOpenid(next);
-            }
-            if (lastError != null) {
-                LOG.info("store readable again");
-                lastError = null;
-                lastErrorMessage = null;
-            }
-        } catch (Exception e) {
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            if (!message.equals(lastErrorMessage)) {
-                LOG.warn("cannot read the keys; still serving the last good key set: {}", printable(message));
-            }
-            lastErrorMessage = message;
-            lastError = e instanceof StoreException || e instanceof IOException || e instanceof UncheckedIOException
-                    ? "store_unreadable" : "source_failed";
-        } catch (Error e) {
-            // Keep the timer alive whatever happens; the server keeps serving what it has.
-            LOG.error("unexpected error while reloading; still serving the last good key set", e);
-        }
-    }
-
-    private static Rendered render(Publication p, Instant now, long generation) {
-        byte[] body = p.jwksJson().getBytes(StandardCharsets.UTF_8);
-        byte[] signed = p.signedJwks().map(jwt -> jwt.getBytes(StandardCharsets.US_ASCII)).orElse(new byte[0]);
-        return new Rendered(p, body, etag(body), new byte[0], now, generation, signed, etag(signed));
-    }
-
-    private Rendered withOpenid(Rendered r) {
-        if (r.publication().issuer().isEmpty()) {
-            return r;
-        }
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("issuer", r.publication().issuer().get());
-        meta.put("jwks_uri", publicUrl + JWKS_PATH);
-        if (r.signedJwks().length > 0) {
-            meta.put("signed_jwks_uri", publicUrl + SIGNED_JWKS_PATH);
-        }
-        byte[] openid = JSONObjectUtils.toJSONString(meta).getBytes(StandardCharsets.UTF_8);
-        return new Rendered(r.publication(), r.jwks(), r.etag(), openid, r.renderedAt(), r.generation(),
-                r.signedJwks(), r.signedEtag());
-    }
-
-    /** The kids a publication's JWKS names, in order; none if it cannot be read (it is served regardless). */
-    private static List<String> kidsOf(Publication p) {
-        List<String> kids = new ArrayList<>();
-        try {
-            for (Map<String, Object> key : JSONObjectUtils.getJSONObjectArray(JSONObjectUtils.parse(p.jwksJson()), "keys")) {
-                Object kid = key.get("kid");
-                if (kid instanceof String k) {
-                    kids.add(k);
-                }
-            }
-        } catch (java.text.ParseException | RuntimeException e) {
-            LOG.debug("the published JWKS lists no readable kids: {}", e.toString());
-        }
-        return kids;
-    }
-
-    private static String etag(byte[] body) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
-            return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest) + "\"";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JDK", e);
-        }
-    }
-
-    private Exchange.Response answer(Map<String, Route> routes, Exchange.Request request, boolean counted) {
-        Rendered r = rendered;
-        Route route = routes.get(request.path());
-        Exchange.Response answer;
-        if (route == null || !route.exists().test(r)) {
-            answer = plain(404, NO_STORE, NOT_FOUND);
-        } else if (!"GET".equals(request.method()) && !"HEAD".equals(request.method())) {
-            answer = Exchange.Response.status(405).header("Allow", ALLOW).header("Content-Type", JSON)
-                    .header("Cache-Control", NO_STORE).header("X-Content-Type-Options", "nosniff")
-                    .body(METHOD_NOT_ALLOWED);
-        } else {
-            answer = route.get().apply(request, r);
-        }
-        if (counted && metrics != null) {
-            metrics.request(request.path(), answer.status());
-        }
-        return answer;
-    }
-
-    private static Exchange.Response plain(int status, String cache, byte[] body) {
-        return Exchange.Response.status(status).header("Content-Type", JSON).header("Cache-Control", cache)
-                .header("X-Content-Type-Options", "nosniff").body(body);
-    }
-
-    private Exchange.Response jwks(Exchange.Request request, Rendered r) {
-        if (instances != null && !request.head()) {
-            recordPoll(request, r);
-        }
-        if (matches(request.ifNoneMatch(), r.etag())) {
-            return Exchange.Response.status(304).header("ETag", r.etag()).header("Cache-Control", cacheControl).noBody();
-        }
-        return Exchange.Response.status(200).header("ETag", r.etag()).header("Content-Type", JSON)
-                .header("Cache-Control", cacheControl).header("X-Content-Type-Options", "nosniff").body(r.jwks());
-    }
-
-    private Exchange.Response signedJwks(Exchange.Request request, Rendered r) {
-        if (instances != null && !request.head()) {
-            recordPoll(request, r);
-        }
-        if (matches(request.ifNoneMatch(), r.signedEtag())) {
-            return Exchange.Response.status(304).header("ETag", r.signedEtag()).header("Cache-Control", cacheControl)
-                    .noBody();
-        }
-        return Exchange.Response.status(200).header("ETag", r.signedEtag()).header("Content-Type", SIGNED_JWKS_TYPE)
-                .header("Cache-Control", cacheControl).header("X-Content-Type-Options", "nosniff").body(r.signedJwks());
-    }
-
-    /** Notes who fetched the key set, what validator it presented, and which publication it holds now. */
-    private void recordPoll(Exchange.Request request, Rendered r) {
-        boolean named = request.instance() != null && !request.instance().isBlank();
-        String name = InstanceTable.nameOf(request.instance(), request.remoteAddress(), request.userAgent());
-        instances.record(name, named, clock.millis(), history.generationOf(request.ifNoneMatch()), r.generation());
-    }
-
-    private Exchange.Response openid(Exchange.Request request, Rendered r) {
-        return plain(200, cacheControl, r.openid());
-    }
-
-    private Exchange.Response health(Exchange.Request request, Rendered r) {
-        Map<String, Object> h = new LinkedHashMap<>();
-        String error = lastError;
-        h.put("status", error == null ? "ok" : "stale");
-        h.put("keys", r.publication().keyCount());
-        h.put("activeKid", r.publication().activeKid().orElse(null));
-        h.put("nextTransition", r.publication().nextTransition().map(Instant::toString).orElse(null));
-        h.put("renderedAt", r.renderedAt().toString());
-        h.put("etag", r.etag());
-        h.put("lastError", error);
-        return plain(200, NO_STORE, JSONObjectUtils.toJSONString(h).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private FleetView fleet() {
-        return new FleetView(instances, history, clock.instant(), freshnessWindow, maxAge);
-    }
-
-    private Exchange.Response status(Exchange.Request request, Rendered r) {
-        byte[] body = fleet().statusJson(r.publication(), r.publication().activeKid().orElse(null));
-        return plain(200, NO_STORE, body);
-    }
-
-    private Exchange.Response metrics(Exchange.Request request, Rendered r) {
-        return Exchange.Response.status(200).header("Content-Type", EndpointMetrics.CONTENT_TYPE)
-                .header("Cache-Control", NO_STORE).header("X-Content-Type-Options", "nosniff").body(metrics.scrape());
+        publisher.reload();
     }
 
     private static void logAccess(String method, String path, int status, long bytes, long micros) {
@@ -448,10 +206,8 @@ public final class JwksServer implements AutoCloseable {
         return false;
     }
 
-    private static final byte[] NOT_FOUND = "{\"error\":\"not_found\"}".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] METHOD_NOT_ALLOWED = "{\"error\":\"method_not_allowed\"}".getBytes(StandardCharsets.US_ASCII);
-
-    private static String printable(String text) {
+    /** Log text from the wire or an exception: printable ASCII only, at most 200 characters. */
+    static String printable(String text) {
         if (text == null) {
             return "";
         }

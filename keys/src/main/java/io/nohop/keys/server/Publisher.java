@@ -1,0 +1,132 @@
+package io.nohop.keys.server;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import io.nohop.keys.StoreException;
+import io.nohop.keys.server.internal.PublicationHistory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Keeps what the endpoint serves in step with its source: asks the source on every reload, renders a
+ * changed publication once and records it in the publication history, and keeps the last good
+ * {@link Rendering} in service while the source fails, remembering why for {@code /healthz}.
+ */
+final class Publisher {
+    // The endpoint's messages keep the server's logger name: it shows in every log line and logging setups select by it.
+    private static final Logger LOG = LoggerFactory.getLogger(JwksServer.class);
+
+    private final PublicationSource source;
+    private final Clock clock;
+    private final PublicationHistory history;
+    private volatile String publicUrl;
+    private volatile Rendering rendered;
+    private volatile String lastError;
+    private volatile String lastErrorMessage;
+
+    /**
+     * Starts with the first rendering in service (without its OpenID document until {@link #servedAt}).
+     *
+     * @param source what to publish
+     * @param clock decides what is published
+     * @param first the first publication, rendered
+     */
+    Publisher(PublicationSource source, Clock clock, Rendering first) {
+        this.source = source;
+        this.clock = clock;
+        this.history = new PublicationHistory(first.etag(), kidsOf(first.publication()), first.renderedAt());
+        if (first.signedJwks().length > 0) {
+            history.alias(first.signedEtag());
+        }
+        this.rendered = first;
+    }
+
+    /**
+     * Names the URL the OpenID document announces, once binding has made it known, and renders that document.
+     * Called before the first {@link #reload()}.
+     */
+    void servedAt(String url) {
+        this.publicUrl = url;
+        this.rendered = rendered.withOpenid(url);
+    }
+
+    /** The rendering in service. */
+    Rendering rendered() {
+        return rendered;
+    }
+
+    /** Why the last reload failed ({@code store_unreadable} or {@code source_failed}), or null if it did not. */
+    String lastError() {
+        return lastError;
+    }
+
+    /** The publications served so far, by generation. */
+    PublicationHistory history() {
+        return history;
+    }
+
+    /** Asks the source again and swaps in a new rendering if anything changed; never throws. */
+    void reload() {
+        Instant now = clock.instant();
+        try {
+            Publication p = source.publicationAt(now);
+            Rendering current = rendered;
+            if (!p.equals(current.publication())) {
+                Rendering next = Rendering.of(p, now, current.generation());
+                if (!next.etag().equals(current.etag())) {
+                    long generation = history.publish(next.etag(), kidsOf(p), now).generation();
+                    next = Rendering.of(p, now, generation);
+                    LOG.info("publishing {} keys (active {}), ETag {}", p.keyCount(), p.activeKid().orElse("none"),
+                            next.etag());
+                } else {
+                    // The same keys (a re-signed set, say): same generation, the new signed document.
+                    next = new Rendering(p, current.jwks(), current.etag(), current.openid(), current.renderedAt(),
+                            current.generation(), next.signedJwks(), next.signedEtag());
+                }
+                if (next.signedJwks().length > 0) {
+                    history.alias(next.signedEtag());
+                }
+                rendered = next.withOpenid(publicUrl);
+            }
+            if (lastError != null) {
+                LOG.info("store readable again");
+                lastError = null;
+                lastErrorMessage = null;
+            }
+        } catch (Exception e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (!message.equals(lastErrorMessage)) {
+                LOG.warn("cannot read the keys; still serving the last good key set: {}", JwksServer.printable(message));
+            }
+            lastErrorMessage = message;
+            lastError = e instanceof StoreException || e instanceof IOException || e instanceof UncheckedIOException
+                    ? "store_unreadable" : "source_failed";
+        } catch (Error e) {
+            // Keep the timer alive whatever happens; the server keeps serving what it has.
+            LOG.error("unexpected error while reloading; still serving the last good key set", e);
+        }
+    }
+
+    /** The kids a publication's JWKS names, in order; none if it cannot be read (it is served regardless). */
+    private static List<String> kidsOf(Publication p) {
+        List<String> kids = new ArrayList<>();
+        try {
+            for (Map<String, Object> key : JSONObjectUtils.getJSONObjectArray(JSONObjectUtils.parse(p.jwksJson()), "keys")) {
+                Object kid = key.get("kid");
+                if (kid instanceof String k) {
+                    kids.add(k);
+                }
+            }
+        } catch (java.text.ParseException | RuntimeException e) {
+            LOG.debug("the published JWKS lists no readable kids: {}", e.toString());
+        }
+        return kids;
+    }
+}
