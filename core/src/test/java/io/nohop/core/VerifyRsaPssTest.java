@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -92,8 +93,8 @@ class VerifyRsaPssTest {
         signature[signature.length - 1 - bit / 8] ^= (byte) (1 << (bit % 8));
         Assume.that(new BigInteger(1, signature).compareTo(((RSAPublicKey) KEY_2048.getPublic()).getModulus()) < 0);
 
-        assertEquals(false, nohop(algorithm, KEY_2048, message, signature));
-        assertEquals(false, jdk(algorithm, KEY_2048, message, signature));
+        assertFalse(nohop(algorithm, KEY_2048, message, signature));
+        assertFalse(jdk(algorithm, KEY_2048, message, signature));
     }
 
     @Provide
