@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The benchmark fixtures are what BENCHMARKS.md says they are, so the figures measure the intended path. */
+/** The benchmark fixtures are what docs/BENCHMARKS.md says they are, so the figures measure the intended path. */
 class BenchTokensTest {
     @ParameterizedTest
     @ValueSource(strings = {"RS256", "PS256", "ES256", "EdDSA"})

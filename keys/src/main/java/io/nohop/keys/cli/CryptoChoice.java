@@ -12,7 +12,7 @@ import picocli.CommandLine.TypeConversionException;
  * {@code --crypto} of {@code verify} and {@code issue}: which JCA provider checks (verify) or makes
  * (issue) the signatures. {@code jdk}, the default, is the JDK's installed providers; {@code native} is
  * the Amazon Corretto Crypto Provider (AWS-LC; checks RSA about 2×, ES256 12-23× and EdDSA 16-21× faster
- * than the JDK, BENCHMARKS.md)
+ * than the JDK, docs/BENCHMARKS.md)
  * and fails where it cannot load; {@code auto} takes it where it loads and otherwise says so in one
  * stderr line and goes on with the JDK's. Opt-in like the library's {@code preferNativeCrypto()}: loading
  * it extracts and loads a native library, and a one-token {@code issue} gains nothing from it.

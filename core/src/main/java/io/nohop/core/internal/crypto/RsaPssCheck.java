@@ -19,7 +19,7 @@ import javax.crypto.Cipher;
  * decoding steps whatever the provider (no provider's leniency on the trailer, the top bits, the padding
  * or the salt length can change what nohop accepts). It costs what the native provider's own decoding
  * does: about 1.3 µs above the raw RSA operation against ACCP's 1.6, mostly MGF1's SHA-2 blocks
- * (BENCHMARKS.md, "PS256 checked by nohop on raw RSA").
+ * (docs/BENCHMARKS.md, "PS256 checked by nohop on raw RSA").
  * All inputs are public (the token and the public key), so the steps may stop at the first mismatch.
  *
  * <p>Not thread-safe (one per key, algorithm and thread); reused for every token of its thread.
