@@ -10,15 +10,14 @@ import io.nohop.core.internal.keyset.LoadedKeySet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keys learned from a JWKS endpoint in the background, kept fresh ahead of expiry, and kept in use
@@ -83,13 +82,31 @@ public final class RefreshingKeySource implements KeySource {
     private final Optional<SignedKeySetVerifier> signedSets;
     private volatile Optional<Instant> newestIssuedAt = Optional.empty();
     private volatile Optional<Instant> heldExpiresAt = Optional.empty();
-    private final AtomicBoolean started = new AtomicBoolean();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    // Fields with VarHandles, not Atomic* objects: every refresh round reads them, and an object of its own
+    // each would be one more cache line to fetch per round (at a fleet simulation's 100,000 sources, a miss each).
+    private volatile boolean started;
+    private volatile boolean closed;
     // System.nanoTime() when the round in flight was requested, or NO_ROUND: one atomic, so that whoever
     // sees a round in flight also sees when it was requested.
     private static final long NO_ROUND = Long.MIN_VALUE;
-    private final AtomicLong fetchRequestedAt = new AtomicLong(NO_ROUND);
-    private final AtomicInteger waiters = new AtomicInteger();
+    private volatile long fetchRequestedAt = NO_ROUND;
+    private volatile int waiters;
+    private static final VarHandle STARTED;
+    private static final VarHandle CLOSED;
+    private static final VarHandle FETCH_REQUESTED_AT;
+    private static final VarHandle WAITERS;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STARTED = lookup.findVarHandle(RefreshingKeySource.class, "started", boolean.class);
+            CLOSED = lookup.findVarHandle(RefreshingKeySource.class, "closed", boolean.class);
+            FETCH_REQUESTED_AT = lookup.findVarHandle(RefreshingKeySource.class, "fetchRequestedAt", long.class);
+            WAITERS = lookup.findVarHandle(RefreshingKeySource.class, "waiters", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     RefreshingKeySource(URI configured, Optional<URI> jwksUri, Optional<String> discoveredIssuer,
                         RefreshOptions options, RefreshEnvironment environment, KeySetTransport transport,
@@ -122,7 +139,7 @@ public final class RefreshingKeySource implements KeySource {
 
     @Override
     public void unknownKid(String kid) {
-        if (kid == null || !started.get() || closed.get()) {
+        if (kid == null || !started || closed) {
             return;
         }
         try {
@@ -153,12 +170,12 @@ public final class RefreshingKeySource implements KeySource {
     @Override
     public KeySnapshot awaitKid(String kid, Duration maxWait) throws InterruptedException {
         // Cheapest first: when nothing is coming (the flood's common case) two volatile reads decide.
-        if (kid == null || !started.get() || !fetchComing() || state.keys().byKid(kid) != null
+        if (kid == null || !started || !fetchComing() || state.keys().byKid(kid) != null
                 || gate.isKnownAbsent(kid)) {
             return state.keys();
         }
-        if (waiters.incrementAndGet() > MAX_WAITERS) {
-            waiters.decrementAndGet();
+        if ((int) WAITERS.getAndAdd(this, 1) + 1 > MAX_WAITERS) {
+            WAITERS.getAndAdd(this, -1);
             return state.keys();
         }
         long budget = RoundProgress.saturatedNanos(maxWait);
@@ -166,14 +183,14 @@ public final class RefreshingKeySource implements KeySource {
         try {
             progress.await(() -> state.keys().byKid(kid) != null || !mayBringKid(kid), () -> waitLeft(begin, budget));
         } finally {
-            waiters.decrementAndGet();
+            WAITERS.getAndAdd(this, -1);
         }
         return state.keys();
     }
 
     /** @return the callers waiting in {@link #awaitKid} right now (for tests of the cap) */
     int waitingCallers() {
-        return waiters.get();
+        return waiters;
     }
 
     // The caller's bound, and never past that bound counted from when the fetch in flight was requested:
@@ -181,7 +198,7 @@ public final class RefreshingKeySource implements KeySource {
     private long waitLeft(long begin, long budget) {
         long now = System.nanoTime();
         long left = budget - (now - begin);
-        long requested = fetchRequestedAt.get();
+        long requested = fetchRequestedAt;
         if (requested != NO_ROUND) {
             left = Math.min(left, budget - Math.max(0, now - requested));
         }
@@ -195,12 +212,12 @@ public final class RefreshingKeySource implements KeySource {
 
     // Pending is read first: a round is marked in flight before it clears pending, so no hand-over is missed.
     private boolean fetchComing() {
-        return !closed.get() && (gate.kidFetchPending() || fetchRequestedAt.get() != NO_ROUND);
+        return !closed && (gate.kidFetchPending() || fetchRequestedAt != NO_ROUND);
     }
 
     @Override
     public boolean awaitFirstKeys(Duration timeout) throws InterruptedException {
-        progress.await(timeout, () -> closed.get() || usableNow());
+        progress.await(timeout, () -> closed || usableNow());
         return usableNow();
     }
 
@@ -212,14 +229,14 @@ public final class RefreshingKeySource implements KeySource {
     /** Reads the state only: asking for health never reports or changes anything. */
     @Override
     public VerifierHealth.Source health() {
-        return state.health(clock.instant(), closed.get());
+        return state.health(clock.instant(), closed);
     }
 
     // ---------------------------------------------------------------- lifecycle
 
     @Override
     public void start() {
-        if (closed.get() || !started.compareAndSet(false, true)) {
+        if (closed || !STARTED.compareAndSet(this, false, true)) {
             return;
         }
         // A quick local read: the keys are usable before start() returns, even if the endpoint is down.
@@ -232,7 +249,7 @@ public final class RefreshingKeySource implements KeySource {
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!CLOSED.compareAndSet(this, false, true)) {
             return;
         }
         refreshTimer.close();
@@ -250,13 +267,13 @@ public final class RefreshingKeySource implements KeySource {
     /** Starts a fetch round unless one is in flight (then this trigger collapses into it). */
     private void requestFetch() {
         long now = System.nanoTime();
-        if (closed.get() || !started.get() || !fetchRequestedAt.compareAndSet(NO_ROUND, now == NO_ROUND ? now + 1 : now)) {
+        if (closed || !started || !FETCH_REQUESTED_AT.compareAndSet(this, NO_ROUND, now == NO_ROUND ? now + 1 : now)) {
             return;
         }
         try {
             environment.fetchExecutor().execute(round);
         } catch (RejectedExecutionException e) {
-            fetchRequestedAt.set(NO_ROUND);
+            fetchRequestedAt = NO_ROUND;
             // Nothing is coming now: whoever waits for a kid stops waiting.
             gate.requestRefused();
             progress.signal();
@@ -266,26 +283,26 @@ public final class RefreshingKeySource implements KeySource {
 
     private void fetchRound() {
         try {
-            if (closed.get()) {
+            if (closed) {
                 return;
             }
             Optional<URI> target = state.jwksUri();
             if (target.isEmpty()) {
                 target = discover(discoveredIssuer.orElseThrow());
             }
-            if (target.isPresent() && !closed.get()) {
+            if (target.isPresent() && !closed) {
                 fetchKeys(target.get());
             }
         } catch (RuntimeException e) {
             // A bug, not an endpoint fault; keep the last good keys and retry like any failure.
             LOG.error("key refresh from {} failed unexpectedly ({})", state.shownUri(), e.getClass().getName());
-            if (!closed.get()) {
+            if (!closed) {
                 failed(FetchResult.Failed.of(RefreshFailure.INTERNAL_ERROR, e.getClass().getSimpleName()));
             }
         } finally {
             inFlight = null;
-            fetchRequestedAt.set(NO_ROUND);
-            if (!closed.get()) {
+            fetchRequestedAt = NO_ROUND;
+            if (!closed) {
                 // Armed only now that no round is in flight: a timer that fired during this round's tail
                 // would have collapsed into it and been lost.
                 armRefreshTimer();
@@ -300,7 +317,7 @@ public final class RefreshingKeySource implements KeySource {
         KeySetTransport.Exchange call = transport.start(uri, accept, sent, options.fetchTimeout(), options.maxBodyBytes());
         inFlight = call;
         // Read after the write above: a close() that missed this call has set closed by now.
-        if (closed.get()) {
+        if (closed) {
             call.abort();
         }
         return call.await();
@@ -308,7 +325,7 @@ public final class RefreshingKeySource implements KeySource {
 
     private Optional<URI> discover(String issuer) {
         FetchResult result = fetch(state.configured(), JSON, RevalidationHeaders.NONE);
-        if (closed.get()) {
+        if (closed) {
             return Optional.empty();
         }
         if (!(result instanceof FetchResult.Body body)) {
@@ -340,7 +357,7 @@ public final class RefreshingKeySource implements KeySource {
         gate.fetchStarted();
         FetchResult result = fetch(uri, signedSets.isPresent() ? SignedKeySetVerifier.MEDIA_TYPE : JSON,
                 state.revalidationFor(uri));
-        if (closed.get()) {
+        if (closed) {
             return;
         }
         Instant doneAt = clock.instant();

@@ -4,14 +4,13 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -66,11 +65,30 @@ final class UnknownKidGate {
     // Built at the first negative entry, by the fetch round (the only writer): most sources never meet an
     // unknown kid, and a bounded Caffeine cache costs about a kilobyte per source before it holds anything.
     private volatile Cache<String, Boolean> absent;
-    private final AtomicLong nextAllowedMillis = new AtomicLong(Long.MIN_VALUE);
+    // Fields with VarHandles, not Atomic* objects: every refresh round reads pending and whether kids wait,
+    // and an object of its own each would be one more cache line per round (at a fleet simulation's
+    // 100,000 sources, a miss each).
+    private volatile long nextAllowedMillis = Long.MIN_VALUE;
     // Set when this gate requests a refresh; cleared when a round takes the waiting kids (or cannot come).
-    private final AtomicBoolean pending = new AtomicBoolean();
+    private volatile boolean pending;
     // Kids that asked since the last fetch started; judged when the next fetch finishes.
-    private final AtomicReference<Set<String>> waiting = new AtomicReference<>(ConcurrentHashMap.newKeySet());
+    private volatile Set<String> waiting = ConcurrentHashMap.newKeySet();
+    // Set after a kid is added to waiting, cleared before waiting is swapped: false means no kid waits, so a
+    // round need not look into the set. A kid added to the set swapped out rides on the fetch that took it
+    // and may leave this true for nothing: the next look finds the set empty.
+    private volatile boolean kidsWaiting;
+    private static final VarHandle NEXT_ALLOWED_MILLIS;
+    private static final VarHandle WAITING;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            NEXT_ALLOWED_MILLIS = lookup.findVarHandle(UnknownKidGate.class, "nextAllowedMillis", long.class);
+            WAITING = lookup.findVarHandle(UnknownKidGate.class, "waiting", Set.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     // Written only by the one fetch in flight; volatile because consecutive fetches may run on different threads.
     private volatile Set<String> inFetch = Set.of();
 
@@ -129,15 +147,16 @@ final class UnknownKidGate {
         if (isKnownAbsent(kid)) {
             return Decision.KNOWN_ABSENT;
         }
-        Set<String> kids = waiting.get();
+        Set<String> kids = waiting;
         if (kids.size() < MAX_WAITING_KIDS) {
             kids.add(kid);
         }
-        if (pending.get()) {
+        kidsWaiting = true;
+        if (pending) {
             return Decision.JOINED;
         }
         if (claim()) {
-            pending.set(true);
+            pending = true;
             // Through the scheduler, so that the request thread never runs a fetch itself.
             now.arm(Duration.ZERO, fetch);
             return Decision.REFRESH_NOW;
@@ -148,7 +167,7 @@ final class UnknownKidGate {
 
     /** @return true from the moment this gate requests a refresh until a round starts fetching for it */
     boolean kidFetchPending() {
-        return pending.get();
+        return pending;
     }
 
     /**
@@ -167,14 +186,22 @@ final class UnknownKidGate {
     void fetchStarted() {
         // Nearly every fetch is a scheduled one with no kid waiting: it takes nothing and allocates nothing.
         // A kid added after this look waits for the next fetch, as one added just after a swap would.
-        if (!waiting.get().isEmpty()) {
-            inFetch = waiting.getAndSet(ConcurrentHashMap.newKeySet());
-        } else if (!inFetch.isEmpty()) {
-            inFetch = Set.of();
+        Set<String> taken = Set.of();
+        if (kidsWaiting) {
+            // Cleared before the swap: a kid added after it sets it again.
+            kidsWaiting = false;
+            if (!waiting.isEmpty()) {
+                @SuppressWarnings("unchecked")
+                Set<String> swapped = (Set<String>) WAITING.getAndSet(this, ConcurrentHashMap.newKeySet());
+                taken = swapped;
+            }
+        }
+        if (!taken.isEmpty() || !inFetch.isEmpty()) {
+            inFetch = taken;
         }
         // Read before written: most fetches find nothing pending, and a volatile write is a fence.
-        if (pending.get()) {
-            pending.set(false);
+        if (pending) {
+            pending = false;
         }
     }
 
@@ -210,8 +237,8 @@ final class UnknownKidGate {
      */
     void roundEnded() {
         if (!endpointHealthy.getAsBoolean()) {
-            pending.set(false);
-        } else if (pending.get()) {
+            pending = false;
+        } else if (pending) {
             now.arm(Duration.ZERO, fetch);
         } else if (hasWaitingKids()) {
             deferRefresh();
@@ -220,31 +247,31 @@ final class UnknownKidGate {
 
     /** The source could not start the refresh requested (its executor refused it): it is not coming. */
     void requestRefused() {
-        pending.set(false);
+        pending = false;
     }
 
     /** Cancels the pending refreshes. */
     void close() {
         now.close();
         deferred.close();
-        pending.set(false);
+        pending = false;
     }
 
     /** @return when the next unknown-kid refresh will be allowed */
     Instant nextAllowed() {
-        long allowed = nextAllowedMillis.get();
+        long allowed = nextAllowedMillis;
         return allowed == Long.MIN_VALUE ? Instant.EPOCH : Instant.ofEpochMilli(allowed);
     }
 
     private boolean hasWaitingKids() {
-        return !waiting.get().isEmpty();
+        return kidsWaiting && !waiting.isEmpty();
     }
 
     // True when this caller won the interval's single unknown-kid refresh.
     private boolean claim() {
         long nowMillis = clock.millis();
-        long allowed = nextAllowedMillis.get();
-        return nowMillis >= allowed && nextAllowedMillis.compareAndSet(allowed, nowMillis + minGapMillis);
+        long allowed = nextAllowedMillis;
+        return nowMillis >= allowed && NEXT_ALLOWED_MILLIS.compareAndSet(this, allowed, nowMillis + minGapMillis);
     }
 
     // One deferred refresh at a time, at the end of the interval.
@@ -257,7 +284,7 @@ final class UnknownKidGate {
             return;
         }
         if (claim()) {
-            pending.set(true);
+            pending = true;
             fetch.run();
         } else {
             deferRefresh();
