@@ -2,9 +2,13 @@ package io.nohop.keys.server.internal;
 
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -54,6 +58,45 @@ class InstanceTableTest {
                     InstanceTable.PRESENTED_UNKNOWN, 1);
         }
         assertEquals(1000, table.size());
+    }
+
+    /**
+     * The table keeps exactly what a {@link LinkedHashMap} in access order with the same bound keeps, in the
+     * same order, whatever the sequence of polls (its log of polls replaced that map; issue 11).
+     */
+    @Property(tries = 300)
+    void record_anyPolls_sameEntriesAndOrderAsAccessOrderedMap(
+            @ForAll @Size(max = 400) List<@IntRange(min = 0, max = 12) Integer> polls,
+            @ForAll @IntRange(min = 1, max = 8) int capacity) {
+        InstanceTable table = new InstanceTable(capacity);
+        Map<String, Long> model = new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                return size() > capacity;
+            }
+        };
+        long now = 0;
+        for (int who : polls) {
+            String name = "i" + who;
+            now++;
+            table.record(name, true, now, InstanceTable.PRESENTED_NONE, 1);
+            model.get(name);
+            model.put(name, now);
+        }
+        assertEquals(List.copyOf(model.keySet()), names(table));
+        assertEquals(model.size(), table.size());
+    }
+
+    @Test
+    void record_manyPollsOfFewInstances_logStaysWithinFourTimesTheEntries() {
+        InstanceTable table = new InstanceTable(100);
+        for (int i = 0; i < 1_000_000; i++) {
+            table.record("i" + (i % 50), true, i, InstanceTable.PRESENTED_NONE, 1);
+        }
+        assertEquals(50, table.size());
+        assertTrue(table.logLength() <= 4 * 50 + 16, "log length " + table.logLength());
     }
 
     @Test
