@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -73,7 +74,7 @@ public final class Fleet {
         FleetReport.csv(p.out(), List.of(a, b));
         FleetReport.documents(p.out(), a);
         Files.writeString(p.out().resolve("fleet.svg"), FleetChart.svg(a, b), StandardCharsets.UTF_8);
-        out.println("wrote fleet.csv, fleet.svg and " + String.join(", ", a.documents().keySet()) + " to " + p.out());
+        out.println("wrote fleet.csv, fleet.svg and " + String.join(", ", new TreeSet<>(a.documents().keySet())) + " to " + p.out());
         InstanceTableMemory.Measured m = InstanceTableMemory.measure(SimulatedAdminListener.TABLE_SIZE);
         out.printf(Locale.ROOT, "instance table: %,d entries (default names) hold %.1f MB, %d bytes per entry%n",
                 m.entries(), m.bytes() / 1e6, m.bytes() / m.entries());

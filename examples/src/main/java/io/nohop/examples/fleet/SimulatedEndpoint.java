@@ -105,15 +105,15 @@ final class SimulatedEndpoint {
      * decided (the queue is FIFO, so both are known at once).
      *
      * @param nowMillis the arrival instant
-     * @param fate receives the fate (slot 0)
+     * @param client receives the fate
      * @return when the verifier has the outcome (epoch millis; {@code nowMillis} when at once)
      */
-    long arrive(long nowMillis, Fate[] fate) {
+    long arrive(long nowMillis, SimulatedVerifier client) {
         int second = second(nowMillis);
         requests[second]++;
         if (nowMillis >= outageStart && nowMillis < outageEnd) {
             refused[second]++;
-            fate[0] = Fate.REFUSED;
+            client.fate(Fate.REFUSED);
             return nowMillis;
         }
         long arrival = nowMillis * 1_000_000L;
@@ -122,10 +122,10 @@ final class SimulatedEndpoint {
         long answeredAt = (done + 999_999) / 1_000_000;
         if (answeredAt - nowMillis > fetchTimeoutMillis) {
             timeouts[second]++;
-            fate[0] = Fate.TIMED_OUT;
+            client.fate(Fate.TIMED_OUT);
             return nowMillis + fetchTimeoutMillis;
         }
-        fate[0] = Fate.ANSWERED;
+        client.fate(Fate.ANSWERED);
         // Within the millisecond it arrived: answered at once (the common case, and the cheap one).
         return answeredAt - nowMillis <= 1 ? nowMillis : answeredAt;
     }
