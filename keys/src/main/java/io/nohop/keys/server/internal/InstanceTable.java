@@ -10,17 +10,17 @@ import java.util.List;
  *
  * <p>Every name here came off the wire, so it is attacker text: {@link #nameOf} caps it at
  * {@value #MAX_NAME_LENGTH} characters of printable ASCII before it becomes a key, and the table never
- * holds more than its capacity. Memory is therefore bounded whatever names a client makes up (170
- * bytes per entry measured with default 8-character names, 17.0 MB at the default 100,000, the poll log
+ * holds more than its capacity. Memory is therefore bounded whatever names a client makes up (151
+ * bytes per entry measured with default 8-character names, 15.2 MB at the default 100,000, the poll log
  * included; names cut at 64 characters add about 56 bytes each, so under 25 MB however they are chosen). A flood of made-up
  * names can push real instances out of the table; the status it feeds is advisory, never an input to any decision the
  * endpoint makes.
  *
  * <p>Thread-safe: one lock around a {@link HashMap} and a log of polls in poll order. A poll costs one
- * hash lookup and one append to the log, under the lock; nothing here allocates per poll once an
- * instance is known (the log grows by doubling until it settles). Least recently polled first is read
- * from the log: an entry's latest record in it is its place, older records of it are skipped and,
- * when they make up half the log, dropped in one pass. A {@code LinkedHashMap} in access order gives
+ * hash lookup, one cleared slot and one append to the log, under the lock; nothing here allocates per
+ * poll once an instance is known (the log grows by doubling until it settles). Least recently polled
+ * first is read from the log: an entry's latest slot in it is its place, its older slots are cleared
+ * and, when they make up half the log, dropped in one pass. A {@code LinkedHashMap} in access order gives
  * the same order, but relinks each polled entry between its neighbours: three more scattered writes per
  * poll, which at 100,000 instances are three cache misses (measured in the fleet simulation, issue 11).
  */
@@ -35,20 +35,19 @@ public final class InstanceTable {
 
     private final int capacity;
     private final HashMap<String, Entry> entries;
-    // The poll log, oldest first, as a ring: entry and poll number of each record. A record is live when
-    // its number is its entry's latest (Entry.seq); the live records are the entries in poll order.
-    private Entry[] logEntries = new Entry[16];
-    private long[] logSeqs = new long[16];
+    // The poll log, oldest first, as a ring of entries: each entry sits at the slot of its latest poll
+    // (Entry.slot), and the slots of its earlier polls are null. So the non-null slots are the entries in
+    // poll order, and dropping the nulls (when the ring is full) touches only the ring and the entries it moves.
+    private Entry[] log = new Entry[16];
     private int logHead;
     private int logSize;
-    private long polls;
 
     /** One instance's last poll; mutated under the table's lock only. */
     private static final class Entry {
         final String name;
         final boolean named;
-        /** The number of its latest poll: which of its records in the log is live. */
-        long seq;
+        /** Its slot in the log: where its latest poll is recorded. */
+        int slot = -1;
         long lastPollMillis;
         long previousPollMillis = -1;
         long presentedGeneration;
@@ -151,7 +150,6 @@ public final class InstanceTable {
             e.lastPollMillis = nowMillis;
             e.presentedGeneration = presentedGeneration;
             e.sentGeneration = sentGeneration;
-            e.seq = ++polls;
             append(e);
             while (entries.size() > capacity) {
                 evictLeastRecentlyPolled();
@@ -160,68 +158,52 @@ public final class InstanceTable {
     }
 
     private void append(Entry e) {
-        if (logSize == logEntries.length) {
-            // Full: drop the dead records if they are half of it (each entry has one live record, so they
-            // are whenever the log is twice the table), else grow. Amortised O(1) per poll either way, and
-            // the log never holds more than twice the table's capacity plus one growth step.
+        if (e.slot >= 0) {
+            log[e.slot] = null;
+        }
+        if (logSize == log.length) {
+            // Full: drop the nulls if they are at least half of it, else grow. Either way amortised O(1) per
+            // poll, and the ring stays within about four times the entries.
             if (logSize >= 2 * entries.size()) {
-                compact();
-            }
-            if (logSize == logEntries.length) {
-                resize(logEntries.length * 2);
+                rebuild(log.length);
+            } else {
+                rebuild(log.length * 2);
             }
         }
-        int at = (logHead + logSize) % logEntries.length;
-        logEntries[at] = e;
-        logSeqs[at] = e.seq;
+        int at = (logHead + logSize) % log.length;
+        log[at] = e;
+        e.slot = at;
         logSize++;
     }
 
     private void evictLeastRecentlyPolled() {
         while (logSize > 0) {
-            Entry e = logEntries[logHead];
-            long seq = logSeqs[logHead];
-            logEntries[logHead] = null;
-            logHead = (logHead + 1) % logEntries.length;
+            Entry e = log[logHead];
+            log[logHead] = null;
+            logHead = (logHead + 1) % log.length;
             logSize--;
-            if (e.seq == seq) {
+            if (e != null) {
                 entries.remove(e.name);
                 return;
             }
         }
     }
 
-    // Keeps the live records only, in order, starting at index 0.
-    private void compact() {
-        Entry[] keptEntries = new Entry[logEntries.length];
-        long[] keptSeqs = new long[logSeqs.length];
-        int kept = 0;
+    // The entries in order from slot 0 of a ring of the given length, nulls dropped.
+    private void rebuild(int length) {
+        Entry[] kept = new Entry[length];
+        int n = 0;
         for (int i = 0; i < logSize; i++) {
-            int at = (logHead + i) % logEntries.length;
-            Entry e = logEntries[at];
-            if (e.seq == logSeqs[at]) {
-                keptEntries[kept] = e;
-                keptSeqs[kept] = logSeqs[at];
-                kept++;
+            Entry e = log[(logHead + i) % log.length];
+            if (e != null) {
+                kept[n] = e;
+                e.slot = n;
+                n++;
             }
         }
-        logEntries = keptEntries;
-        logSeqs = keptSeqs;
+        log = kept;
         logHead = 0;
-        logSize = kept;
-    }
-
-    private void resize(int length) {
-        Entry[] grownEntries = new Entry[length];
-        long[] grownSeqs = new long[length];
-        for (int i = 0; i < logSize; i++) {
-            int at = (logHead + i) % logEntries.length;
-            grownEntries[i] = logEntries[at];
-            grownSeqs[i] = logSeqs[at];
-        }
-        logEntries = grownEntries;
-        logSeqs = grownSeqs;
-        logHead = 0;
+        logSize = n;
     }
 
     /**
@@ -238,7 +220,7 @@ public final class InstanceTable {
     /** @return the poll log's length in records (for tests of its bound) */
     int logLength() {
         synchronized (entries) {
-            return logEntries.length;
+            return log.length;
         }
     }
 
@@ -261,9 +243,8 @@ public final class InstanceTable {
         List<Row> rows = new ArrayList<>();
         synchronized (entries) {
             for (int i = 0; i < logSize; i++) {
-                int at = (logHead + i) % logEntries.length;
-                Entry e = logEntries[at];
-                if (e.seq == logSeqs[at] && e.lastPollMillis >= sinceMillis) {
+                Entry e = log[(logHead + i) % log.length];
+                if (e != null && e.lastPollMillis >= sinceMillis) {
                     rows.add(new Row(e.name, e.named, e.lastPollMillis, e.previousPollMillis,
                             e.presentedGeneration, e.sentGeneration));
                 }
