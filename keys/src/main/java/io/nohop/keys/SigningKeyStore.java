@@ -15,7 +15,6 @@ import io.nohop.keys.internal.StoreLock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -38,7 +37,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.SecretKey;
 import org.slf4j.Logger;
@@ -96,7 +94,6 @@ public final class SigningKeyStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(SigningKeyStore.class);
     private static final Set<PosixFilePermission> FOLDER_PERMISSIONS = PosixFilePermissions.fromString("rwx------");
-    private static final Pattern RECORD_NAME = Pattern.compile("[A-Za-z0-9_-]{43}\\.json");
     private static final byte[] CHECK_PLAINTEXT = "nohop passphrase check".getBytes(StandardCharsets.UTF_8);
     private static final byte[] CHECK_AAD = "nohop:passphrase-check".getBytes(StandardCharsets.UTF_8);
     private static final String SETTINGS_MAC_PREFIX = "nohop store settings v1\n";
@@ -116,12 +113,14 @@ public final class SigningKeyStore {
     private final Clock clock;
     private final Duration lockTimeout;
     private final StoreCodec.StoreFile storeFile;
+    private final StoreDirectory directory;
 
     private SigningKeyStore(Path folder, Clock clock, Duration lockTimeout, StoreCodec.StoreFile storeFile) {
         this.folder = folder;
         this.clock = clock;
         this.lockTimeout = lockTimeout;
         this.storeFile = storeFile;
+        this.directory = new StoreDirectory(folder, storeFile);
     }
 
     /**
@@ -157,12 +156,12 @@ public final class SigningKeyStore {
             }
             Files.createDirectories(dir);
             Files.setPosixFilePermissions(dir, FOLDER_PERMISSIONS);
-            StoreLock lock = lock(dir, DEFAULT_LOCK_TIMEOUT);
+            StoreLock lock = StoreDirectory.lock(dir, DEFAULT_LOCK_TIMEOUT);
             try {
                 if (Files.exists(dir.resolve(STORE_FILE))) {
                     throw new StoreException("a store already exists at " + dir);
                 }
-                removeLeftoversOfInterruptedInit(dir);
+                StoreDirectory.removeLeftoversOfInterruptedInit(dir);
                 Path keys = dir.resolve(KEYS_FOLDER);
                 Files.createDirectories(keys);
                 Files.setPosixFilePermissions(keys, FOLDER_PERMISSIONS);
@@ -183,7 +182,7 @@ public final class SigningKeyStore {
                 AtomicFileWriter.write(dir.resolve(ROOT_FILE), StoreCodec.writeRoots(roots), AtomicFileWriter.OWNER_ONLY);
                 KeyRecord first = store.newRecord(1, KeyMaterial.generate(config.algorithm().jwsName()), kek, now, now);
                 Written set = store.writeKeySet(rootJwk, roots, List.of(first), now, 0);
-                store.writeRecord(first);
+                store.directory.writeRecord(first);
                 AuditLog.append(dir, auditKey, now, AuditLog.NewEntry.of("init", AuditLog.EVENT_ROOT_CREATED,
                         roots.current().kid(), null, "root key (key-set signing key), algorithm "
                                 + config.rootAlgorithm().jwsName()));
@@ -287,8 +286,8 @@ public final class SigningKeyStore {
                 // order that is safe for each alone, and this way a reader never pairs a record with a set
                 // from another moment (which could make a genuine record look unsigned for one read).
                 KeySetBytes setBefore = readKeySetBytes();
-                List<KeyRecord> stored = loadRecords();
-                Optional<StoreRoots> roots = readRoots();
+                List<KeyRecord> stored = directory.loadRecords();
+                Optional<StoreRoots> roots = directory.readRoots();
                 KeySetBytes setAfter = readKeySetBytes();
                 if (!setBefore.sameAs(setAfter) && attempt < 5) {
                     continue;
@@ -303,7 +302,7 @@ public final class SigningKeyStore {
     private StoreSnapshot snapshot(List<KeyRecord> stored, Optional<StoreRoots> roots, KeySetBytes bytes) throws IOException {
         if (roots.isEmpty()) {
             return new StoreSnapshot(config(), RotationSchedule.derive(stored, config()), Optional.empty(),
-                    Optional.of(noRootMessage()), List.of(), List.of());
+                    Optional.of(directory.noRootMessage()), List.of(), List.of());
         }
         KeySetRead read = verifyKeySet(roots.get(), bytes);
         List<RootKey> known = roots.get().all().stream().map(StoreRoots.Entry::view).toList();
@@ -360,7 +359,7 @@ public final class SigningKeyStore {
             // Checked before the slow work, so cron can run this every minute cheaply.
             StoreSnapshot snapshot = snapshot();
             if (snapshot.rootKey().isEmpty()) {
-                throw new StoreException(snapshot.keySetProblem().orElse(noRootMessage()));
+                throw new StoreException(snapshot.keySetProblem().orElse(directory.noRootMessage()));
             }
             if (!RotationSchedule.isDue(snapshot.records(), config(), now(), lead) && !keySetDue(snapshot, now())) {
                 return Optional.empty();
@@ -384,7 +383,7 @@ public final class SigningKeyStore {
             // between leaves a published key that never signs and leaves the next set.
             Written set = writeKeySet(s.rootPrivate(), s.roots(), publishedAt(RotationSchedule.derive(withNew, config()), now),
                     now, s.lastIssuedAt());
-            writeRecord(created);
+            directory.writeRecord(created);
             // Audited once both files exist: a signed set without its audit entry is an interrupted
             // command, one with its entry but a key without a record means the record was removed.
             if (s.rebuild().isPresent()) {
@@ -439,7 +438,7 @@ public final class SigningKeyStore {
                 throw new ScheduleRefusedException(refusal.get());
             }
             KeyRecord revoked = target.revoked(now, reason);
-            writeRecord(revoked);
+            directory.writeRecord(revoked);
             AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("revoke", AuditLog.EVENT_REVOKED, kid,
                     reason.orElse(null), refusal.isPresent() ? "forced: signing stops" : "private key destroyed"));
             List<KeyRecord> signed = s.signed().stream().map(r -> r.kid().equals(kid) ? revoked : r).toList();
@@ -467,9 +466,9 @@ public final class SigningKeyStore {
             AuditLog.Verification v = AuditLog.verify(folder, auditKey);
             List<String> problems = new ArrayList<>(v.problems());
             List<String> notes = new ArrayList<>(v.notes());
-            Optional<StoreRoots> roots = readRoots();
+            Optional<StoreRoots> roots = directory.readRoots();
             if (roots.isEmpty()) {
-                problems.add(0, noRootMessage());
+                problems.add(0, directory.noRootMessage());
                 return new AuditVerification(v.entries(), problems, notes, v.tornTail());
             }
             for (StoreRoots.Entry root : roots.get().all()) {
@@ -483,7 +482,7 @@ public final class SigningKeyStore {
             }
             List<AuditLog.Entry> entries = v.parsed();
             KeySetRead read = readKeySet(roots.get());
-            List<KeyRecord> stored = loadRecords();
+            List<KeyRecord> stored = directory.loadRecords();
             Set<String> created = createdKids(entries);
             if (read.set().isEmpty()) {
                 problems.add(read.problem().orElse("no signed key set"));
@@ -577,7 +576,7 @@ public final class SigningKeyStore {
      */
     public Optional<RootKey> rootKey() throws StoreException {
         try {
-            return readRoots().map(r -> r.current().view());
+            return directory.readRoots().map(r -> r.current().view());
         } catch (IOException e) {
             throw ioFailure("cannot read " + folder.resolve(ROOT_FILE), e);
         }
@@ -592,7 +591,7 @@ public final class SigningKeyStore {
      */
     public Optional<RootKey> nextRootKey() throws StoreException {
         try {
-            return readRoots().flatMap(r -> r.next().map(StoreRoots.Entry::view));
+            return directory.readRoots().flatMap(r -> r.next().map(StoreRoots.Entry::view));
         } catch (IOException e) {
             throw ioFailure("cannot read " + folder.resolve(ROOT_FILE), e);
         }
@@ -606,7 +605,7 @@ public final class SigningKeyStore {
      */
     public List<RootKey> previousRootKeys() throws StoreException {
         try {
-            return readRoots().map(r -> r.previous().stream().map(StoreRoots.Entry::view).toList()).orElse(List.of());
+            return directory.readRoots().map(r -> r.previous().stream().map(StoreRoots.Entry::view).toList()).orElse(List.of());
         } catch (IOException e) {
             throw ioFailure("cannot read " + folder.resolve(ROOT_FILE), e);
         }
@@ -627,18 +626,18 @@ public final class SigningKeyStore {
         Objects.requireNonNull(algorithm, "algorithm");
         SecretKey kek = unlock(passphrase);
         try {
-            StoreLock lock = lock(folder, lockTimeout);
+            StoreLock lock = StoreDirectory.lock(folder, lockTimeout);
             try {
                 if (Files.exists(folder.resolve(ROOT_FILE))) {
                     throw new StoreException("this store already has a root key (" + ROOT_FILE + "); nohop root-key --store "
                             + folder + " prints it, --rotate replaces it");
                 }
                 if (storeFile.format() >= StoreCodec.STORE_FORMAT) {
-                    throw new StoreException(noRootMessage());
+                    throw new StoreException(directory.noRootMessage());
                 }
                 Instant now = now();
-                removeTempFiles(folder);
-                removeTempFiles(folder.resolve(KEYS_FOLDER));
+                StoreDirectory.removeTempFiles(folder);
+                StoreDirectory.removeTempFiles(folder.resolve(KEYS_FOLDER));
                 SecretKey auditKey = KeyDerivation.hmacKey(kek, KeyDerivation.AUDIT_LOG_MAC);
                 AuditLog.prepare(folder, auditKey, now, "root-key", true);
                 int before = AuditLog.read(folder).size();
@@ -646,7 +645,7 @@ public final class SigningKeyStore {
                         null, "from this entry on every entry carries a MAC under a key derived from the passphrase;"
                                 + " the " + before + " entries before it were written by an older nohop without one"));
                 List<AuditLog.Entry> entries = AuditLog.read(folder);
-                List<KeyRecord> stored = loadRecords();
+                List<KeyRecord> stored = directory.loadRecords();
                 List<KeyRecord> genuine = genuineRecords(stored, kek, entries);
                 SigningAlgorithm alg = algorithm.orElse(config().rootAlgorithm());
                 JWK rootJwk = KeyMaterial.generate(alg.jwsName());
@@ -853,7 +852,7 @@ public final class SigningKeyStore {
      */
     private <T> T change(SecretKey kek, String command, LockedChange<T> change) throws StoreException {
         try {
-            StoreLock lock = lock(folder, lockTimeout);
+            StoreLock lock = StoreDirectory.lock(folder, lockTimeout);
             try {
                 Instant now = now();
                 return change.apply(normalize(now, kek, command), now);
@@ -871,10 +870,10 @@ public final class SigningKeyStore {
      * derived schedule and destroys the private parts of retired keys.
      */
     private Locked normalize(Instant now, SecretKey kek, String command) throws IOException, StoreException {
-        removeTempFiles(folder);
-        removeTempFiles(folder.resolve(KEYS_FOLDER));
+        StoreDirectory.removeTempFiles(folder);
+        StoreDirectory.removeTempFiles(folder.resolve(KEYS_FOLDER));
         SecretKey auditKey = KeyDerivation.hmacKey(kek, KeyDerivation.AUDIT_LOG_MAC);
-        StoreRoots roots = readRoots().orElseThrow(() -> new StoreException(noRootMessage()));
+        StoreRoots roots = directory.readRoots().orElseThrow(() -> new StoreException(directory.noRootMessage()));
         JWK rootPrivate = openRoot(roots.current(), kek);
         AuditLog.prepare(folder, auditKey, now, command, false);
         if (storeFile.format() < StoreCodec.STORE_FORMAT) {
@@ -886,7 +885,7 @@ public final class SigningKeyStore {
         // Only entries with a valid MAC count here: a forged "created" or "revoked" line must not steer a writer.
         List<AuditLog.Entry> entries = AuditLog.verify(folder, auditKey).parsed();
         KeySetRead read = readKeySet(roots);
-        List<KeyRecord> stored = loadRecords();
+        List<KeyRecord> stored = directory.loadRecords();
         long maxSequence = stored.stream().mapToLong(KeyRecord::sequence).max().orElse(0);
         Classified c;
         if (read.set().isPresent()) {
@@ -917,7 +916,7 @@ public final class SigningKeyStore {
                 target = target.withoutPrivateKey();
             }
             if (!target.equals(storedByKid.get(target.kid()))) {
-                writeRecord(target);
+                directory.writeRecord(target);
             }
             if (retire) {
                 AuditLog.append(folder, auditKey, now, AuditLog.NewEntry.of("retire", AuditLog.EVENT_RETIRED, target.kid(),
@@ -1200,30 +1199,6 @@ public final class SigningKeyStore {
         }
     }
 
-    private Optional<StoreRoots> readRoots() throws IOException, StoreException {
-        Path file = folder.resolve(ROOT_FILE);
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(StoreCodec.readRoots(bytes));
-        } catch (ParseException | RuntimeException e) {
-            throw new StoreException("corrupt root key file " + file + ": " + oneLine(e.getMessage()));
-        }
-    }
-
-    private String noRootMessage() {
-        if (storeFile.format() < StoreCodec.STORE_FORMAT) {
-            return "this store has no root key (it was created before signed key sets): run nohop root-key --store "
-                    + folder + " --create";
-        }
-        return ROOT_FILE + " is missing from " + folder + ": restore it from a backup (services pin its public key,"
-                + " so a new root would be refused by them)";
-    }
-
     private StoreRoots.Entry sealRoot(JWK privateJwk, SecretKey kek, Instant now, Optional<String> endorsement) {
         String kid = privateJwk.getKeyID();
         Sealed sealed = PassphraseCipher.seal(kek, privateJwk.toJSONString().getBytes(StandardCharsets.UTF_8), rootAad(kid));
@@ -1276,93 +1251,6 @@ public final class SigningKeyStore {
         String mac = Base64.getUrlEncoder().withoutPadding().encodeToString(KeyDerivation.hmac(key, input));
         return new StoreCodec.StoreFile(file.config(), file.kdf(), file.passphraseCheck(), file.createdAt(), file.format(),
                 Optional.of(mac));
-    }
-
-    private List<KeyRecord> loadRecords() throws IOException, StoreException {
-        Path keys = folder.resolve(KEYS_FOLDER);
-        List<KeyRecord> records = new ArrayList<>();
-        Map<Long, String> sequences = new HashMap<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(keys)) {
-            for (Path file : entries) {
-                String name = file.getFileName().toString();
-                if (!RECORD_NAME.matcher(name).matches()) {
-                    continue; // temp files of interrupted writes, editor backups
-                }
-                String kid = name.substring(0, name.length() - ".json".length());
-                KeyRecord record;
-                try {
-                    record = StoreCodec.readRecord(Files.readAllBytes(file), kid);
-                } catch (ParseException | RuntimeException e) {
-                    throw new StoreException("corrupt key record " + file + ": " + oneLine(e.getMessage()));
-                }
-                String other = sequences.putIfAbsent(record.sequence(), kid);
-                if (other != null) {
-                    throw new StoreException("corrupt store " + folder + ": keys " + other + " and " + kid
-                            + " have the same sequence number " + record.sequence());
-                }
-                if (record.algorithm() != config().algorithm()) {
-                    throw new StoreException("corrupt key record " + file + ": algorithm " + record.algorithm()
-                            + " differs from the store's " + config().algorithm());
-                }
-                records.add(record);
-            }
-        } catch (NoSuchFileException e) {
-            throw new StoreException("corrupt store " + folder + ": the " + KEYS_FOLDER + " folder is missing");
-        }
-        records.sort(Comparator.comparingLong(KeyRecord::sequence));
-        return records;
-    }
-
-    private void writeRecord(KeyRecord record) throws IOException {
-        AtomicFileWriter.write(folder.resolve(KEYS_FOLDER).resolve(record.kid() + ".json"),
-                StoreCodec.writeRecord(record), AtomicFileWriter.OWNER_ONLY);
-    }
-
-    private static void removeTempFiles(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
-                p -> AtomicFileWriter.isTempFile(p.getFileName().toString()))) {
-            for (Path temp : entries) {
-                Files.deleteIfExists(temp);
-            }
-        }
-    }
-
-    private static void removeLeftoversOfInterruptedInit(Path dir) throws IOException, StoreException {
-        Set<String> ours = Set.of(KEYS_FOLDER, AuditLog.FILE_NAME, AuditLog.HEAD_FILE_NAME, StoreLock.FILE_NAME, ROOT_FILE,
-                KEY_SET_FILE);
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (!ours.contains(name) && !AtomicFileWriter.isTempFile(name)) {
-                    throw new StoreException(dir + " is not empty (found " + name + "); init needs a new or empty folder");
-                }
-            }
-        }
-        removeTempFiles(dir);
-        Path keys = dir.resolve(KEYS_FOLDER);
-        if (Files.isDirectory(keys)) {
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(keys)) {
-                for (Path entry : entries) {
-                    Files.delete(entry);
-                }
-            }
-        }
-        Files.deleteIfExists(dir.resolve(AuditLog.FILE_NAME));
-        Files.deleteIfExists(dir.resolve(AuditLog.HEAD_FILE_NAME));
-        Files.deleteIfExists(dir.resolve(ROOT_FILE));
-        Files.deleteIfExists(dir.resolve(KEY_SET_FILE));
-    }
-
-    private static StoreLock lock(Path dir, Duration timeout) throws IOException, StoreException {
-        try {
-            return StoreLock.acquire(dir, timeout);
-        } catch (StoreLock.LockTimeoutException e) {
-            throw new StoreLockedException("store is locked: another nohop command held " + dir.resolve(StoreLock.FILE_NAME)
-                    + " for more than " + Durations.format(timeout));
-        }
     }
 
     private Instant now() {
