@@ -27,7 +27,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,7 +36,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import javax.crypto.AEADBadTagException;
 import javax.crypto.SecretKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,9 +92,6 @@ public final class SigningKeyStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(SigningKeyStore.class);
     private static final Set<PosixFilePermission> FOLDER_PERMISSIONS = PosixFilePermissions.fromString("rwx------");
-    private static final byte[] CHECK_PLAINTEXT = "nohop passphrase check".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] CHECK_AAD = "nohop:passphrase-check".getBytes(StandardCharsets.UTF_8);
-    private static final String SETTINGS_MAC_PREFIX = "nohop store settings v1\n";
     /** A signed key set is a few KiB; anything far larger is refused unread. */
     private static final long MAX_KEY_SET_BYTES = 1 << 20;
     /** Key sets that passed the check, by exact document, roots and issuer (a few per process). */
@@ -114,6 +109,7 @@ public final class SigningKeyStore {
     private final Duration lockTimeout;
     private final StoreCodec.StoreFile storeFile;
     private final StoreDirectory directory;
+    private final StoreSecrets secrets;
 
     private SigningKeyStore(Path folder, Clock clock, Duration lockTimeout, StoreCodec.StoreFile storeFile) {
         this.folder = folder;
@@ -121,6 +117,7 @@ public final class SigningKeyStore {
         this.lockTimeout = lockTimeout;
         this.storeFile = storeFile;
         this.directory = new StoreDirectory(folder, storeFile);
+        this.secrets = new StoreSecrets(storeFile);
     }
 
     /**
@@ -139,7 +136,7 @@ public final class SigningKeyStore {
             throws StoreException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(clock, "clock");
-        requirePassphrase(passphrase);
+        StoreSecrets.requirePassphrase(passphrase);
         Duration twiceRefresh = config.refreshBound().multipliedBy(2);
         if (config.publishLead().compareTo(twiceRefresh) < 0) {
             throw new ScheduleRefusedException("refused: publish lead " + Durations.format(config.publishLead())
@@ -169,18 +166,18 @@ public final class SigningKeyStore {
                 Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
                 KdfParameters kdf = PassphraseCipher.newParameters();
                 SecretKey kek = PassphraseCipher.deriveKey(passphrase, kdf);
-                Sealed check = PassphraseCipher.seal(kek, CHECK_PLAINTEXT, CHECK_AAD);
+                Sealed check = StoreSecrets.sealPassphraseCheck(kek);
                 StoreCodec.StoreFile unsigned = new StoreCodec.StoreFile(config, kdf, check, now,
                         StoreCodec.STORE_FORMAT, Optional.empty());
-                StoreCodec.StoreFile file = withSettingsMac(unsigned, kek);
+                StoreCodec.StoreFile file = StoreSecrets.withSettingsMac(unsigned, kek);
                 SigningKeyStore store = new SigningKeyStore(dir, clock, DEFAULT_LOCK_TIMEOUT, file);
                 SecretKey auditKey = KeyDerivation.hmacKey(kek, KeyDerivation.AUDIT_LOG_MAC);
 
                 JWK rootJwk = KeyMaterial.generate(config.rootAlgorithm().jwsName());
-                StoreRoots roots = new StoreRoots(store.sealRoot(rootJwk, kek, now, Optional.empty()),
+                StoreRoots roots = new StoreRoots(store.secrets.sealRoot(rootJwk, kek, now, Optional.empty()),
                         Optional.empty(), List.of());
                 AtomicFileWriter.write(dir.resolve(ROOT_FILE), StoreCodec.writeRoots(roots), AtomicFileWriter.OWNER_ONLY);
-                KeyRecord first = store.newRecord(1, KeyMaterial.generate(config.algorithm().jwsName()), kek, now, now);
+                KeyRecord first = store.secrets.newRecord(1, KeyMaterial.generate(config.algorithm().jwsName()), kek, now, now);
                 Written set = store.writeKeySet(rootJwk, roots, List.of(first), now, 0);
                 store.directory.writeRecord(first);
                 AuditLog.append(dir, auditKey, now, AuditLog.NewEntry.of("init", AuditLog.EVENT_ROOT_CREATED,
@@ -376,7 +373,7 @@ public final class SigningKeyStore {
             if (refusal.isPresent() && !request.force()) {
                 throw new ScheduleRefusedException(refusal.get());
             }
-            KeyRecord created = newRecord(s.maxSequence() + 1, key, kek, now, now.plus(lead));
+            KeyRecord created = secrets.newRecord(s.maxSequence() + 1, key, kek, now, now.plus(lead));
             List<KeyRecord> withNew = new ArrayList<>(s.signed());
             withNew.add(created);
             // The commit point: the set that holds the new key. Its record follows; a crash in
@@ -474,7 +471,7 @@ public final class SigningKeyStore {
             for (StoreRoots.Entry root : roots.get().all()) {
                 if (root.privateKey().isPresent()) {
                     try {
-                        openRoot(root, kek);
+                        secrets.openRoot(root, kek);
                     } catch (StoreException e) {
                         problems.add(e.getMessage());
                     }
@@ -527,7 +524,7 @@ public final class SigningKeyStore {
                 }
             }
             for (KeyRecord r : stored) {
-                if (r.hasPrivateKey() && !privateKeyOpens(r, kek)) {
+                if (r.hasPrivateKey() && !secrets.privateKeyOpens(r, kek)) {
                     problems.add(KEYS_FOLDER + "/" + r.kid() + ".json: its private key does not open under the"
                             + " passphrase or does not match its kid: it was altered without the passphrase");
                 }
@@ -649,7 +646,8 @@ public final class SigningKeyStore {
                 List<KeyRecord> genuine = genuineRecords(stored, kek, entries);
                 SigningAlgorithm alg = algorithm.orElse(config().rootAlgorithm());
                 JWK rootJwk = KeyMaterial.generate(alg.jwsName());
-                StoreRoots roots = new StoreRoots(sealRoot(rootJwk, kek, now, Optional.empty()), Optional.empty(), List.of());
+                StoreRoots roots = new StoreRoots(secrets.sealRoot(rootJwk, kek, now, Optional.empty()), Optional.empty(),
+                        List.of());
                 AtomicFileWriter.write(folder.resolve(ROOT_FILE), StoreCodec.writeRoots(roots), AtomicFileWriter.OWNER_ONLY);
                 AuditLog.append(folder, auditKey, now, AuditLog.NewEntry.of("root-key", AuditLog.EVENT_ROOT_CREATED,
                         roots.current().kid(), null, "root key (key-set signing key) added to a store created before"
@@ -658,7 +656,7 @@ public final class SigningKeyStore {
                         lastAuditedIssuedAt(entries));
                 auditKeySet(auditKey, now, "root-key", set);
                 StoreConfig upgraded = config().toBuilder().rootAlgorithm(alg).build();
-                StoreCodec.StoreFile file = withSettingsMac(new StoreCodec.StoreFile(upgraded, storeFile.kdf(),
+                StoreCodec.StoreFile file = StoreSecrets.withSettingsMac(new StoreCodec.StoreFile(upgraded, storeFile.kdf(),
                         storeFile.passphraseCheck(), storeFile.createdAt(), StoreCodec.STORE_FORMAT, Optional.empty()), kek);
                 AtomicFileWriter.write(folder.resolve(STORE_FILE), StoreCodec.writeStore(file), AtomicFileWriter.OWNER_ONLY);
                 LOG.info("store {} has root key {} now", folder, roots.current().kid());
@@ -698,7 +696,7 @@ public final class SigningKeyStore {
             } catch (JOSEException e) {
                 throw new StoreException("signing the endorsement failed: " + oneLine(e.getMessage()), e);
             }
-            StoreRoots.Entry next = sealRoot(successor, kek, now, Optional.of(endorsement));
+            StoreRoots.Entry next = secrets.sealRoot(successor, kek, now, Optional.of(endorsement));
             StoreRoots roots = new StoreRoots(s.roots().current(), Optional.of(next), s.roots().previous());
             AtomicFileWriter.write(folder.resolve(ROOT_FILE), StoreCodec.writeRoots(roots), AtomicFileWriter.OWNER_ONLY);
             AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("root-key", AuditLog.EVENT_ROOT_STAGED,
@@ -723,7 +721,7 @@ public final class SigningKeyStore {
         return change(kek, "root-key", (s, now) -> {
             StoreRoots.Entry next = s.roots().next().orElseThrow(() -> new StoreException(
                     "no successor root is staged: run nohop root-key --store " + folder + " --rotate first"));
-            JWK nextPrivate = openRoot(next, kek);
+            JWK nextPrivate = secrets.openRoot(next, kek);
             List<StoreRoots.Entry> previous = new ArrayList<>();
             previous.add(s.roots().current().retired(now));
             previous.addAll(s.roots().previous());
@@ -743,22 +741,7 @@ public final class SigningKeyStore {
      * against their MAC: the one slow step.
      */
     SecretKey unlock(char[] passphrase) throws StoreException {
-        requirePassphrase(passphrase);
-        SecretKey kek = PassphraseCipher.deriveKey(passphrase, storeFile.kdf());
-        try {
-            PassphraseCipher.open(kek, storeFile.passphraseCheck(), CHECK_AAD);
-        } catch (AEADBadTagException e) {
-            throw new WrongPassphraseException("wrong passphrase");
-        }
-        if (storeFile.format() >= StoreCodec.STORE_FORMAT) {
-            String expected = withSettingsMac(storeFile.withoutMac(), kek).settingsMac().orElseThrow();
-            if (!storeFile.settingsMac().map(m -> KeyDerivation.tagsEqual(m.getBytes(StandardCharsets.US_ASCII),
-                    expected.getBytes(StandardCharsets.US_ASCII))).orElse(false)) {
-                throw new StoreException(STORE_FILE + " was altered without the passphrase (its settings MAC does not"
-                        + " match): restore it from a backup");
-            }
-        }
-        return kek;
+        return secrets.unlock(passphrase);
     }
 
     /**
@@ -769,52 +752,7 @@ public final class SigningKeyStore {
      * @param passphrase used only when the record has its own KDF parameters
      */
     JWSSigner signer(KeyRecord record, SecretKey kek, char[] passphrase) throws StoreException {
-        JWK jwk = openPrivateKey(record, sealedKey(record.sealedPrivateKey().orElseThrow(() -> new StoreException(
-                "the private key of " + record.kid() + " has been destroyed")), kek, passphrase));
-        try {
-            return KeyMaterial.signer(jwk);
-        } catch (JOSEException e) {
-            throw new StoreException("corrupt key record " + record.kid() + ": " + oneLine(e.getMessage()));
-        }
-    }
-
-    private SecretKey sealedKey(SealedPrivateKey sealed, SecretKey kek, char[] passphrase) {
-        return sealed.kdf().sameAs(storeFile.kdf()) ? kek : PassphraseCipher.deriveKey(passphrase, sealed.kdf());
-    }
-
-    private JWK openPrivateKey(KeyRecord record, SecretKey key) throws StoreException {
-        SealedPrivateKey sealed = record.sealedPrivateKey().orElseThrow(() -> new StoreException(
-                "the private key of " + record.kid() + " has been destroyed"));
-        byte[] plaintext;
-        try {
-            plaintext = PassphraseCipher.open(key, sealed.sealed(), privateKeyAad(record.kid()));
-        } catch (AEADBadTagException e) {
-            throw new WrongPassphraseException("wrong passphrase (or the private key of " + record.kid() + " was altered)");
-        }
-        try {
-            JWK jwk = JWK.parse(new String(plaintext, StandardCharsets.UTF_8));
-            if (!jwk.isPrivate() || !jwk.computeThumbprint().toString().equals(record.kid())) {
-                throw new StoreException("corrupt key record " + record.kid() + ": private key does not match its kid");
-            }
-            return jwk;
-        } catch (ParseException | JOSEException e) {
-            throw new StoreException("corrupt key record " + record.kid() + ": " + oneLine(e.getMessage()));
-        } finally {
-            Arrays.fill(plaintext, (byte) 0);
-        }
-    }
-
-    private boolean privateKeyOpens(KeyRecord record, SecretKey kek) {
-        SealedPrivateKey sealed = record.sealedPrivateKey().orElseThrow();
-        if (!sealed.kdf().sameAs(storeFile.kdf())) {
-            return true; // another passphrase's parameters: only the signer can tell, with the passphrase itself
-        }
-        try {
-            openPrivateKey(record, kek);
-            return true;
-        } catch (StoreException e) {
-            return false;
-        }
+        return secrets.signer(record, kek, passphrase);
     }
 
     // ---------------------------------------------------------------- writers' view of the store
@@ -874,11 +812,11 @@ public final class SigningKeyStore {
         StoreDirectory.removeTempFiles(folder.resolve(KEYS_FOLDER));
         SecretKey auditKey = KeyDerivation.hmacKey(kek, KeyDerivation.AUDIT_LOG_MAC);
         StoreRoots roots = directory.readRoots().orElseThrow(() -> new StoreException(directory.noRootMessage()));
-        JWK rootPrivate = openRoot(roots.current(), kek);
+        JWK rootPrivate = secrets.openRoot(roots.current(), kek);
         AuditLog.prepare(folder, auditKey, now, command, false);
         if (storeFile.format() < StoreCodec.STORE_FORMAT) {
             // An upgrade interrupted after root.json was written: finish it.
-            StoreCodec.StoreFile file = withSettingsMac(new StoreCodec.StoreFile(config(), storeFile.kdf(),
+            StoreCodec.StoreFile file = StoreSecrets.withSettingsMac(new StoreCodec.StoreFile(config(), storeFile.kdf(),
                     storeFile.passphraseCheck(), storeFile.createdAt(), StoreCodec.STORE_FORMAT, Optional.empty()), kek);
             AtomicFileWriter.write(folder.resolve(STORE_FILE), StoreCodec.writeStore(file), AtomicFileWriter.OWNER_ONLY);
         }
@@ -944,7 +882,7 @@ public final class SigningKeyStore {
         }
         return stored.stream()
                 .filter(r -> r.hasPrivateKey() && r.revokedAt().isEmpty() && !gone.contains(r.kid()))
-                .filter(r -> privateKeyOpens(r, kek))
+                .filter(r -> secrets.privateKeyOpens(r, kek))
                 .toList();
     }
 
@@ -1199,78 +1137,8 @@ public final class SigningKeyStore {
         }
     }
 
-    private StoreRoots.Entry sealRoot(JWK privateJwk, SecretKey kek, Instant now, Optional<String> endorsement) {
-        String kid = privateJwk.getKeyID();
-        Sealed sealed = PassphraseCipher.seal(kek, privateJwk.toJSONString().getBytes(StandardCharsets.UTF_8), rootAad(kid));
-        return new StoreRoots.Entry(kid, SigningAlgorithm.parse(privateJwk.getAlgorithm().getName()), privateJwk.toPublicJWK(),
-                now, Optional.empty(), endorsement, Optional.of(new SealedPrivateKey(storeFile.kdf(), sealed)));
-    }
-
-    /** Decrypts a root's private JWK; a root that does not open under the right passphrase was altered. */
-    private JWK openRoot(StoreRoots.Entry root, SecretKey kek) throws StoreException {
-        String altered = ROOT_FILE + " was altered without the passphrase: the private part of root " + root.kid();
-        SealedPrivateKey sealed = root.privateKey().orElseThrow(() -> new StoreException(altered + " is missing"));
-        if (!sealed.kdf().sameAs(storeFile.kdf())) {
-            throw new StoreException(altered + " is not sealed under this store's passphrase");
-        }
-        byte[] plaintext;
-        try {
-            plaintext = PassphraseCipher.open(kek, sealed.sealed(), rootAad(root.kid()));
-        } catch (AEADBadTagException e) {
-            throw new StoreException(altered + " does not open");
-        }
-        try {
-            JWK jwk = JWK.parse(new String(plaintext, StandardCharsets.UTF_8));
-            if (!jwk.isPrivate() || !jwk.computeThumbprint().toString().equals(root.kid())
-                    || !jwk.toPublicJWK().equals(root.publicJwk())) {
-                throw new StoreException(altered + " does not match its public key");
-            }
-            return jwk;
-        } catch (ParseException | JOSEException e) {
-            throw new StoreException(altered + " is not a JWK");
-        } finally {
-            Arrays.fill(plaintext, (byte) 0);
-        }
-    }
-
-    private KeyRecord newRecord(long sequence, JWK privateJwk, SecretKey kek, Instant createdAt, Instant activateAt) {
-        String kid = privateJwk.getKeyID();
-        Sealed sealed = PassphraseCipher.seal(kek, privateJwk.toJSONString().getBytes(StandardCharsets.UTF_8),
-                privateKeyAad(kid));
-        return KeyRecord.of(sequence, kid, config().algorithm(), privateJwk.toPublicJWK(), createdAt, activateAt,
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.of(new SealedPrivateKey(storeFile.kdf(), sealed)));
-    }
-
-    private static StoreCodec.StoreFile withSettingsMac(StoreCodec.StoreFile file, SecretKey kek) {
-        SecretKey key = KeyDerivation.hmacKey(kek, KeyDerivation.SETTINGS_MAC);
-        byte[] text = StoreCodec.writeStore(file.withoutMac());
-        byte[] input = new byte[SETTINGS_MAC_PREFIX.length() + text.length];
-        System.arraycopy(SETTINGS_MAC_PREFIX.getBytes(StandardCharsets.US_ASCII), 0, input, 0, SETTINGS_MAC_PREFIX.length());
-        System.arraycopy(text, 0, input, SETTINGS_MAC_PREFIX.length(), text.length);
-        String mac = Base64.getUrlEncoder().withoutPadding().encodeToString(KeyDerivation.hmac(key, input));
-        return new StoreCodec.StoreFile(file.config(), file.kdf(), file.passphraseCheck(), file.createdAt(), file.format(),
-                Optional.of(mac));
-    }
-
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.SECONDS);
-    }
-
-    private static byte[] privateKeyAad(String kid) {
-        return ("nohop:private-key:" + kid).getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Distinct from {@link #privateKeyAad}: a root's ciphertext can never be opened as a signing key's. */
-    private static byte[] rootAad(String kid) {
-        return ("nohop:root-key:" + kid).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void requirePassphrase(char[] passphrase) throws StoreException {
-        Objects.requireNonNull(passphrase, "passphrase");
-        if (passphrase.length == 0) {
-            throw new StoreException("the passphrase is empty");
-        }
     }
 
     private static StoreException ioFailure(String what, IOException e) {
