@@ -1,8 +1,14 @@
 package io.nohop.keys;
 
+import static io.nohop.keys.KeySetFile.lastAuditedIssuedAt;
+import static io.nohop.keys.KeySetFile.publishedAt;
+
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.jwk.JWK;
+import io.nohop.keys.KeySetFile.KeySetBytes;
+import io.nohop.keys.KeySetFile.KeySetRead;
+import io.nohop.keys.KeySetFile.Written;
 import io.nohop.keys.internal.AtomicFileWriter;
 import io.nohop.keys.internal.AuditLog;
 import io.nohop.keys.internal.KeyDerivation;
@@ -26,7 +32,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -92,17 +97,6 @@ public final class SigningKeyStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(SigningKeyStore.class);
     private static final Set<PosixFilePermission> FOLDER_PERMISSIONS = PosixFilePermissions.fromString("rwx------");
-    /** A signed key set is a few KiB; anything far larger is refused unread. */
-    private static final long MAX_KEY_SET_BYTES = 1 << 20;
-    /** Key sets that passed the check, by exact document, roots and issuer (a few per process). */
-    private static final Map<String, KeySetJws.VerifiedKeySet> VERIFIED = new LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, KeySetJws.VerifiedKeySet> eldest) {
-            return size() > 8;
-        }
-    };
 
     private final Path folder;
     private final Clock clock;
@@ -110,6 +104,7 @@ public final class SigningKeyStore {
     private final StoreCodec.StoreFile storeFile;
     private final StoreDirectory directory;
     private final StoreSecrets secrets;
+    private final KeySetFile keySetFile;
 
     private SigningKeyStore(Path folder, Clock clock, Duration lockTimeout, StoreCodec.StoreFile storeFile) {
         this.folder = folder;
@@ -118,6 +113,7 @@ public final class SigningKeyStore {
         this.storeFile = storeFile;
         this.directory = new StoreDirectory(folder, storeFile);
         this.secrets = new StoreSecrets(storeFile);
+        this.keySetFile = new KeySetFile(folder, storeFile.config());
     }
 
     /**
@@ -178,7 +174,7 @@ public final class SigningKeyStore {
                         Optional.empty(), List.of());
                 AtomicFileWriter.write(dir.resolve(ROOT_FILE), StoreCodec.writeRoots(roots), AtomicFileWriter.OWNER_ONLY);
                 KeyRecord first = store.secrets.newRecord(1, KeyMaterial.generate(config.algorithm().jwsName()), kek, now, now);
-                Written set = store.writeKeySet(rootJwk, roots, List.of(first), now, 0);
+                Written set = store.keySetFile.writeKeySet(rootJwk, roots, List.of(first), now, 0);
                 store.directory.writeRecord(first);
                 AuditLog.append(dir, auditKey, now, AuditLog.NewEntry.of("init", AuditLog.EVENT_ROOT_CREATED,
                         roots.current().kid(), null, "root key (key-set signing key), algorithm "
@@ -188,7 +184,7 @@ public final class SigningKeyStore {
                                 + ", T " + config.maxTokenLifetime() + ", S " + config.clockSkew() + ", R "
                                 + config.refreshBound() + ", L " + config.publishLead() + ", period "
                                 + config.rotationPeriod() + ", key-set lifetime " + config.keySetLifetime()));
-                store.auditKeySet(auditKey, now, "init", set);
+                store.keySetFile.auditKeySet(auditKey, now, "init", set);
                 // store.json last: until it exists there is no store, and init can simply be run again.
                 AtomicFileWriter.write(dir.resolve(STORE_FILE), StoreCodec.writeStore(file), AtomicFileWriter.OWNER_ONLY);
                 LOG.info("created key store {} with key {} and root key {}", dir, first.kid(), roots.current().kid());
@@ -282,10 +278,10 @@ public final class SigningKeyStore {
                 // The set is read before and after the records: writers change records and the set in an
                 // order that is safe for each alone, and this way a reader never pairs a record with a set
                 // from another moment (which could make a genuine record look unsigned for one read).
-                KeySetBytes setBefore = readKeySetBytes();
+                KeySetBytes setBefore = keySetFile.readKeySetBytes();
                 List<KeyRecord> stored = directory.loadRecords();
                 Optional<StoreRoots> roots = directory.readRoots();
-                KeySetBytes setAfter = readKeySetBytes();
+                KeySetBytes setAfter = keySetFile.readKeySetBytes();
                 if (!setBefore.sameAs(setAfter) && attempt < 5) {
                     continue;
                 }
@@ -301,7 +297,7 @@ public final class SigningKeyStore {
             return new StoreSnapshot(config(), RotationSchedule.derive(stored, config()), Optional.empty(),
                     Optional.of(directory.noRootMessage()), List.of(), List.of());
         }
-        KeySetRead read = verifyKeySet(roots.get(), bytes);
+        KeySetRead read = keySetFile.verifyKeySet(roots.get(), bytes);
         List<RootKey> known = roots.get().all().stream().map(StoreRoots.Entry::view).toList();
         if (read.set().isEmpty()) {
             return new StoreSnapshot(config(), RotationSchedule.derive(stored, config()), Optional.empty(),
@@ -312,26 +308,6 @@ public final class SigningKeyStore {
         Classified c = classify(stored, set, needsAudit ? createdKids(AuditLog.read(folder)) : Set.of());
         return new StoreSnapshot(config(), c.records(config()), Optional.of(new SignedKeySet(set)), Optional.empty(),
                 c.unsigned(), known);
-    }
-
-    /** The raw {@code keyset.jwt}: empty when missing; {@code tooLarge} when it is unreasonably big (not read). */
-    private record KeySetBytes(Optional<byte[]> bytes, boolean tooLarge) {
-        boolean sameAs(KeySetBytes other) {
-            return tooLarge == other.tooLarge && bytes.isPresent() == other.bytes.isPresent()
-                    && (bytes.isEmpty() || Arrays.equals(bytes.get(), other.bytes.get()));
-        }
-    }
-
-    private KeySetBytes readKeySetBytes() throws IOException {
-        Path file = folder.resolve(KEY_SET_FILE);
-        try {
-            if (Files.size(file) > MAX_KEY_SET_BYTES) {
-                return new KeySetBytes(Optional.empty(), true);
-            }
-            return new KeySetBytes(Optional.of(Files.readAllBytes(file)), false);
-        } catch (NoSuchFileException e) {
-            return new KeySetBytes(Optional.empty(), false);
-        }
     }
 
     /**
@@ -358,7 +334,7 @@ public final class SigningKeyStore {
             if (snapshot.rootKey().isEmpty()) {
                 throw new StoreException(snapshot.keySetProblem().orElse(directory.noRootMessage()));
             }
-            if (!RotationSchedule.isDue(snapshot.records(), config(), now(), lead) && !keySetDue(snapshot, now())) {
+            if (!RotationSchedule.isDue(snapshot.records(), config(), now(), lead) && !keySetFile.keySetDue(snapshot, now())) {
                 return Optional.empty();
             }
         }
@@ -378,15 +354,15 @@ public final class SigningKeyStore {
             withNew.add(created);
             // The commit point: the set that holds the new key. Its record follows; a crash in
             // between leaves a published key that never signs and leaves the next set.
-            Written set = writeKeySet(s.rootPrivate(), s.roots(), publishedAt(RotationSchedule.derive(withNew, config()), now),
-                    now, s.lastIssuedAt());
+            Written set = keySetFile.writeKeySet(s.rootPrivate(), s.roots(),
+                    publishedAt(RotationSchedule.derive(withNew, config()), now), now, s.lastIssuedAt());
             directory.writeRecord(created);
             // Audited once both files exist: a signed set without its audit entry is an interrupted
             // command, one with its entry but a key without a record means the record was removed.
             if (s.rebuild().isPresent()) {
                 auditRebuild(s, now, "rotate");
             }
-            auditKeySet(s.auditKey(), now, "rotate", set);
+            keySetFile.auditKeySet(s.auditKey(), now, "rotate", set);
             AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("rotate", AuditLog.EVENT_CREATED,
                     created.kid(), null, "activates at " + created.activateAt() + (request.onlyIfDue() ? " (due)" : "")
                             + refusal.map(r -> "; forced past: " + r).orElse("")));
@@ -478,7 +454,7 @@ public final class SigningKeyStore {
                 }
             }
             List<AuditLog.Entry> entries = v.parsed();
-            KeySetRead read = readKeySet(roots.get());
+            KeySetRead read = keySetFile.readKeySet(roots.get());
             List<KeyRecord> stored = directory.loadRecords();
             Set<String> created = createdKids(entries);
             if (read.set().isEmpty()) {
@@ -652,9 +628,9 @@ public final class SigningKeyStore {
                 AuditLog.append(folder, auditKey, now, AuditLog.NewEntry.of("root-key", AuditLog.EVENT_ROOT_CREATED,
                         roots.current().kid(), null, "root key (key-set signing key) added to a store created before"
                                 + " signed key sets, algorithm " + alg.jwsName()));
-                Written set = writeKeySet(rootJwk, roots, publishedAt(RotationSchedule.derive(genuine, config()), now), now,
-                        lastAuditedIssuedAt(entries));
-                auditKeySet(auditKey, now, "root-key", set);
+                Written set = keySetFile.writeKeySet(rootJwk, roots, publishedAt(RotationSchedule.derive(genuine, config()), now),
+                        now, lastAuditedIssuedAt(entries));
+                keySetFile.auditKeySet(auditKey, now, "root-key", set);
                 StoreConfig upgraded = config().toBuilder().rootAlgorithm(alg).build();
                 StoreCodec.StoreFile file = StoreSecrets.withSettingsMac(new StoreCodec.StoreFile(upgraded, storeFile.kdf(),
                         storeFile.passphraseCheck(), storeFile.createdAt(), StoreCodec.STORE_FORMAT, Optional.empty()), kek);
@@ -730,8 +706,8 @@ public final class SigningKeyStore {
             AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("root-key", AuditLog.EVENT_ROOT_SWITCHED,
                     next.kid(), null, "signs the key set from now on; previous root " + s.roots().current().kid()
                             + " no longer signs (its private part is destroyed)"));
-            Written set = writeKeySet(nextPrivate, roots, publishedAt(s.signed(), now), now, s.lastIssuedAt());
-            auditKeySet(s.auditKey(), now, "root-key", set);
+            Written set = keySetFile.writeKeySet(nextPrivate, roots, publishedAt(s.signed(), now), now, s.lastIssuedAt());
+            keySetFile.auditKeySet(s.auditKey(), now, "root-key", set);
             return next.view();
         });
     }
@@ -822,7 +798,7 @@ public final class SigningKeyStore {
         }
         // Only entries with a valid MAC count here: a forged "created" or "revoked" line must not steer a writer.
         List<AuditLog.Entry> entries = AuditLog.verify(folder, auditKey).parsed();
-        KeySetRead read = readKeySet(roots);
+        KeySetRead read = keySetFile.readKeySet(roots);
         List<KeyRecord> stored = directory.loadRecords();
         long maxSequence = stored.stream().mapToLong(KeyRecord::sequence).max().orElse(0);
         Classified c;
@@ -912,7 +888,7 @@ public final class SigningKeyStore {
         if (set.isPresent()) {
             String sha256 = AuditLog.sha256Hex(set.get().compact().getBytes(StandardCharsets.US_ASCII));
             if (!signedSets.contains(sha256)) {
-                auditKeySet(auditKey, now, "recover", new Written(set.get(), sha256));
+                keySetFile.auditKeySet(auditKey, now, "recover", new Written(set.get(), sha256));
             }
         }
         // Only records the root vouches for are recovered: a record written without the passphrase
@@ -941,101 +917,23 @@ public final class SigningKeyStore {
         List<KeyRecord> target = publishedAt(RotationSchedule.derive(signedRecords, config()), now);
         boolean due = s.set().isEmpty()
                 || !new HashSet<>(s.set().get().kids()).equals(new HashSet<>(target.stream().map(KeyRecord::kid).toList()))
-                || halfLifePassed(s.set().get().issuedAt(), now)
+                || keySetFile.halfLifePassed(s.set().get().issuedAt(), now)
                 || !s.set().get().signerKid().equals(s.roots().current().kid())
                 || !s.set().get().issuer().equals(config().issuer());
         if (!due) {
             return;
         }
-        Written set = writeKeySet(s.rootPrivate(), s.roots(), target, now, s.lastIssuedAt());
+        Written set = keySetFile.writeKeySet(s.rootPrivate(), s.roots(), target, now, s.lastIssuedAt());
         if (s.rebuild().isPresent()) {
             auditRebuild(s, now, command);
         }
-        auditKeySet(s.auditKey(), now, command, set);
+        keySetFile.auditKeySet(s.auditKey(), now, command, set);
     }
 
     private void auditRebuild(Locked s, Instant now, String command) throws IOException {
         AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of(command, AuditLog.EVENT_KEY_SET_REBUILT,
                 s.roots().current().kid(), null, "the signed key set was signed again from the records whose private"
                         + " parts open under the passphrase, because: " + s.rebuild().get()));
-    }
-
-    private boolean halfLifePassed(long issuedAt, Instant now) {
-        return now.getEpochSecond() >= issuedAt + config().keySetLifetime().getSeconds() / 2;
-    }
-
-    /** The keys a set signed at {@code now} must hold, oldest first. */
-    private static List<KeyRecord> publishedAt(List<KeyRecord> derived, Instant now) {
-        return derived.stream().filter(r -> r.stateAt(now).isPublished())
-                .sorted(Comparator.comparingLong(KeyRecord::sequence)).toList();
-    }
-
-    /**
-     * Tells whether the published set is out of date: what should be published changed (a key reached
-     * its removal time), less than half its lifetime is left, or it is missing or signed by an earlier root.
-     */
-    private boolean keySetDue(StoreSnapshot snapshot, Instant now) {
-        if (snapshot.signedKeySet().isEmpty() || snapshot.rootKey().isEmpty()) {
-            return true;
-        }
-        SignedKeySet set = snapshot.signedKeySet().get();
-        Set<String> target = new HashSet<>();
-        for (KeyRecord r : snapshot.records()) {
-            if (set.kids().contains(r.kid()) && r.stateAt(now).isPublished()) {
-                target.add(r.kid());
-            }
-        }
-        return !target.equals(new HashSet<>(set.kids()))
-                || halfLifePassed(set.issuedAt().getEpochSecond(), now)
-                || !set.signerKid().equals(snapshot.rootKey().get().kid());
-    }
-
-    private record Written(KeySetJws.VerifiedKeySet set, String sha256) {
-    }
-
-    /**
-     * Signs and atomically writes a key set; {@code iat} is the later of now and one second after the
-     * latest set the store has signed, so it strictly increases even if the clock steps back.
-     */
-    private Written writeKeySet(JWK rootPrivate, StoreRoots roots, List<KeyRecord> keys, Instant now, long lastIssuedAt)
-            throws IOException, StoreException {
-        long iat = Math.max(now.getEpochSecond(), lastIssuedAt + 1);
-        long exp = iat + config().keySetLifetime().getSeconds();
-        String compact;
-        KeySetJws.VerifiedKeySet verified;
-        try {
-            compact = KeySetJws.signKeySet(rootPrivate, keys.stream().map(KeyRecord::publicJwk).toList(), config().issuer(),
-                    iat, exp);
-            // Checked as a reader will check it, before anything is written.
-            verified = KeySetJws.verifyKeySet(compact, roots.publicJwks(), config().issuer());
-        } catch (JOSEException | KeySetJws.RefusedException e) {
-            throw new StoreException("signing the key set failed: " + oneLine(e.getMessage()), e);
-        }
-        byte[] bytes = compact.getBytes(StandardCharsets.US_ASCII);
-        AtomicFileWriter.write(folder.resolve(KEY_SET_FILE), bytes, AtomicFileWriter.OWNER_ONLY);
-        LOG.info("signed key set of store {}: iat {}, {} keys", folder, Instant.ofEpochSecond(iat), keys.size());
-        return new Written(verified, AuditLog.sha256Hex(bytes));
-    }
-
-    private void auditKeySet(SecretKey auditKey, Instant now, String command, Written written) throws IOException {
-        KeySetJws.VerifiedKeySet set = written.set();
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("iat", set.issuedAt());
-        data.put("exp", set.expiresAt());
-        data.put("sha256", written.sha256());
-        AuditLog.append(folder, auditKey, now, new AuditLog.NewEntry(command, AuditLog.EVENT_KEY_SET_SIGNED, set.signerKid(),
-                null, "iat " + Instant.ofEpochSecond(set.issuedAt()) + ", exp " + Instant.ofEpochSecond(set.expiresAt())
-                        + ", " + set.keys().size() + " keys: " + String.join(", ", set.kids()), data));
-    }
-
-    private static long lastAuditedIssuedAt(List<AuditLog.Entry> entries) {
-        long last = 0;
-        for (AuditLog.Entry e : entries) {
-            if (e.event().equals(Optional.of(AuditLog.EVENT_KEY_SET_SIGNED))) {
-                last = Math.max(last, e.number("iat").orElse(0L));
-            }
-        }
-        return last;
     }
 
     // ---------------------------------------------------------------- classification
@@ -1093,48 +991,6 @@ public final class SigningKeyStore {
         return KEYS_FOLDER + "/" + r.kid() + ".json was never signed by the root key (it is not in the signed key set"
                 + " and no logged command created it): someone without the passphrase wrote or altered it; it is never"
                 + " published and never signs; move it out of the store after investigating";
-    }
-
-    // ---------------------------------------------------------------- files
-
-    private record KeySetRead(Optional<KeySetJws.VerifiedKeySet> set, Optional<String> problem) {
-    }
-
-    private KeySetRead readKeySet(StoreRoots roots) throws IOException {
-        return verifyKeySet(roots, readKeySetBytes());
-    }
-
-    private KeySetRead verifyKeySet(StoreRoots roots, KeySetBytes read) {
-        String again = "; nohop rotate --store " + folder + " --if-due (with the passphrase) signs it again";
-        if (read.tooLarge()) {
-            return new KeySetRead(Optional.empty(), Optional.of(KEY_SET_FILE + " is far too large to be a signed key set"
-                    + " (altered without the passphrase)" + again));
-        }
-        if (read.bytes().isEmpty()) {
-            return new KeySetRead(Optional.empty(), Optional.of("the signed key set " + KEY_SET_FILE + " is missing" + again));
-        }
-        String compact = new String(read.bytes().get(), StandardCharsets.ISO_8859_1);
-        // serve and TokenIssuer read the store every second or every token: a signature check is done
-        // once per distinct (document, roots, issuer), never trusted across any other input.
-        String cacheKey = compact + "\n" + roots.publicJwks().stream().map(JWK::toJSONString).toList() + "\n"
-                + config().issuer().orElse("");
-        synchronized (VERIFIED) {
-            KeySetJws.VerifiedKeySet cached = VERIFIED.get(cacheKey);
-            if (cached != null) {
-                return new KeySetRead(Optional.of(cached), Optional.empty());
-            }
-        }
-        try {
-            KeySetJws.VerifiedKeySet verified = KeySetJws.verifyKeySet(compact, roots.publicJwks(), config().issuer());
-            synchronized (VERIFIED) {
-                VERIFIED.put(cacheKey, verified);
-            }
-            return new KeySetRead(Optional.of(verified), Optional.empty());
-        } catch (KeySetJws.RefusedException e) {
-            return new KeySetRead(Optional.empty(), Optional.of("the signed key set " + KEY_SET_FILE
-                    + " does not verify under the store's root key (" + e.getMessage()
-                    + "): it was altered without the passphrase" + again));
-        }
     }
 
     private Instant now() {
