@@ -1,5 +1,8 @@
 package io.nohop.keys;
 
+import static io.nohop.keys.ClassifiedRecords.classify;
+import static io.nohop.keys.ClassifiedRecords.createdKids;
+import static io.nohop.keys.ClassifiedRecords.unsignedMessage;
 import static io.nohop.keys.KeySetFile.lastAuditedIssuedAt;
 import static io.nohop.keys.KeySetFile.publishedAt;
 
@@ -305,7 +308,7 @@ public final class SigningKeyStore {
         }
         KeySetJws.VerifiedKeySet set = read.set().get();
         boolean needsAudit = stored.stream().anyMatch(r -> !set.kids().contains(r.kid()));
-        Classified c = classify(stored, set, needsAudit ? createdKids(AuditLog.read(folder)) : Set.of());
+        ClassifiedRecords c = classify(stored, set, needsAudit ? createdKids(AuditLog.read(folder)) : Set.of());
         return new StoreSnapshot(config(), c.records(config()), Optional.of(new SignedKeySet(set)), Optional.empty(),
                 c.unsigned(), known);
     }
@@ -473,7 +476,7 @@ public final class SigningKeyStore {
                     notes.add(KEY_SET_FILE + " (iat " + Instant.ofEpochSecond(set.issuedAt()) + ") has no audit entry yet:"
                             + " a command was interrupted; the next writing command records it");
                 }
-                Classified c = classify(stored, set, created);
+                ClassifiedRecords c = classify(stored, set, created);
                 for (KeyRecord r : c.unsigned()) {
                     problems.add(unsignedMessage(r));
                 }
@@ -801,7 +804,7 @@ public final class SigningKeyStore {
         KeySetRead read = keySetFile.readKeySet(roots);
         List<KeyRecord> stored = directory.loadRecords();
         long maxSequence = stored.stream().mapToLong(KeyRecord::sequence).max().orElse(0);
-        Classified c;
+        ClassifiedRecords c;
         if (read.set().isPresent()) {
             c = classify(stored, read.set().get(), createdKids(entries));
         } else {
@@ -817,7 +820,7 @@ public final class SigningKeyStore {
                     (left && created.contains(r.kid()) ? history : unsigned).add(r);
                 }
             }
-            c = new Classified(genuine, history, unsigned);
+            c = new ClassifiedRecords(genuine, history, unsigned);
         }
         reconcileAudit(c, read.set(), entries, auditKey, now);
         List<KeyRecord> signed = new ArrayList<>();
@@ -862,7 +865,7 @@ public final class SigningKeyStore {
                 .toList();
     }
 
-    private void reconcileAudit(Classified c, Optional<KeySetJws.VerifiedKeySet> set, List<AuditLog.Entry> entries,
+    private void reconcileAudit(ClassifiedRecords c, Optional<KeySetJws.VerifiedKeySet> set, List<AuditLog.Entry> entries,
                                 SecretKey auditKey, Instant now) throws IOException {
         Set<String> created = new HashSet<>();
         Set<String> revoked = new HashSet<>();
@@ -934,63 +937,6 @@ public final class SigningKeyStore {
         AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of(command, AuditLog.EVENT_KEY_SET_REBUILT,
                 s.roots().current().kid(), null, "the signed key set was signed again from the records whose private"
                         + " parts open under the passphrase, because: " + s.rebuild().get()));
-    }
-
-    // ---------------------------------------------------------------- classification
-
-    /**
-     * Records split by what the root vouches for.
-     *
-     * @param inSet in the signed key set
-     * @param history left the set (revoked or removed no later than the set was signed), with an audit entry
-     * @param unsigned everything else: never signed by the root
-     */
-    private record Classified(List<KeyRecord> inSet, List<KeyRecord> history, List<KeyRecord> unsigned) {
-        List<KeyRecord> records(StoreConfig config) {
-            List<KeyRecord> all = new ArrayList<>(RotationSchedule.derive(inSet, config));
-            all.addAll(history);
-            all.sort(Comparator.comparingLong(KeyRecord::sequence));
-            return all;
-        }
-    }
-
-    /**
-     * A record in the set is vouched for by the root's signature. A record outside it is history only if
-     * its own timestamps say it left the set no later than the set was signed (revoked, or removed)
-     * and a logged command created it; anything else was never signed.
-     */
-    private static Classified classify(List<KeyRecord> stored, KeySetJws.VerifiedKeySet set, Set<String> createdKids) {
-        Set<String> kids = new HashSet<>(set.kids());
-        Instant signedAt = Instant.ofEpochSecond(set.issuedAt());
-        List<KeyRecord> inSet = new ArrayList<>();
-        List<KeyRecord> history = new ArrayList<>();
-        List<KeyRecord> unsigned = new ArrayList<>();
-        for (KeyRecord r : stored) {
-            if (kids.contains(r.kid())) {
-                inSet.add(r);
-                continue;
-            }
-            boolean left = r.revokedAt().map(t -> !t.isAfter(signedAt)).orElse(false)
-                    || r.removeAt().map(t -> !t.isAfter(signedAt)).orElse(false);
-            (left && createdKids.contains(r.kid()) ? history : unsigned).add(r);
-        }
-        return new Classified(inSet, history, unsigned);
-    }
-
-    private static Set<String> createdKids(List<AuditLog.Entry> entries) {
-        Set<String> created = new HashSet<>();
-        for (AuditLog.Entry e : entries) {
-            if (e.event().equals(Optional.of(AuditLog.EVENT_CREATED)) && e.kid().isPresent()) {
-                created.add(e.kid().get());
-            }
-        }
-        return created;
-    }
-
-    static String unsignedMessage(KeyRecord r) {
-        return KEYS_FOLDER + "/" + r.kid() + ".json was never signed by the root key (it is not in the signed key set"
-                + " and no logged command created it): someone without the passphrase wrote or altered it; it is never"
-                + " published and never signs; move it out of the store after investigating";
     }
 
     private Instant now() {
