@@ -108,6 +108,7 @@ public final class SigningKeyStore {
     private final StoreDirectory directory;
     private final StoreSecrets secrets;
     private final KeySetFile keySetFile;
+    private final AuditReconciliation reconciliation;
 
     private SigningKeyStore(Path folder, Clock clock, Duration lockTimeout, StoreCodec.StoreFile storeFile) {
         this.folder = folder;
@@ -117,6 +118,7 @@ public final class SigningKeyStore {
         this.directory = new StoreDirectory(folder, storeFile);
         this.secrets = new StoreSecrets(storeFile);
         this.keySetFile = new KeySetFile(folder, storeFile.config());
+        this.reconciliation = new AuditReconciliation(folder, secrets, keySetFile);
     }
 
     /**
@@ -622,7 +624,7 @@ public final class SigningKeyStore {
                                 + " the " + before + " entries before it were written by an older nohop without one"));
                 List<AuditLog.Entry> entries = AuditLog.read(folder);
                 List<KeyRecord> stored = directory.loadRecords();
-                List<KeyRecord> genuine = genuineRecords(stored, kek, entries);
+                List<KeyRecord> genuine = reconciliation.genuineRecords(stored, kek, entries);
                 SigningAlgorithm alg = algorithm.orElse(config().rootAlgorithm());
                 JWK rootJwk = KeyMaterial.generate(alg.jwsName());
                 StoreRoots roots = new StoreRoots(secrets.sealRoot(rootJwk, kek, now, Optional.empty()), Optional.empty(),
@@ -808,7 +810,7 @@ public final class SigningKeyStore {
         if (read.set().isPresent()) {
             c = classify(stored, read.set().get(), createdKids(entries));
         } else {
-            List<KeyRecord> genuine = genuineRecords(stored, kek, entries);
+            List<KeyRecord> genuine = reconciliation.genuineRecords(stored, kek, entries);
             Set<String> genuineKids = new HashSet<>();
             genuine.forEach(r -> genuineKids.add(r.kid()));
             Set<String> created = createdKids(entries);
@@ -822,7 +824,7 @@ public final class SigningKeyStore {
             }
             c = new ClassifiedRecords(genuine, history, unsigned);
         }
-        reconcileAudit(c, read.set(), entries, auditKey, now);
+        reconciliation.reconcileAudit(c, read.set(), entries, auditKey, now);
         List<KeyRecord> signed = new ArrayList<>();
         Map<String, KeyRecord> storedByKid = new HashMap<>();
         stored.forEach(r -> storedByKid.put(r.kid(), r));
@@ -845,73 +847,6 @@ public final class SigningKeyStore {
         long lastIssuedAt = Math.max(lastAuditedIssuedAt(entries), read.set().map(KeySetJws.VerifiedKeySet::issuedAt).orElse(0L));
         return new Locked(auditKey, roots, rootPrivate, read.set(), lastIssuedAt, List.copyOf(signed), c.history(),
                 c.unsigned(), maxSequence, read.set().isPresent() ? Optional.empty() : read.problem());
-    }
-
-    /**
-     * Records with a private part that opens under the passphrase and matches its kid, never revoked or
-     * retired (by their timestamps or the audit log): what a lost or bad key set is signed again from.
-     */
-    private List<KeyRecord> genuineRecords(List<KeyRecord> stored, SecretKey kek, List<AuditLog.Entry> entries) {
-        Set<String> gone = new HashSet<>();
-        for (AuditLog.Entry e : entries) {
-            if (e.kid().isPresent() && (e.event().equals(Optional.of(AuditLog.EVENT_REVOKED))
-                    || e.event().equals(Optional.of(AuditLog.EVENT_RETIRED)))) {
-                gone.add(e.kid().get());
-            }
-        }
-        return stored.stream()
-                .filter(r -> r.hasPrivateKey() && r.revokedAt().isEmpty() && !gone.contains(r.kid()))
-                .filter(r -> secrets.privateKeyOpens(r, kek))
-                .toList();
-    }
-
-    private void reconcileAudit(ClassifiedRecords c, Optional<KeySetJws.VerifiedKeySet> set, List<AuditLog.Entry> entries,
-                                SecretKey auditKey, Instant now) throws IOException {
-        Set<String> created = new HashSet<>();
-        Set<String> revoked = new HashSet<>();
-        Set<String> retired = new HashSet<>();
-        Set<String> signedSets = new HashSet<>();
-        for (AuditLog.Entry entry : entries) {
-            if (entry.event().equals(Optional.of(AuditLog.EVENT_KEY_SET_SIGNED))) {
-                entry.text("sha256").ifPresent(signedSets::add);
-            }
-            if (entry.kid().isEmpty() || entry.event().isEmpty()) {
-                continue;
-            }
-            switch (entry.event().get()) {
-                case AuditLog.EVENT_CREATED -> created.add(entry.kid().get());
-                case AuditLog.EVENT_REVOKED -> revoked.add(entry.kid().get());
-                case AuditLog.EVENT_RETIRED -> retired.add(entry.kid().get());
-                default -> {
-                    // Other events prove nothing about these three.
-                }
-            }
-        }
-        String why = "record found without its audit entry (a command was interrupted)";
-        if (set.isPresent()) {
-            String sha256 = AuditLog.sha256Hex(set.get().compact().getBytes(StandardCharsets.US_ASCII));
-            if (!signedSets.contains(sha256)) {
-                keySetFile.auditKeySet(auditKey, now, "recover", new Written(set.get(), sha256));
-            }
-        }
-        // Only records the root vouches for are recovered: a record written without the passphrase
-        // must stay without an audit entry, so that it keeps being reported.
-        for (KeyRecord r : c.inSet()) {
-            if (!created.contains(r.kid())) {
-                AuditLog.append(folder, auditKey, now, AuditLog.NewEntry.of("recover", AuditLog.EVENT_CREATED, r.kid(), null, why));
-            }
-        }
-        List<KeyRecord> vouched = new ArrayList<>(c.inSet());
-        vouched.addAll(c.history());
-        for (KeyRecord r : vouched) {
-            if (r.revokedAt().isPresent() && !revoked.contains(r.kid())) {
-                AuditLog.append(folder, auditKey, now, AuditLog.NewEntry.of("recover", AuditLog.EVENT_REVOKED, r.kid(),
-                        r.revocationReason().orElse(null), why));
-            }
-            if (r.revokedAt().isEmpty() && !r.hasPrivateKey() && !retired.contains(r.kid())) {
-                AuditLog.append(folder, auditKey, now, AuditLog.NewEntry.of("recover", AuditLog.EVENT_RETIRED, r.kid(), null, why));
-            }
-        }
     }
 
     /** Signs a new set when what should be published differs from the latest set, or the latest set is due. */
