@@ -31,7 +31,8 @@ record ClassifiedRecords(List<KeyRecord> inSet, List<KeyRecord> history, List<Ke
      * its own timestamps say it left the set no later than the set was signed (revoked, or removed)
      * and a logged command created it; anything else was never signed.
      */
-    static ClassifiedRecords classify(List<KeyRecord> stored, KeySetJws.VerifiedKeySet set, Set<String> createdKids) {
+    static ClassifiedRecords classify(List<KeyRecord> stored, KeySetJws.VerifiedKeySet set,
+                                      Set<String> createdKids) {
         Set<String> kids = new HashSet<>(set.kids());
         Instant signedAt = Instant.ofEpochSecond(set.issuedAt());
         List<KeyRecord> inSet = new ArrayList<>();
@@ -61,7 +62,7 @@ record ClassifiedRecords(List<KeyRecord> inSet, List<KeyRecord> history, List<Ke
 
     static String unsignedMessage(KeyRecord r) {
         return SigningKeyStore.KEYS_FOLDER + "/" + r.kid() + ".json was never signed by the root key (it is not in the"
-                + " signed key set and no logged command created it): someone without the passphrase wrote or altered it; it is never"
-                + " published and never signs; move it out of the store after investigating";
+                + " signed key set and no logged command created it): someone without the passphrase wrote or altered"
+                + " it; it is never published and never signs; move it out of the store after investigating";
     }
 }

@@ -12,6 +12,7 @@ import com.nimbusds.jose.jwk.JWK;
 import io.nohop.keys.KeySetFile.KeySetBytes;
 import io.nohop.keys.KeySetFile.KeySetRead;
 import io.nohop.keys.KeySetFile.Written;
+import io.nohop.keys.StoreChanges.Locked;
 import io.nohop.keys.internal.AtomicFileWriter;
 import io.nohop.keys.internal.AuditLog;
 import io.nohop.keys.internal.KeyDerivation;
@@ -35,8 +36,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,6 +108,7 @@ public final class SigningKeyStore {
     private final StoreSecrets secrets;
     private final KeySetFile keySetFile;
     private final AuditReconciliation reconciliation;
+    private final StoreChanges changes;
 
     private SigningKeyStore(Path folder, Clock clock, Duration lockTimeout, StoreCodec.StoreFile storeFile) {
         this.folder = folder;
@@ -119,6 +119,7 @@ public final class SigningKeyStore {
         this.secrets = new StoreSecrets(storeFile);
         this.keySetFile = new KeySetFile(folder, storeFile.config());
         this.reconciliation = new AuditReconciliation(folder, secrets, keySetFile);
+        this.changes = new StoreChanges(folder, clock, lockTimeout, storeFile, directory, secrets, keySetFile, reconciliation);
     }
 
     /**
@@ -345,9 +346,9 @@ public final class SigningKeyStore {
         }
         SecretKey kek = unlock(passphrase);
         JWK key = KeyMaterial.generate(config().algorithm().jwsName());
-        return change(kek, "rotate", (s, now) -> {
+        return changes.change(kek, "rotate", (s, now) -> {
             if (request.onlyIfDue() && !RotationSchedule.isDue(s.records(), config(), now, lead)) {
-                publishIfDue(s, s.signed(), now, "rotate");
+                changes.publishIfDue(s, s.signed(), now, "rotate");
                 return Optional.empty();
             }
             Optional<String> refusal = RotationSchedule.rotationRefusal(s.records(), config(), now, lead);
@@ -365,14 +366,14 @@ public final class SigningKeyStore {
             // Audited once both files exist: a signed set without its audit entry is an interrupted
             // command, one with its entry but a key without a record means the record was removed.
             if (s.rebuild().isPresent()) {
-                auditRebuild(s, now, "rotate");
+                changes.auditRebuild(s, now, "rotate");
             }
             keySetFile.auditKeySet(s.auditKey(), now, "rotate", set);
             AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("rotate", AuditLog.EVENT_CREATED,
                     created.kid(), null, "activates at " + created.activateAt() + (request.onlyIfDue() ? " (due)" : "")
                             + refusal.map(r -> "; forced past: " + r).orElse("")));
-            Locked after = normalize(now, kek, "rotate");
-            publishIfDue(after, after.signed(), now, "rotate");
+            Locked after = changes.normalize(now, kek, "rotate");
+            changes.publishIfDue(after, after.signed(), now, "rotate");
             LOG.info("rotated store {}: new key {} activates at {}", folder, created.kid(), created.activateAt());
             return after.records().stream().filter(r -> r.kid().equals(created.kid())).findFirst();
         });
@@ -396,7 +397,7 @@ public final class SigningKeyStore {
         Objects.requireNonNull(kid, "kid");
         Objects.requireNonNull(reason, "reason");
         SecretKey kek = unlock(passphrase);
-        return change(kek, "revoke", (s, now) -> {
+        return changes.change(kek, "revoke", (s, now) -> {
             Optional<KeyRecord> found = s.records().stream().filter(r -> r.kid().equals(kid)).findFirst();
             if (found.isEmpty()) {
                 if (s.unsigned().stream().anyMatch(r -> r.kid().equals(kid))) {
@@ -408,7 +409,7 @@ public final class SigningKeyStore {
             }
             KeyRecord target = found.get();
             if (target.revokedAt().isPresent()) {
-                publishIfDue(s, s.signed(), now, "revoke");
+                changes.publishIfDue(s, s.signed(), now, "revoke");
                 return target;
             }
             Optional<String> refusal = RotationSchedule.revocationRefusal(s.records(), target, now);
@@ -420,7 +421,7 @@ public final class SigningKeyStore {
             AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("revoke", AuditLog.EVENT_REVOKED, kid,
                     reason.orElse(null), refusal.isPresent() ? "forced: signing stops" : "private key destroyed"));
             List<KeyRecord> signed = s.signed().stream().map(r -> r.kid().equals(kid) ? revoked : r).toList();
-            publishIfDue(s, signed, now, "revoke");
+            changes.publishIfDue(s, signed, now, "revoke");
             LOG.warn("revoked key {} in store {}", kid, folder);
             return revoked;
         });
@@ -529,7 +530,7 @@ public final class SigningKeyStore {
     public void acknowledgeAuditLoss(long lossEntry, Optional<String> reason, char[] passphrase) throws StoreException {
         Objects.requireNonNull(reason, "reason");
         SecretKey kek = unlock(passphrase);
-        change(kek, "audit acknowledge", (s, now) -> {
+        changes.change(kek, "audit acknowledge", (s, now) -> {
             AuditLog.Verification v = AuditLog.verify(folder, s.auditKey());
             boolean isLoss = v.parsed().stream().anyMatch(e -> e.seq() == lossEntry
                     && e.event().equals(Optional.of(AuditLog.EVENT_ENTRIES_LOST)));
@@ -541,7 +542,7 @@ public final class SigningKeyStore {
             AuditLog.append(folder, s.auditKey(), now, new AuditLog.NewEntry("audit acknowledge",
                     AuditLog.EVENT_ACKNOWLEDGED, null, reason.orElse(null),
                     "the loss recorded in entry #" + lossEntry + " was seen", data));
-            publishIfDue(s, s.signed(), now, "audit acknowledge");
+            changes.publishIfDue(s, s.signed(), now, "audit acknowledge");
             return null;
         });
     }
@@ -663,7 +664,7 @@ public final class SigningKeyStore {
     public RootKey stageRootKey(Optional<SigningAlgorithm> algorithm, char[] passphrase) throws StoreException {
         Objects.requireNonNull(algorithm, "algorithm");
         SecretKey kek = unlock(passphrase);
-        return change(kek, "root-key", (s, now) -> {
+        return changes.change(kek, "root-key", (s, now) -> {
             if (s.roots().next().isPresent()) {
                 throw new StoreException("successor root " + s.roots().next().get().kid() + " is already staged: pin it"
                         + " (nohop root-key --store " + folder + " --next), then nohop root-key --store " + folder
@@ -683,7 +684,7 @@ public final class SigningKeyStore {
             AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("root-key", AuditLog.EVENT_ROOT_STAGED,
                     next.kid(), null, "successor root, algorithm " + alg.jwsName() + ", endorsed by "
                             + s.roots().current().kid() + "; it signs nothing until root-key --switch"));
-            publishIfDue(s, s.signed(), now, "root-key");
+            changes.publishIfDue(s, s.signed(), now, "root-key");
             return next.view();
         });
     }
@@ -699,7 +700,7 @@ public final class SigningKeyStore {
      */
     public RootKey switchRootKey(char[] passphrase) throws StoreException {
         SecretKey kek = unlock(passphrase);
-        return change(kek, "root-key", (s, now) -> {
+        return changes.change(kek, "root-key", (s, now) -> {
             StoreRoots.Entry next = s.roots().next().orElseThrow(() -> new StoreException(
                     "no successor root is staged: run nohop root-key --store " + folder + " --rotate first"));
             JWK nextPrivate = secrets.openRoot(next, kek);
@@ -736,149 +737,11 @@ public final class SigningKeyStore {
         return secrets.signer(record, kek, passphrase);
     }
 
-    // ---------------------------------------------------------------- writers' view of the store
-
-    /**
-     * What a writing command works on, under the lock: the authenticated root, the latest set, and
-     * the records split by whether the root vouches for them.
-     *
-     * @param signed records in the signed set (schedule derived), plus, when the set had to be rebuilt,
-     *     the records whose private parts open under the passphrase
-     * @param history records that left the set (revoked or retired) and were created by a logged command
-     * @param unsigned records the root never signed
-     * @param rebuild why the set must be signed again from the records, if it was missing or bad
-     */
-    private record Locked(SecretKey auditKey, StoreRoots roots, JWK rootPrivate, Optional<KeySetJws.VerifiedKeySet> set,
-                          long lastIssuedAt, List<KeyRecord> signed, List<KeyRecord> history, List<KeyRecord> unsigned,
-                          long maxSequence, Optional<String> rebuild) {
-        List<KeyRecord> records() {
-            List<KeyRecord> all = new ArrayList<>(signed);
-            all.addAll(history);
-            all.sort(Comparator.comparingLong(KeyRecord::sequence));
-            return all;
-        }
-    }
-
-    /** One change to the store, made while holding its lock, on the store as {@link #normalize} leaves it. */
-    @FunctionalInterface
-    private interface LockedChange<T> {
-        T apply(Locked store, Instant now) throws IOException, StoreException;
-    }
-
-    /**
-     * Runs a writing command: takes the store's lock, normalizes the store (interrupted commands finished,
-     * the signed set checked) and applies the change, releasing the lock whatever happens.
-     */
-    private <T> T change(SecretKey kek, String command, LockedChange<T> change) throws StoreException {
-        try {
-            StoreLock lock = StoreDirectory.lock(folder, lockTimeout);
-            try {
-                Instant now = now();
-                return change.apply(normalize(now, kek, command), now);
-            } finally {
-                lock.close();
-            }
-        } catch (IOException e) {
-            throw ioFailure("cannot write the store at " + folder, e);
-        }
-    }
-
-    /**
-     * Under the lock: removes stray temp files, checks the audit log's end (recording a loss), opens
-     * the root, reads the signed set, splits the records, records lost audit entries, persists the
-     * derived schedule and destroys the private parts of retired keys.
-     */
-    private Locked normalize(Instant now, SecretKey kek, String command) throws IOException, StoreException {
-        StoreDirectory.removeTempFiles(folder);
-        StoreDirectory.removeTempFiles(folder.resolve(KEYS_FOLDER));
-        SecretKey auditKey = KeyDerivation.hmacKey(kek, KeyDerivation.AUDIT_LOG_MAC);
-        StoreRoots roots = directory.readRoots().orElseThrow(() -> new StoreException(directory.noRootMessage()));
-        JWK rootPrivate = secrets.openRoot(roots.current(), kek);
-        AuditLog.prepare(folder, auditKey, now, command, false);
-        if (storeFile.format() < StoreCodec.STORE_FORMAT) {
-            // An upgrade interrupted after root.json was written: finish it.
-            StoreCodec.StoreFile file = StoreSecrets.withSettingsMac(new StoreCodec.StoreFile(config(), storeFile.kdf(),
-                    storeFile.passphraseCheck(), storeFile.createdAt(), StoreCodec.STORE_FORMAT, Optional.empty()), kek);
-            AtomicFileWriter.write(folder.resolve(STORE_FILE), StoreCodec.writeStore(file), AtomicFileWriter.OWNER_ONLY);
-        }
-        // Only entries with a valid MAC count here: a forged "created" or "revoked" line must not steer a writer.
-        List<AuditLog.Entry> entries = AuditLog.verify(folder, auditKey).parsed();
-        KeySetRead read = keySetFile.readKeySet(roots);
-        List<KeyRecord> stored = directory.loadRecords();
-        long maxSequence = stored.stream().mapToLong(KeyRecord::sequence).max().orElse(0);
-        ClassifiedRecords c;
-        if (read.set().isPresent()) {
-            c = classify(stored, read.set().get(), createdKids(entries));
-        } else {
-            List<KeyRecord> genuine = reconciliation.genuineRecords(stored, kek, entries);
-            Set<String> genuineKids = new HashSet<>();
-            genuine.forEach(r -> genuineKids.add(r.kid()));
-            Set<String> created = createdKids(entries);
-            List<KeyRecord> history = new ArrayList<>();
-            List<KeyRecord> unsigned = new ArrayList<>();
-            for (KeyRecord r : stored) {
-                if (!genuineKids.contains(r.kid())) {
-                    boolean left = r.revokedAt().isPresent() || (r.removeAt().isPresent() && !r.hasPrivateKey());
-                    (left && created.contains(r.kid()) ? history : unsigned).add(r);
-                }
-            }
-            c = new ClassifiedRecords(genuine, history, unsigned);
-        }
-        reconciliation.reconcileAudit(c, read.set(), entries, auditKey, now);
-        List<KeyRecord> signed = new ArrayList<>();
-        Map<String, KeyRecord> storedByKid = new HashMap<>();
-        stored.forEach(r -> storedByKid.put(r.kid(), r));
-        for (KeyRecord derived : RotationSchedule.derive(c.inSet(), config())) {
-            KeyRecord target = derived;
-            boolean retire = target.hasPrivateKey() && target.stateAt(now) == KeyState.RETIRED;
-            if (retire) {
-                target = target.withoutPrivateKey();
-            }
-            if (!target.equals(storedByKid.get(target.kid()))) {
-                directory.writeRecord(target);
-            }
-            if (retire) {
-                AuditLog.append(folder, auditKey, now, AuditLog.NewEntry.of("retire", AuditLog.EVENT_RETIRED, target.kid(),
-                        null, "removed from the key set at " + target.removeAt().map(Instant::toString).orElse("?")
-                                + "; private key destroyed"));
-            }
-            signed.add(target);
-        }
-        long lastIssuedAt = Math.max(lastAuditedIssuedAt(entries), read.set().map(KeySetJws.VerifiedKeySet::issuedAt).orElse(0L));
-        return new Locked(auditKey, roots, rootPrivate, read.set(), lastIssuedAt, List.copyOf(signed), c.history(),
-                c.unsigned(), maxSequence, read.set().isPresent() ? Optional.empty() : read.problem());
-    }
-
-    /** Signs a new set when what should be published differs from the latest set, or the latest set is due. */
-    private void publishIfDue(Locked s, List<KeyRecord> signedRecords, Instant now, String command)
-            throws IOException, StoreException {
-        List<KeyRecord> target = publishedAt(RotationSchedule.derive(signedRecords, config()), now);
-        boolean due = s.set().isEmpty()
-                || !new HashSet<>(s.set().get().kids()).equals(new HashSet<>(target.stream().map(KeyRecord::kid).toList()))
-                || keySetFile.halfLifePassed(s.set().get().issuedAt(), now)
-                || !s.set().get().signerKid().equals(s.roots().current().kid())
-                || !s.set().get().issuer().equals(config().issuer());
-        if (!due) {
-            return;
-        }
-        Written set = keySetFile.writeKeySet(s.rootPrivate(), s.roots(), target, now, s.lastIssuedAt());
-        if (s.rebuild().isPresent()) {
-            auditRebuild(s, now, command);
-        }
-        keySetFile.auditKeySet(s.auditKey(), now, command, set);
-    }
-
-    private void auditRebuild(Locked s, Instant now, String command) throws IOException {
-        AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of(command, AuditLog.EVENT_KEY_SET_REBUILT,
-                s.roots().current().kid(), null, "the signed key set was signed again from the records whose private"
-                        + " parts open under the passphrase, because: " + s.rebuild().get()));
-    }
-
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.SECONDS);
     }
 
-    private static StoreException ioFailure(String what, IOException e) {
+    static StoreException ioFailure(String what, IOException e) {
         String detail = e instanceof AccessDeniedException ? "permission denied: " + e.getMessage()
                 : e instanceof NoSuchFileException ? "not found: " + e.getMessage()
                 : oneLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
