@@ -2,7 +2,6 @@ package io.nohop.keys;
 
 import static io.nohop.keys.ClassifiedRecords.classify;
 import static io.nohop.keys.ClassifiedRecords.createdKids;
-import static io.nohop.keys.ClassifiedRecords.unsignedMessage;
 import static io.nohop.keys.KeySetFile.lastAuditedIssuedAt;
 import static io.nohop.keys.KeySetFile.publishedAt;
 
@@ -23,7 +22,6 @@ import io.nohop.keys.internal.PassphraseCipher.KdfParameters;
 import io.nohop.keys.internal.PassphraseCipher.Sealed;
 import io.nohop.keys.internal.StoreLock;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -36,7 +34,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,7 +115,7 @@ public final class SigningKeyStore {
         this.directory = new StoreDirectory(folder, storeFile);
         this.secrets = new StoreSecrets(storeFile);
         this.keySetFile = new KeySetFile(folder, storeFile.config());
-        this.reconciliation = new AuditReconciliation(folder, secrets, keySetFile);
+        this.reconciliation = new AuditReconciliation(folder, directory, secrets, keySetFile);
         this.changes = new StoreChanges(folder, clock, lockTimeout, storeFile, directory, secrets, keySetFile, reconciliation);
     }
 
@@ -440,81 +437,7 @@ public final class SigningKeyStore {
      */
     public AuditVerification verifyAudit(char[] passphrase) throws StoreException {
         SecretKey kek = unlock(passphrase);
-        SecretKey auditKey = KeyDerivation.hmacKey(kek, KeyDerivation.AUDIT_LOG_MAC);
-        try {
-            AuditLog.Verification v = AuditLog.verify(folder, auditKey);
-            List<String> problems = new ArrayList<>(v.problems());
-            List<String> notes = new ArrayList<>(v.notes());
-            Optional<StoreRoots> roots = directory.readRoots();
-            if (roots.isEmpty()) {
-                problems.add(0, directory.noRootMessage());
-                return new AuditVerification(v.entries(), problems, notes, v.tornTail());
-            }
-            for (StoreRoots.Entry root : roots.get().all()) {
-                if (root.privateKey().isPresent()) {
-                    try {
-                        secrets.openRoot(root, kek);
-                    } catch (StoreException e) {
-                        problems.add(e.getMessage());
-                    }
-                }
-            }
-            List<AuditLog.Entry> entries = v.parsed();
-            KeySetRead read = keySetFile.readKeySet(roots.get());
-            List<KeyRecord> stored = directory.loadRecords();
-            Set<String> created = createdKids(entries);
-            if (read.set().isEmpty()) {
-                problems.add(read.problem().orElse("no signed key set"));
-            } else {
-                KeySetJws.VerifiedKeySet set = read.set().get();
-                String sha256 = AuditLog.sha256Hex(set.compact().getBytes(StandardCharsets.US_ASCII));
-                long lastAudited = lastAuditedIssuedAt(entries);
-                boolean audited = entries.stream().anyMatch(e -> e.event().equals(Optional.of(AuditLog.EVENT_KEY_SET_SIGNED))
-                        && e.text("sha256").equals(Optional.of(sha256)));
-                if (set.issuedAt() < lastAudited) {
-                    problems.add(KEY_SET_FILE + " (iat " + Instant.ofEpochSecond(set.issuedAt()) + ") is older than the last"
-                            + " key set the audit log records (iat " + Instant.ofEpochSecond(lastAudited)
-                            + "): it was rolled back; nohop rotate --if-due signs a current one");
-                } else if (!audited) {
-                    notes.add(KEY_SET_FILE + " (iat " + Instant.ofEpochSecond(set.issuedAt()) + ") has no audit entry yet:"
-                            + " a command was interrupted; the next writing command records it");
-                }
-                ClassifiedRecords c = classify(stored, set, created);
-                for (KeyRecord r : c.unsigned()) {
-                    problems.add(unsignedMessage(r));
-                }
-                Set<String> storedKids = new HashSet<>();
-                stored.forEach(r -> storedKids.add(r.kid()));
-                for (String kid : set.kids()) {
-                    if (!storedKids.contains(kid)) {
-                        String missing = "key " + kid + " is in the signed key set but " + KEYS_FOLDER + "/" + kid + ".json is missing";
-                        // Its record is written after the set that names it and audited after that: a key
-                        // the log says was created has lost its record; one it never recorded is a command
-                        // interrupted between the two writes (whatever later command audited that set).
-                        if (created.contains(kid)) {
-                            problems.add(missing + ": it was removed from the store");
-                        } else {
-                            notes.add(missing + ": a command was interrupted; the next writing command drops it from the set");
-                        }
-                    }
-                }
-                for (KeyRecord r : c.inSet()) {
-                    if (!created.contains(r.kid())) {
-                        notes.add("key " + r.kid() + " is in the signed key set but its audit entry is missing: a command"
-                                + " was interrupted; the next writing command records it");
-                    }
-                }
-            }
-            for (KeyRecord r : stored) {
-                if (r.hasPrivateKey() && !secrets.privateKeyOpens(r, kek)) {
-                    problems.add(KEYS_FOLDER + "/" + r.kid() + ".json: its private key does not open under the"
-                            + " passphrase or does not match its kid: it was altered without the passphrase");
-                }
-            }
-            return new AuditVerification(v.entries(), problems, notes, v.tornTail());
-        } catch (IOException e) {
-            throw ioFailure("cannot read the audit log of " + folder, e);
-        }
+        return reconciliation.verify(kek);
     }
 
     /**
