@@ -2,10 +2,8 @@ package io.nohop.keys;
 
 import static io.nohop.keys.ClassifiedRecords.classify;
 import static io.nohop.keys.ClassifiedRecords.createdKids;
-import static io.nohop.keys.KeySetFile.lastAuditedIssuedAt;
 import static io.nohop.keys.KeySetFile.publishedAt;
 
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.jwk.JWK;
 import io.nohop.keys.KeySetFile.KeySetBytes;
@@ -106,6 +104,7 @@ public final class SigningKeyStore {
     private final KeySetFile keySetFile;
     private final AuditReconciliation reconciliation;
     private final StoreChanges changes;
+    private final RootKeys rootKeys;
 
     private SigningKeyStore(Path folder, Clock clock, Duration lockTimeout, StoreCodec.StoreFile storeFile) {
         this.folder = folder;
@@ -117,6 +116,7 @@ public final class SigningKeyStore {
         this.keySetFile = new KeySetFile(folder, storeFile.config());
         this.reconciliation = new AuditReconciliation(folder, directory, secrets, keySetFile);
         this.changes = new StoreChanges(folder, clock, lockTimeout, storeFile, directory, secrets, keySetFile, reconciliation);
+        this.rootKeys = new RootKeys(folder, lockTimeout, storeFile, directory, secrets, keySetFile, reconciliation, changes);
     }
 
     /**
@@ -337,7 +337,8 @@ public final class SigningKeyStore {
             if (snapshot.rootKey().isEmpty()) {
                 throw new StoreException(snapshot.keySetProblem().orElse(directory.noRootMessage()));
             }
-            if (!RotationSchedule.isDue(snapshot.records(), config(), now(), lead) && !keySetFile.keySetDue(snapshot, now())) {
+            if (!RotationSchedule.isDue(snapshot.records(), config(), changes.now(), lead)
+                    && !keySetFile.keySetDue(snapshot, changes.now())) {
                 return Optional.empty();
             }
         }
@@ -527,51 +528,7 @@ public final class SigningKeyStore {
     public RootKey createRootKey(Optional<SigningAlgorithm> algorithm, char[] passphrase) throws StoreException {
         Objects.requireNonNull(algorithm, "algorithm");
         SecretKey kek = unlock(passphrase);
-        try {
-            StoreLock lock = StoreDirectory.lock(folder, lockTimeout);
-            try {
-                if (Files.exists(folder.resolve(ROOT_FILE))) {
-                    throw new StoreException("this store already has a root key (" + ROOT_FILE + "); nohop root-key --store "
-                            + folder + " prints it, --rotate replaces it");
-                }
-                if (storeFile.format() >= StoreCodec.STORE_FORMAT) {
-                    throw new StoreException(directory.noRootMessage());
-                }
-                Instant now = now();
-                StoreDirectory.removeTempFiles(folder);
-                StoreDirectory.removeTempFiles(folder.resolve(KEYS_FOLDER));
-                SecretKey auditKey = KeyDerivation.hmacKey(kek, KeyDerivation.AUDIT_LOG_MAC);
-                AuditLog.prepare(folder, auditKey, now, "root-key", true);
-                int before = AuditLog.read(folder).size();
-                AuditLog.append(folder, auditKey, now, AuditLog.NewEntry.of("root-key", AuditLog.EVENT_AUTHENTICATED, null,
-                        null, "from this entry on every entry carries a MAC under a key derived from the passphrase;"
-                                + " the " + before + " entries before it were written by an older nohop without one"));
-                List<AuditLog.Entry> entries = AuditLog.read(folder);
-                List<KeyRecord> stored = directory.loadRecords();
-                List<KeyRecord> genuine = reconciliation.genuineRecords(stored, kek, entries);
-                SigningAlgorithm alg = algorithm.orElse(config().rootAlgorithm());
-                JWK rootJwk = KeyMaterial.generate(alg.jwsName());
-                StoreRoots roots = new StoreRoots(secrets.sealRoot(rootJwk, kek, now, Optional.empty()), Optional.empty(),
-                        List.of());
-                AtomicFileWriter.write(folder.resolve(ROOT_FILE), StoreCodec.writeRoots(roots), AtomicFileWriter.OWNER_ONLY);
-                AuditLog.append(folder, auditKey, now, AuditLog.NewEntry.of("root-key", AuditLog.EVENT_ROOT_CREATED,
-                        roots.current().kid(), null, "root key (key-set signing key) added to a store created before"
-                                + " signed key sets, algorithm " + alg.jwsName()));
-                Written set = keySetFile.writeKeySet(rootJwk, roots, publishedAt(RotationSchedule.derive(genuine, config()), now),
-                        now, lastAuditedIssuedAt(entries));
-                keySetFile.auditKeySet(auditKey, now, "root-key", set);
-                StoreConfig upgraded = config().toBuilder().rootAlgorithm(alg).build();
-                StoreCodec.StoreFile file = StoreSecrets.withSettingsMac(new StoreCodec.StoreFile(upgraded, storeFile.kdf(),
-                        storeFile.passphraseCheck(), storeFile.createdAt(), StoreCodec.STORE_FORMAT, Optional.empty()), kek);
-                AtomicFileWriter.write(folder.resolve(STORE_FILE), StoreCodec.writeStore(file), AtomicFileWriter.OWNER_ONLY);
-                LOG.info("store {} has root key {} now", folder, roots.current().kid());
-                return roots.current().view();
-            } finally {
-                lock.close();
-            }
-        } catch (IOException e) {
-            throw ioFailure("cannot write the store at " + folder, e);
-        }
+        return rootKeys.create(algorithm, kek);
     }
 
     /**
@@ -587,29 +544,7 @@ public final class SigningKeyStore {
     public RootKey stageRootKey(Optional<SigningAlgorithm> algorithm, char[] passphrase) throws StoreException {
         Objects.requireNonNull(algorithm, "algorithm");
         SecretKey kek = unlock(passphrase);
-        return changes.change(kek, "root-key", (s, now) -> {
-            if (s.roots().next().isPresent()) {
-                throw new StoreException("successor root " + s.roots().next().get().kid() + " is already staged: pin it"
-                        + " (nohop root-key --store " + folder + " --next), then nohop root-key --store " + folder
-                        + " --switch");
-            }
-            SigningAlgorithm alg = algorithm.orElse(config().rootAlgorithm());
-            JWK successor = KeyMaterial.generate(alg.jwsName());
-            String endorsement;
-            try {
-                endorsement = KeySetJws.signEndorsement(s.rootPrivate(), successor.toPublicJWK(), now.getEpochSecond());
-            } catch (JOSEException e) {
-                throw new StoreException("signing the endorsement failed: " + oneLine(e.getMessage()), e);
-            }
-            StoreRoots.Entry next = secrets.sealRoot(successor, kek, now, Optional.of(endorsement));
-            StoreRoots roots = new StoreRoots(s.roots().current(), Optional.of(next), s.roots().previous());
-            AtomicFileWriter.write(folder.resolve(ROOT_FILE), StoreCodec.writeRoots(roots), AtomicFileWriter.OWNER_ONLY);
-            AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("root-key", AuditLog.EVENT_ROOT_STAGED,
-                    next.kid(), null, "successor root, algorithm " + alg.jwsName() + ", endorsed by "
-                            + s.roots().current().kid() + "; it signs nothing until root-key --switch"));
-            changes.publishIfDue(s, s.signed(), now, "root-key");
-            return next.view();
-        });
+        return rootKeys.stage(algorithm, kek);
     }
 
     /**
@@ -623,22 +558,7 @@ public final class SigningKeyStore {
      */
     public RootKey switchRootKey(char[] passphrase) throws StoreException {
         SecretKey kek = unlock(passphrase);
-        return changes.change(kek, "root-key", (s, now) -> {
-            StoreRoots.Entry next = s.roots().next().orElseThrow(() -> new StoreException(
-                    "no successor root is staged: run nohop root-key --store " + folder + " --rotate first"));
-            JWK nextPrivate = secrets.openRoot(next, kek);
-            List<StoreRoots.Entry> previous = new ArrayList<>();
-            previous.add(s.roots().current().retired(now));
-            previous.addAll(s.roots().previous());
-            StoreRoots roots = new StoreRoots(next, Optional.empty(), previous);
-            AtomicFileWriter.write(folder.resolve(ROOT_FILE), StoreCodec.writeRoots(roots), AtomicFileWriter.OWNER_ONLY);
-            AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("root-key", AuditLog.EVENT_ROOT_SWITCHED,
-                    next.kid(), null, "signs the key set from now on; previous root " + s.roots().current().kid()
-                            + " no longer signs (its private part is destroyed)"));
-            Written set = keySetFile.writeKeySet(nextPrivate, roots, publishedAt(s.signed(), now), now, s.lastIssuedAt());
-            keySetFile.auditKeySet(s.auditKey(), now, "root-key", set);
-            return next.view();
-        });
+        return rootKeys.switchToNext(kek);
     }
 
     /**
@@ -658,10 +578,6 @@ public final class SigningKeyStore {
      */
     JWSSigner signer(KeyRecord record, SecretKey kek, char[] passphrase) throws StoreException {
         return secrets.signer(record, kek, passphrase);
-    }
-
-    private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
     }
 
     static StoreException ioFailure(String what, IOException e) {

@@ -196,7 +196,8 @@ final class StoreChanges {
                         + " parts open under the passphrase, because: " + s.rebuild().get()));
     }
 
-    private Instant now() {
+    /** The time a command runs at: whole seconds, like every timestamp in the store. */
+    Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.SECONDS);
     }
 }
