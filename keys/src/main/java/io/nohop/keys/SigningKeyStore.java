@@ -10,27 +10,17 @@ import io.nohop.keys.KeySetFile.KeySetBytes;
 import io.nohop.keys.KeySetFile.KeySetRead;
 import io.nohop.keys.KeySetFile.Written;
 import io.nohop.keys.StoreChanges.Locked;
-import io.nohop.keys.internal.AtomicFileWriter;
 import io.nohop.keys.internal.AuditLog;
-import io.nohop.keys.internal.KeyDerivation;
 import io.nohop.keys.internal.KeyMaterial;
 import io.nohop.keys.internal.KeySetJws;
-import io.nohop.keys.internal.PassphraseCipher;
-import io.nohop.keys.internal.PassphraseCipher.KdfParameters;
-import io.nohop.keys.internal.PassphraseCipher.Sealed;
-import io.nohop.keys.internal.StoreLock;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,11 +83,9 @@ public final class SigningKeyStore {
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(SigningKeyStore.class);
-    private static final Set<PosixFilePermission> FOLDER_PERMISSIONS = PosixFilePermissions.fromString("rwx------");
 
     private final Path folder;
     private final Clock clock;
-    private final Duration lockTimeout;
     private final StoreCodec.StoreFile storeFile;
     private final StoreDirectory directory;
     private final StoreSecrets secrets;
@@ -109,7 +97,6 @@ public final class SigningKeyStore {
     private SigningKeyStore(Path folder, Clock clock, Duration lockTimeout, StoreCodec.StoreFile storeFile) {
         this.folder = folder;
         this.clock = clock;
-        this.lockTimeout = lockTimeout;
         this.storeFile = storeFile;
         this.directory = new StoreDirectory(folder, storeFile);
         this.secrets = new StoreSecrets(storeFile);
@@ -143,61 +130,8 @@ public final class SigningKeyStore {
                     + Durations.format(config.refreshBound()) + " = " + Durations.format(twiceRefresh) + ")");
         }
         Path dir = folder.toAbsolutePath().normalize();
-        try {
-            if (Files.exists(dir.resolve(STORE_FILE))) {
-                throw new StoreException("a store already exists at " + dir);
-            }
-            if (Files.exists(dir) && !Files.isDirectory(dir)) {
-                throw new StoreException(dir + " is not a folder");
-            }
-            Files.createDirectories(dir);
-            Files.setPosixFilePermissions(dir, FOLDER_PERMISSIONS);
-            StoreLock lock = StoreDirectory.lock(dir, DEFAULT_LOCK_TIMEOUT);
-            try {
-                if (Files.exists(dir.resolve(STORE_FILE))) {
-                    throw new StoreException("a store already exists at " + dir);
-                }
-                StoreDirectory.removeLeftoversOfInterruptedInit(dir);
-                Path keys = dir.resolve(KEYS_FOLDER);
-                Files.createDirectories(keys);
-                Files.setPosixFilePermissions(keys, FOLDER_PERMISSIONS);
-
-                Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-                KdfParameters kdf = PassphraseCipher.newParameters();
-                SecretKey kek = PassphraseCipher.deriveKey(passphrase, kdf);
-                Sealed check = StoreSecrets.sealPassphraseCheck(kek);
-                StoreCodec.StoreFile unsigned = new StoreCodec.StoreFile(config, kdf, check, now,
-                        StoreCodec.STORE_FORMAT, Optional.empty());
-                StoreCodec.StoreFile file = StoreSecrets.withSettingsMac(unsigned, kek);
-                SigningKeyStore store = new SigningKeyStore(dir, clock, DEFAULT_LOCK_TIMEOUT, file);
-                SecretKey auditKey = KeyDerivation.hmacKey(kek, KeyDerivation.AUDIT_LOG_MAC);
-
-                JWK rootJwk = KeyMaterial.generate(config.rootAlgorithm().jwsName());
-                StoreRoots roots = new StoreRoots(store.secrets.sealRoot(rootJwk, kek, now, Optional.empty()),
-                        Optional.empty(), List.of());
-                AtomicFileWriter.write(dir.resolve(ROOT_FILE), StoreCodec.writeRoots(roots), AtomicFileWriter.OWNER_ONLY);
-                KeyRecord first = store.secrets.newRecord(1, KeyMaterial.generate(config.algorithm().jwsName()), kek, now, now);
-                Written set = store.keySetFile.writeKeySet(rootJwk, roots, List.of(first), now, 0);
-                store.directory.writeRecord(first);
-                AuditLog.append(dir, auditKey, now, AuditLog.NewEntry.of("init", AuditLog.EVENT_ROOT_CREATED,
-                        roots.current().kid(), null, "root key (key-set signing key), algorithm "
-                                + config.rootAlgorithm().jwsName()));
-                AuditLog.append(dir, auditKey, now, AuditLog.NewEntry.of("init", AuditLog.EVENT_CREATED, first.kid(), null,
-                        "algorithm " + config.algorithm().jwsName() + ", issuer " + config.issuer().orElse("none")
-                                + ", T " + config.maxTokenLifetime() + ", S " + config.clockSkew() + ", R "
-                                + config.refreshBound() + ", L " + config.publishLead() + ", period "
-                                + config.rotationPeriod() + ", key-set lifetime " + config.keySetLifetime()));
-                store.keySetFile.auditKeySet(auditKey, now, "init", set);
-                // store.json last: until it exists there is no store, and init can simply be run again.
-                AtomicFileWriter.write(dir.resolve(STORE_FILE), StoreCodec.writeStore(file), AtomicFileWriter.OWNER_ONLY);
-                LOG.info("created key store {} with key {} and root key {}", dir, first.kid(), roots.current().kid());
-                return store;
-            } finally {
-                lock.close();
-            }
-        } catch (IOException e) {
-            throw ioFailure("cannot create the store at " + dir, e);
-        }
+        StoreCodec.StoreFile file = StoreInit.initialize(dir, config, passphrase, clock);
+        return new SigningKeyStore(dir, clock, DEFAULT_LOCK_TIMEOUT, file);
     }
 
     /**
