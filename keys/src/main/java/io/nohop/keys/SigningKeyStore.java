@@ -1,45 +1,33 @@
 package io.nohop.keys;
 
-import com.nimbusds.jose.JOSEException;
+import static io.nohop.keys.ClassifiedRecords.classify;
+import static io.nohop.keys.ClassifiedRecords.createdKids;
+import static io.nohop.keys.KeySetFile.publishedAt;
+
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.jwk.JWK;
-import io.nohop.keys.internal.AtomicFileWriter;
+import io.nohop.keys.KeySetFile.KeySetBytes;
+import io.nohop.keys.KeySetFile.KeySetRead;
+import io.nohop.keys.KeySetFile.Written;
+import io.nohop.keys.StoreChanges.Locked;
 import io.nohop.keys.internal.AuditLog;
-import io.nohop.keys.internal.KeyDerivation;
 import io.nohop.keys.internal.KeyMaterial;
 import io.nohop.keys.internal.KeySetJws;
-import io.nohop.keys.internal.PassphraseCipher;
-import io.nohop.keys.internal.PassphraseCipher.KdfParameters;
-import io.nohop.keys.internal.PassphraseCipher.Sealed;
-import io.nohop.keys.internal.StoreLock;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
-import javax.crypto.AEADBadTagException;
 import javax.crypto.SecretKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,33 +83,27 @@ public final class SigningKeyStore {
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(SigningKeyStore.class);
-    private static final Set<PosixFilePermission> FOLDER_PERMISSIONS = PosixFilePermissions.fromString("rwx------");
-    private static final Pattern RECORD_NAME = Pattern.compile("[A-Za-z0-9_-]{43}\\.json");
-    private static final byte[] CHECK_PLAINTEXT = "nohop passphrase check".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] CHECK_AAD = "nohop:passphrase-check".getBytes(StandardCharsets.UTF_8);
-    private static final String SETTINGS_MAC_PREFIX = "nohop store settings v1\n";
-    /** A signed key set is a few KiB; anything far larger is refused unread. */
-    private static final long MAX_KEY_SET_BYTES = 1 << 20;
-    /** Key sets that passed the check, by exact document, roots and issuer (a few per process). */
-    private static final Map<String, KeySetJws.VerifiedKeySet> VERIFIED = new LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, KeySetJws.VerifiedKeySet> eldest) {
-            return size() > 8;
-        }
-    };
 
     private final Path folder;
     private final Clock clock;
-    private final Duration lockTimeout;
     private final StoreCodec.StoreFile storeFile;
+    private final StoreDirectory directory;
+    private final StoreSecrets secrets;
+    private final KeySetFile keySetFile;
+    private final AuditReconciliation reconciliation;
+    private final StoreChanges changes;
+    private final RootKeys rootKeys;
 
     private SigningKeyStore(Path folder, Clock clock, Duration lockTimeout, StoreCodec.StoreFile storeFile) {
         this.folder = folder;
         this.clock = clock;
-        this.lockTimeout = lockTimeout;
         this.storeFile = storeFile;
+        this.directory = new StoreDirectory(folder, storeFile);
+        this.secrets = new StoreSecrets(storeFile);
+        this.keySetFile = new KeySetFile(folder, storeFile.config());
+        this.reconciliation = new AuditReconciliation(folder, directory, secrets, keySetFile);
+        this.changes = new StoreChanges(folder, clock, lockTimeout, storeFile, directory, secrets, keySetFile, reconciliation);
+        this.rootKeys = new RootKeys(folder, lockTimeout, storeFile, directory, secrets, keySetFile, reconciliation, changes);
     }
 
     /**
@@ -140,7 +122,7 @@ public final class SigningKeyStore {
             throws StoreException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(clock, "clock");
-        requirePassphrase(passphrase);
+        StoreSecrets.requirePassphrase(passphrase);
         Duration twiceRefresh = config.refreshBound().multipliedBy(2);
         if (config.publishLead().compareTo(twiceRefresh) < 0) {
             throw new ScheduleRefusedException("refused: publish lead " + Durations.format(config.publishLead())
@@ -148,61 +130,8 @@ public final class SigningKeyStore {
                     + Durations.format(config.refreshBound()) + " = " + Durations.format(twiceRefresh) + ")");
         }
         Path dir = folder.toAbsolutePath().normalize();
-        try {
-            if (Files.exists(dir.resolve(STORE_FILE))) {
-                throw new StoreException("a store already exists at " + dir);
-            }
-            if (Files.exists(dir) && !Files.isDirectory(dir)) {
-                throw new StoreException(dir + " is not a folder");
-            }
-            Files.createDirectories(dir);
-            Files.setPosixFilePermissions(dir, FOLDER_PERMISSIONS);
-            StoreLock lock = lock(dir, DEFAULT_LOCK_TIMEOUT);
-            try {
-                if (Files.exists(dir.resolve(STORE_FILE))) {
-                    throw new StoreException("a store already exists at " + dir);
-                }
-                removeLeftoversOfInterruptedInit(dir);
-                Path keys = dir.resolve(KEYS_FOLDER);
-                Files.createDirectories(keys);
-                Files.setPosixFilePermissions(keys, FOLDER_PERMISSIONS);
-
-                Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-                KdfParameters kdf = PassphraseCipher.newParameters();
-                SecretKey kek = PassphraseCipher.deriveKey(passphrase, kdf);
-                Sealed check = PassphraseCipher.seal(kek, CHECK_PLAINTEXT, CHECK_AAD);
-                StoreCodec.StoreFile unsigned = new StoreCodec.StoreFile(config, kdf, check, now,
-                        StoreCodec.STORE_FORMAT, Optional.empty());
-                StoreCodec.StoreFile file = withSettingsMac(unsigned, kek);
-                SigningKeyStore store = new SigningKeyStore(dir, clock, DEFAULT_LOCK_TIMEOUT, file);
-                SecretKey auditKey = KeyDerivation.hmacKey(kek, KeyDerivation.AUDIT_LOG_MAC);
-
-                JWK rootJwk = KeyMaterial.generate(config.rootAlgorithm().jwsName());
-                StoreRoots roots = new StoreRoots(store.sealRoot(rootJwk, kek, now, Optional.empty()),
-                        Optional.empty(), List.of());
-                AtomicFileWriter.write(dir.resolve(ROOT_FILE), StoreCodec.writeRoots(roots), AtomicFileWriter.OWNER_ONLY);
-                KeyRecord first = store.newRecord(1, KeyMaterial.generate(config.algorithm().jwsName()), kek, now, now);
-                Written set = store.writeKeySet(rootJwk, roots, List.of(first), now, 0);
-                store.writeRecord(first);
-                AuditLog.append(dir, auditKey, now, AuditLog.NewEntry.of("init", AuditLog.EVENT_ROOT_CREATED,
-                        roots.current().kid(), null, "root key (key-set signing key), algorithm "
-                                + config.rootAlgorithm().jwsName()));
-                AuditLog.append(dir, auditKey, now, AuditLog.NewEntry.of("init", AuditLog.EVENT_CREATED, first.kid(), null,
-                        "algorithm " + config.algorithm().jwsName() + ", issuer " + config.issuer().orElse("none")
-                                + ", T " + config.maxTokenLifetime() + ", S " + config.clockSkew() + ", R "
-                                + config.refreshBound() + ", L " + config.publishLead() + ", period "
-                                + config.rotationPeriod() + ", key-set lifetime " + config.keySetLifetime()));
-                store.auditKeySet(auditKey, now, "init", set);
-                // store.json last: until it exists there is no store, and init can simply be run again.
-                AtomicFileWriter.write(dir.resolve(STORE_FILE), StoreCodec.writeStore(file), AtomicFileWriter.OWNER_ONLY);
-                LOG.info("created key store {} with key {} and root key {}", dir, first.kid(), roots.current().kid());
-                return store;
-            } finally {
-                lock.close();
-            }
-        } catch (IOException e) {
-            throw ioFailure("cannot create the store at " + dir, e);
-        }
+        StoreCodec.StoreFile file = StoreInit.initialize(dir, config, passphrase, clock);
+        return new SigningKeyStore(dir, clock, DEFAULT_LOCK_TIMEOUT, file);
     }
 
     /**
@@ -286,10 +215,10 @@ public final class SigningKeyStore {
                 // The set is read before and after the records: writers change records and the set in an
                 // order that is safe for each alone, and this way a reader never pairs a record with a set
                 // from another moment (which could make a genuine record look unsigned for one read).
-                KeySetBytes setBefore = readKeySetBytes();
-                List<KeyRecord> stored = loadRecords();
-                Optional<StoreRoots> roots = readRoots();
-                KeySetBytes setAfter = readKeySetBytes();
+                KeySetBytes setBefore = keySetFile.readKeySetBytes();
+                List<KeyRecord> stored = directory.loadRecords();
+                Optional<StoreRoots> roots = directory.readRoots();
+                KeySetBytes setAfter = keySetFile.readKeySetBytes();
                 if (!setBefore.sameAs(setAfter) && attempt < 5) {
                     continue;
                 }
@@ -303,9 +232,9 @@ public final class SigningKeyStore {
     private StoreSnapshot snapshot(List<KeyRecord> stored, Optional<StoreRoots> roots, KeySetBytes bytes) throws IOException {
         if (roots.isEmpty()) {
             return new StoreSnapshot(config(), RotationSchedule.derive(stored, config()), Optional.empty(),
-                    Optional.of(noRootMessage()), List.of(), List.of());
+                    Optional.of(directory.noRootMessage()), List.of(), List.of());
         }
-        KeySetRead read = verifyKeySet(roots.get(), bytes);
+        KeySetRead read = keySetFile.verifyKeySet(roots.get(), bytes);
         List<RootKey> known = roots.get().all().stream().map(StoreRoots.Entry::view).toList();
         if (read.set().isEmpty()) {
             return new StoreSnapshot(config(), RotationSchedule.derive(stored, config()), Optional.empty(),
@@ -313,29 +242,9 @@ public final class SigningKeyStore {
         }
         KeySetJws.VerifiedKeySet set = read.set().get();
         boolean needsAudit = stored.stream().anyMatch(r -> !set.kids().contains(r.kid()));
-        Classified c = classify(stored, set, needsAudit ? createdKids(AuditLog.read(folder)) : Set.of());
+        ClassifiedRecords c = classify(stored, set, needsAudit ? createdKids(AuditLog.read(folder)) : Set.of());
         return new StoreSnapshot(config(), c.records(config()), Optional.of(new SignedKeySet(set)), Optional.empty(),
                 c.unsigned(), known);
-    }
-
-    /** The raw {@code keyset.jwt}: empty when missing; {@code tooLarge} when it is unreasonably big (not read). */
-    private record KeySetBytes(Optional<byte[]> bytes, boolean tooLarge) {
-        boolean sameAs(KeySetBytes other) {
-            return tooLarge == other.tooLarge && bytes.isPresent() == other.bytes.isPresent()
-                    && (bytes.isEmpty() || Arrays.equals(bytes.get(), other.bytes.get()));
-        }
-    }
-
-    private KeySetBytes readKeySetBytes() throws IOException {
-        Path file = folder.resolve(KEY_SET_FILE);
-        try {
-            if (Files.size(file) > MAX_KEY_SET_BYTES) {
-                return new KeySetBytes(Optional.empty(), true);
-            }
-            return new KeySetBytes(Optional.of(Files.readAllBytes(file)), false);
-        } catch (NoSuchFileException e) {
-            return new KeySetBytes(Optional.empty(), false);
-        }
     }
 
     /**
@@ -360,42 +269,43 @@ public final class SigningKeyStore {
             // Checked before the slow work, so cron can run this every minute cheaply.
             StoreSnapshot snapshot = snapshot();
             if (snapshot.rootKey().isEmpty()) {
-                throw new StoreException(snapshot.keySetProblem().orElse(noRootMessage()));
+                throw new StoreException(snapshot.keySetProblem().orElse(directory.noRootMessage()));
             }
-            if (!RotationSchedule.isDue(snapshot.records(), config(), now(), lead) && !keySetDue(snapshot, now())) {
+            if (!RotationSchedule.isDue(snapshot.records(), config(), changes.now(), lead)
+                    && !keySetFile.keySetDue(snapshot, changes.now())) {
                 return Optional.empty();
             }
         }
         SecretKey kek = unlock(passphrase);
         JWK key = KeyMaterial.generate(config().algorithm().jwsName());
-        return change(kek, "rotate", (s, now) -> {
+        return changes.change(kek, "rotate", (s, now) -> {
             if (request.onlyIfDue() && !RotationSchedule.isDue(s.records(), config(), now, lead)) {
-                publishIfDue(s, s.signed(), now, "rotate");
+                changes.publishIfDue(s, s.signed(), now, "rotate");
                 return Optional.empty();
             }
             Optional<String> refusal = RotationSchedule.rotationRefusal(s.records(), config(), now, lead);
             if (refusal.isPresent() && !request.force()) {
                 throw new ScheduleRefusedException(refusal.get());
             }
-            KeyRecord created = newRecord(s.maxSequence() + 1, key, kek, now, now.plus(lead));
+            KeyRecord created = secrets.newRecord(s.maxSequence() + 1, key, kek, now, now.plus(lead));
             List<KeyRecord> withNew = new ArrayList<>(s.signed());
             withNew.add(created);
             // The commit point: the set that holds the new key. Its record follows; a crash in
             // between leaves a published key that never signs and leaves the next set.
-            Written set = writeKeySet(s.rootPrivate(), s.roots(), publishedAt(RotationSchedule.derive(withNew, config()), now),
-                    now, s.lastIssuedAt());
-            writeRecord(created);
+            Written set = keySetFile.writeKeySet(s.rootPrivate(), s.roots(),
+                    publishedAt(RotationSchedule.derive(withNew, config()), now), now, s.lastIssuedAt());
+            directory.writeRecord(created);
             // Audited once both files exist: a signed set without its audit entry is an interrupted
             // command, one with its entry but a key without a record means the record was removed.
             if (s.rebuild().isPresent()) {
-                auditRebuild(s, now, "rotate");
+                changes.auditRebuild(s, now, "rotate");
             }
-            auditKeySet(s.auditKey(), now, "rotate", set);
+            keySetFile.auditKeySet(s.auditKey(), now, "rotate", set);
             AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("rotate", AuditLog.EVENT_CREATED,
                     created.kid(), null, "activates at " + created.activateAt() + (request.onlyIfDue() ? " (due)" : "")
                             + refusal.map(r -> "; forced past: " + r).orElse("")));
-            Locked after = normalize(now, kek, "rotate");
-            publishIfDue(after, after.signed(), now, "rotate");
+            Locked after = changes.normalize(now, kek, "rotate");
+            changes.publishIfDue(after, after.signed(), now, "rotate");
             LOG.info("rotated store {}: new key {} activates at {}", folder, created.kid(), created.activateAt());
             return after.records().stream().filter(r -> r.kid().equals(created.kid())).findFirst();
         });
@@ -419,7 +329,7 @@ public final class SigningKeyStore {
         Objects.requireNonNull(kid, "kid");
         Objects.requireNonNull(reason, "reason");
         SecretKey kek = unlock(passphrase);
-        return change(kek, "revoke", (s, now) -> {
+        return changes.change(kek, "revoke", (s, now) -> {
             Optional<KeyRecord> found = s.records().stream().filter(r -> r.kid().equals(kid)).findFirst();
             if (found.isEmpty()) {
                 if (s.unsigned().stream().anyMatch(r -> r.kid().equals(kid))) {
@@ -431,7 +341,7 @@ public final class SigningKeyStore {
             }
             KeyRecord target = found.get();
             if (target.revokedAt().isPresent()) {
-                publishIfDue(s, s.signed(), now, "revoke");
+                changes.publishIfDue(s, s.signed(), now, "revoke");
                 return target;
             }
             Optional<String> refusal = RotationSchedule.revocationRefusal(s.records(), target, now);
@@ -439,11 +349,11 @@ public final class SigningKeyStore {
                 throw new ScheduleRefusedException(refusal.get());
             }
             KeyRecord revoked = target.revoked(now, reason);
-            writeRecord(revoked);
+            directory.writeRecord(revoked);
             AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("revoke", AuditLog.EVENT_REVOKED, kid,
                     reason.orElse(null), refusal.isPresent() ? "forced: signing stops" : "private key destroyed"));
             List<KeyRecord> signed = s.signed().stream().map(r -> r.kid().equals(kid) ? revoked : r).toList();
-            publishIfDue(s, signed, now, "revoke");
+            changes.publishIfDue(s, signed, now, "revoke");
             LOG.warn("revoked key {} in store {}", kid, folder);
             return revoked;
         });
@@ -462,81 +372,7 @@ public final class SigningKeyStore {
      */
     public AuditVerification verifyAudit(char[] passphrase) throws StoreException {
         SecretKey kek = unlock(passphrase);
-        SecretKey auditKey = KeyDerivation.hmacKey(kek, KeyDerivation.AUDIT_LOG_MAC);
-        try {
-            AuditLog.Verification v = AuditLog.verify(folder, auditKey);
-            List<String> problems = new ArrayList<>(v.problems());
-            List<String> notes = new ArrayList<>(v.notes());
-            Optional<StoreRoots> roots = readRoots();
-            if (roots.isEmpty()) {
-                problems.add(0, noRootMessage());
-                return new AuditVerification(v.entries(), problems, notes, v.tornTail());
-            }
-            for (StoreRoots.Entry root : roots.get().all()) {
-                if (root.privateKey().isPresent()) {
-                    try {
-                        openRoot(root, kek);
-                    } catch (StoreException e) {
-                        problems.add(e.getMessage());
-                    }
-                }
-            }
-            List<AuditLog.Entry> entries = v.parsed();
-            KeySetRead read = readKeySet(roots.get());
-            List<KeyRecord> stored = loadRecords();
-            Set<String> created = createdKids(entries);
-            if (read.set().isEmpty()) {
-                problems.add(read.problem().orElse("no signed key set"));
-            } else {
-                KeySetJws.VerifiedKeySet set = read.set().get();
-                String sha256 = AuditLog.sha256Hex(set.compact().getBytes(StandardCharsets.US_ASCII));
-                long lastAudited = lastAuditedIssuedAt(entries);
-                boolean audited = entries.stream().anyMatch(e -> e.event().equals(Optional.of(AuditLog.EVENT_KEY_SET_SIGNED))
-                        && e.text("sha256").equals(Optional.of(sha256)));
-                if (set.issuedAt() < lastAudited) {
-                    problems.add(KEY_SET_FILE + " (iat " + Instant.ofEpochSecond(set.issuedAt()) + ") is older than the last"
-                            + " key set the audit log records (iat " + Instant.ofEpochSecond(lastAudited)
-                            + "): it was rolled back; nohop rotate --if-due signs a current one");
-                } else if (!audited) {
-                    notes.add(KEY_SET_FILE + " (iat " + Instant.ofEpochSecond(set.issuedAt()) + ") has no audit entry yet:"
-                            + " a command was interrupted; the next writing command records it");
-                }
-                Classified c = classify(stored, set, created);
-                for (KeyRecord r : c.unsigned()) {
-                    problems.add(unsignedMessage(r));
-                }
-                Set<String> storedKids = new HashSet<>();
-                stored.forEach(r -> storedKids.add(r.kid()));
-                for (String kid : set.kids()) {
-                    if (!storedKids.contains(kid)) {
-                        String missing = "key " + kid + " is in the signed key set but " + KEYS_FOLDER + "/" + kid + ".json is missing";
-                        // Its record is written after the set that names it and audited after that: a key
-                        // the log says was created has lost its record; one it never recorded is a command
-                        // interrupted between the two writes (whatever later command audited that set).
-                        if (created.contains(kid)) {
-                            problems.add(missing + ": it was removed from the store");
-                        } else {
-                            notes.add(missing + ": a command was interrupted; the next writing command drops it from the set");
-                        }
-                    }
-                }
-                for (KeyRecord r : c.inSet()) {
-                    if (!created.contains(r.kid())) {
-                        notes.add("key " + r.kid() + " is in the signed key set but its audit entry is missing: a command"
-                                + " was interrupted; the next writing command records it");
-                    }
-                }
-            }
-            for (KeyRecord r : stored) {
-                if (r.hasPrivateKey() && !privateKeyOpens(r, kek)) {
-                    problems.add(KEYS_FOLDER + "/" + r.kid() + ".json: its private key does not open under the"
-                            + " passphrase or does not match its kid: it was altered without the passphrase");
-                }
-            }
-            return new AuditVerification(v.entries(), problems, notes, v.tornTail());
-        } catch (IOException e) {
-            throw ioFailure("cannot read the audit log of " + folder, e);
-        }
+        return reconciliation.verify(kek);
     }
 
     /**
@@ -552,7 +388,7 @@ public final class SigningKeyStore {
     public void acknowledgeAuditLoss(long lossEntry, Optional<String> reason, char[] passphrase) throws StoreException {
         Objects.requireNonNull(reason, "reason");
         SecretKey kek = unlock(passphrase);
-        change(kek, "audit acknowledge", (s, now) -> {
+        changes.change(kek, "audit acknowledge", (s, now) -> {
             AuditLog.Verification v = AuditLog.verify(folder, s.auditKey());
             boolean isLoss = v.parsed().stream().anyMatch(e -> e.seq() == lossEntry
                     && e.event().equals(Optional.of(AuditLog.EVENT_ENTRIES_LOST)));
@@ -564,7 +400,7 @@ public final class SigningKeyStore {
             AuditLog.append(folder, s.auditKey(), now, new AuditLog.NewEntry("audit acknowledge",
                     AuditLog.EVENT_ACKNOWLEDGED, null, reason.orElse(null),
                     "the loss recorded in entry #" + lossEntry + " was seen", data));
-            publishIfDue(s, s.signed(), now, "audit acknowledge");
+            changes.publishIfDue(s, s.signed(), now, "audit acknowledge");
             return null;
         });
     }
@@ -577,7 +413,7 @@ public final class SigningKeyStore {
      */
     public Optional<RootKey> rootKey() throws StoreException {
         try {
-            return readRoots().map(r -> r.current().view());
+            return directory.readRoots().map(r -> r.current().view());
         } catch (IOException e) {
             throw ioFailure("cannot read " + folder.resolve(ROOT_FILE), e);
         }
@@ -592,7 +428,7 @@ public final class SigningKeyStore {
      */
     public Optional<RootKey> nextRootKey() throws StoreException {
         try {
-            return readRoots().flatMap(r -> r.next().map(StoreRoots.Entry::view));
+            return directory.readRoots().flatMap(r -> r.next().map(StoreRoots.Entry::view));
         } catch (IOException e) {
             throw ioFailure("cannot read " + folder.resolve(ROOT_FILE), e);
         }
@@ -606,7 +442,7 @@ public final class SigningKeyStore {
      */
     public List<RootKey> previousRootKeys() throws StoreException {
         try {
-            return readRoots().map(r -> r.previous().stream().map(StoreRoots.Entry::view).toList()).orElse(List.of());
+            return directory.readRoots().map(r -> r.previous().stream().map(StoreRoots.Entry::view).toList()).orElse(List.of());
         } catch (IOException e) {
             throw ioFailure("cannot read " + folder.resolve(ROOT_FILE), e);
         }
@@ -626,50 +462,7 @@ public final class SigningKeyStore {
     public RootKey createRootKey(Optional<SigningAlgorithm> algorithm, char[] passphrase) throws StoreException {
         Objects.requireNonNull(algorithm, "algorithm");
         SecretKey kek = unlock(passphrase);
-        try {
-            StoreLock lock = lock(folder, lockTimeout);
-            try {
-                if (Files.exists(folder.resolve(ROOT_FILE))) {
-                    throw new StoreException("this store already has a root key (" + ROOT_FILE + "); nohop root-key --store "
-                            + folder + " prints it, --rotate replaces it");
-                }
-                if (storeFile.format() >= StoreCodec.STORE_FORMAT) {
-                    throw new StoreException(noRootMessage());
-                }
-                Instant now = now();
-                removeTempFiles(folder);
-                removeTempFiles(folder.resolve(KEYS_FOLDER));
-                SecretKey auditKey = KeyDerivation.hmacKey(kek, KeyDerivation.AUDIT_LOG_MAC);
-                AuditLog.prepare(folder, auditKey, now, "root-key", true);
-                int before = AuditLog.read(folder).size();
-                AuditLog.append(folder, auditKey, now, AuditLog.NewEntry.of("root-key", AuditLog.EVENT_AUTHENTICATED, null,
-                        null, "from this entry on every entry carries a MAC under a key derived from the passphrase;"
-                                + " the " + before + " entries before it were written by an older nohop without one"));
-                List<AuditLog.Entry> entries = AuditLog.read(folder);
-                List<KeyRecord> stored = loadRecords();
-                List<KeyRecord> genuine = genuineRecords(stored, kek, entries);
-                SigningAlgorithm alg = algorithm.orElse(config().rootAlgorithm());
-                JWK rootJwk = KeyMaterial.generate(alg.jwsName());
-                StoreRoots roots = new StoreRoots(sealRoot(rootJwk, kek, now, Optional.empty()), Optional.empty(), List.of());
-                AtomicFileWriter.write(folder.resolve(ROOT_FILE), StoreCodec.writeRoots(roots), AtomicFileWriter.OWNER_ONLY);
-                AuditLog.append(folder, auditKey, now, AuditLog.NewEntry.of("root-key", AuditLog.EVENT_ROOT_CREATED,
-                        roots.current().kid(), null, "root key (key-set signing key) added to a store created before"
-                                + " signed key sets, algorithm " + alg.jwsName()));
-                Written set = writeKeySet(rootJwk, roots, publishedAt(RotationSchedule.derive(genuine, config()), now), now,
-                        lastAuditedIssuedAt(entries));
-                auditKeySet(auditKey, now, "root-key", set);
-                StoreConfig upgraded = config().toBuilder().rootAlgorithm(alg).build();
-                StoreCodec.StoreFile file = withSettingsMac(new StoreCodec.StoreFile(upgraded, storeFile.kdf(),
-                        storeFile.passphraseCheck(), storeFile.createdAt(), StoreCodec.STORE_FORMAT, Optional.empty()), kek);
-                AtomicFileWriter.write(folder.resolve(STORE_FILE), StoreCodec.writeStore(file), AtomicFileWriter.OWNER_ONLY);
-                LOG.info("store {} has root key {} now", folder, roots.current().kid());
-                return roots.current().view();
-            } finally {
-                lock.close();
-            }
-        } catch (IOException e) {
-            throw ioFailure("cannot write the store at " + folder, e);
-        }
+        return rootKeys.create(algorithm, kek);
     }
 
     /**
@@ -685,29 +478,7 @@ public final class SigningKeyStore {
     public RootKey stageRootKey(Optional<SigningAlgorithm> algorithm, char[] passphrase) throws StoreException {
         Objects.requireNonNull(algorithm, "algorithm");
         SecretKey kek = unlock(passphrase);
-        return change(kek, "root-key", (s, now) -> {
-            if (s.roots().next().isPresent()) {
-                throw new StoreException("successor root " + s.roots().next().get().kid() + " is already staged: pin it"
-                        + " (nohop root-key --store " + folder + " --next), then nohop root-key --store " + folder
-                        + " --switch");
-            }
-            SigningAlgorithm alg = algorithm.orElse(config().rootAlgorithm());
-            JWK successor = KeyMaterial.generate(alg.jwsName());
-            String endorsement;
-            try {
-                endorsement = KeySetJws.signEndorsement(s.rootPrivate(), successor.toPublicJWK(), now.getEpochSecond());
-            } catch (JOSEException e) {
-                throw new StoreException("signing the endorsement failed: " + oneLine(e.getMessage()), e);
-            }
-            StoreRoots.Entry next = sealRoot(successor, kek, now, Optional.of(endorsement));
-            StoreRoots roots = new StoreRoots(s.roots().current(), Optional.of(next), s.roots().previous());
-            AtomicFileWriter.write(folder.resolve(ROOT_FILE), StoreCodec.writeRoots(roots), AtomicFileWriter.OWNER_ONLY);
-            AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("root-key", AuditLog.EVENT_ROOT_STAGED,
-                    next.kid(), null, "successor root, algorithm " + alg.jwsName() + ", endorsed by "
-                            + s.roots().current().kid() + "; it signs nothing until root-key --switch"));
-            publishIfDue(s, s.signed(), now, "root-key");
-            return next.view();
-        });
+        return rootKeys.stage(algorithm, kek);
     }
 
     /**
@@ -721,22 +492,7 @@ public final class SigningKeyStore {
      */
     public RootKey switchRootKey(char[] passphrase) throws StoreException {
         SecretKey kek = unlock(passphrase);
-        return change(kek, "root-key", (s, now) -> {
-            StoreRoots.Entry next = s.roots().next().orElseThrow(() -> new StoreException(
-                    "no successor root is staged: run nohop root-key --store " + folder + " --rotate first"));
-            JWK nextPrivate = openRoot(next, kek);
-            List<StoreRoots.Entry> previous = new ArrayList<>();
-            previous.add(s.roots().current().retired(now));
-            previous.addAll(s.roots().previous());
-            StoreRoots roots = new StoreRoots(next, Optional.empty(), previous);
-            AtomicFileWriter.write(folder.resolve(ROOT_FILE), StoreCodec.writeRoots(roots), AtomicFileWriter.OWNER_ONLY);
-            AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("root-key", AuditLog.EVENT_ROOT_SWITCHED,
-                    next.kid(), null, "signs the key set from now on; previous root " + s.roots().current().kid()
-                            + " no longer signs (its private part is destroyed)"));
-            Written set = writeKeySet(nextPrivate, roots, publishedAt(s.signed(), now), now, s.lastIssuedAt());
-            auditKeySet(s.auditKey(), now, "root-key", set);
-            return next.view();
-        });
+        return rootKeys.switchToNext(kek);
     }
 
     /**
@@ -744,22 +500,7 @@ public final class SigningKeyStore {
      * against their MAC: the one slow step.
      */
     SecretKey unlock(char[] passphrase) throws StoreException {
-        requirePassphrase(passphrase);
-        SecretKey kek = PassphraseCipher.deriveKey(passphrase, storeFile.kdf());
-        try {
-            PassphraseCipher.open(kek, storeFile.passphraseCheck(), CHECK_AAD);
-        } catch (AEADBadTagException e) {
-            throw new WrongPassphraseException("wrong passphrase");
-        }
-        if (storeFile.format() >= StoreCodec.STORE_FORMAT) {
-            String expected = withSettingsMac(storeFile.withoutMac(), kek).settingsMac().orElseThrow();
-            if (!storeFile.settingsMac().map(m -> KeyDerivation.tagsEqual(m.getBytes(StandardCharsets.US_ASCII),
-                    expected.getBytes(StandardCharsets.US_ASCII))).orElse(false)) {
-                throw new StoreException(STORE_FILE + " was altered without the passphrase (its settings MAC does not"
-                        + " match): restore it from a backup");
-            }
-        }
-        return kek;
+        return secrets.unlock(passphrase);
     }
 
     /**
@@ -770,622 +511,10 @@ public final class SigningKeyStore {
      * @param passphrase used only when the record has its own KDF parameters
      */
     JWSSigner signer(KeyRecord record, SecretKey kek, char[] passphrase) throws StoreException {
-        JWK jwk = openPrivateKey(record, sealedKey(record.sealedPrivateKey().orElseThrow(() -> new StoreException(
-                "the private key of " + record.kid() + " has been destroyed")), kek, passphrase));
-        try {
-            return KeyMaterial.signer(jwk);
-        } catch (JOSEException e) {
-            throw new StoreException("corrupt key record " + record.kid() + ": " + oneLine(e.getMessage()));
-        }
+        return secrets.signer(record, kek, passphrase);
     }
 
-    private SecretKey sealedKey(SealedPrivateKey sealed, SecretKey kek, char[] passphrase) {
-        return sealed.kdf().sameAs(storeFile.kdf()) ? kek : PassphraseCipher.deriveKey(passphrase, sealed.kdf());
-    }
-
-    private JWK openPrivateKey(KeyRecord record, SecretKey key) throws StoreException {
-        SealedPrivateKey sealed = record.sealedPrivateKey().orElseThrow(() -> new StoreException(
-                "the private key of " + record.kid() + " has been destroyed"));
-        byte[] plaintext;
-        try {
-            plaintext = PassphraseCipher.open(key, sealed.sealed(), privateKeyAad(record.kid()));
-        } catch (AEADBadTagException e) {
-            throw new WrongPassphraseException("wrong passphrase (or the private key of " + record.kid() + " was altered)");
-        }
-        try {
-            JWK jwk = JWK.parse(new String(plaintext, StandardCharsets.UTF_8));
-            if (!jwk.isPrivate() || !jwk.computeThumbprint().toString().equals(record.kid())) {
-                throw new StoreException("corrupt key record " + record.kid() + ": private key does not match its kid");
-            }
-            return jwk;
-        } catch (ParseException | JOSEException e) {
-            throw new StoreException("corrupt key record " + record.kid() + ": " + oneLine(e.getMessage()));
-        } finally {
-            Arrays.fill(plaintext, (byte) 0);
-        }
-    }
-
-    private boolean privateKeyOpens(KeyRecord record, SecretKey kek) {
-        SealedPrivateKey sealed = record.sealedPrivateKey().orElseThrow();
-        if (!sealed.kdf().sameAs(storeFile.kdf())) {
-            return true; // another passphrase's parameters: only the signer can tell, with the passphrase itself
-        }
-        try {
-            openPrivateKey(record, kek);
-            return true;
-        } catch (StoreException e) {
-            return false;
-        }
-    }
-
-    // ---------------------------------------------------------------- writers' view of the store
-
-    /**
-     * What a writing command works on, under the lock: the authenticated root, the latest set, and
-     * the records split by whether the root vouches for them.
-     *
-     * @param signed records in the signed set (schedule derived), plus, when the set had to be rebuilt,
-     *     the records whose private parts open under the passphrase
-     * @param history records that left the set (revoked or retired) and were created by a logged command
-     * @param unsigned records the root never signed
-     * @param rebuild why the set must be signed again from the records, if it was missing or bad
-     */
-    private record Locked(SecretKey auditKey, StoreRoots roots, JWK rootPrivate, Optional<KeySetJws.VerifiedKeySet> set,
-                          long lastIssuedAt, List<KeyRecord> signed, List<KeyRecord> history, List<KeyRecord> unsigned,
-                          long maxSequence, Optional<String> rebuild) {
-        List<KeyRecord> records() {
-            List<KeyRecord> all = new ArrayList<>(signed);
-            all.addAll(history);
-            all.sort(Comparator.comparingLong(KeyRecord::sequence));
-            return all;
-        }
-    }
-
-    /** One change to the store, made while holding its lock, on the store as {@link #normalize} leaves it. */
-    @FunctionalInterface
-    private interface LockedChange<T> {
-        T apply(Locked store, Instant now) throws IOException, StoreException;
-    }
-
-    /**
-     * Runs a writing command: takes the store's lock, normalizes the store (interrupted commands finished,
-     * the signed set checked) and applies the change, releasing the lock whatever happens.
-     */
-    private <T> T change(SecretKey kek, String command, LockedChange<T> change) throws StoreException {
-        try {
-            StoreLock lock = lock(folder, lockTimeout);
-            try {
-                Instant now = now();
-                return change.apply(normalize(now, kek, command), now);
-            } finally {
-                lock.close();
-            }
-        } catch (IOException e) {
-            throw ioFailure("cannot write the store at " + folder, e);
-        }
-    }
-
-    /**
-     * Under the lock: removes stray temp files, checks the audit log's end (recording a loss), opens
-     * the root, reads the signed set, splits the records, records lost audit entries, persists the
-     * derived schedule and destroys the private parts of retired keys.
-     */
-    private Locked normalize(Instant now, SecretKey kek, String command) throws IOException, StoreException {
-        removeTempFiles(folder);
-        removeTempFiles(folder.resolve(KEYS_FOLDER));
-        SecretKey auditKey = KeyDerivation.hmacKey(kek, KeyDerivation.AUDIT_LOG_MAC);
-        StoreRoots roots = readRoots().orElseThrow(() -> new StoreException(noRootMessage()));
-        JWK rootPrivate = openRoot(roots.current(), kek);
-        AuditLog.prepare(folder, auditKey, now, command, false);
-        if (storeFile.format() < StoreCodec.STORE_FORMAT) {
-            // An upgrade interrupted after root.json was written: finish it.
-            StoreCodec.StoreFile file = withSettingsMac(new StoreCodec.StoreFile(config(), storeFile.kdf(),
-                    storeFile.passphraseCheck(), storeFile.createdAt(), StoreCodec.STORE_FORMAT, Optional.empty()), kek);
-            AtomicFileWriter.write(folder.resolve(STORE_FILE), StoreCodec.writeStore(file), AtomicFileWriter.OWNER_ONLY);
-        }
-        // Only entries with a valid MAC count here: a forged "created" or "revoked" line must not steer a writer.
-        List<AuditLog.Entry> entries = AuditLog.verify(folder, auditKey).parsed();
-        KeySetRead read = readKeySet(roots);
-        List<KeyRecord> stored = loadRecords();
-        long maxSequence = stored.stream().mapToLong(KeyRecord::sequence).max().orElse(0);
-        Classified c;
-        if (read.set().isPresent()) {
-            c = classify(stored, read.set().get(), createdKids(entries));
-        } else {
-            List<KeyRecord> genuine = genuineRecords(stored, kek, entries);
-            Set<String> genuineKids = new HashSet<>();
-            genuine.forEach(r -> genuineKids.add(r.kid()));
-            Set<String> created = createdKids(entries);
-            List<KeyRecord> history = new ArrayList<>();
-            List<KeyRecord> unsigned = new ArrayList<>();
-            for (KeyRecord r : stored) {
-                if (!genuineKids.contains(r.kid())) {
-                    boolean left = r.revokedAt().isPresent() || (r.removeAt().isPresent() && !r.hasPrivateKey());
-                    (left && created.contains(r.kid()) ? history : unsigned).add(r);
-                }
-            }
-            c = new Classified(genuine, history, unsigned);
-        }
-        reconcileAudit(c, read.set(), entries, auditKey, now);
-        List<KeyRecord> signed = new ArrayList<>();
-        Map<String, KeyRecord> storedByKid = new HashMap<>();
-        stored.forEach(r -> storedByKid.put(r.kid(), r));
-        for (KeyRecord derived : RotationSchedule.derive(c.inSet(), config())) {
-            KeyRecord target = derived;
-            boolean retire = target.hasPrivateKey() && target.stateAt(now) == KeyState.RETIRED;
-            if (retire) {
-                target = target.withoutPrivateKey();
-            }
-            if (!target.equals(storedByKid.get(target.kid()))) {
-                writeRecord(target);
-            }
-            if (retire) {
-                AuditLog.append(folder, auditKey, now, AuditLog.NewEntry.of("retire", AuditLog.EVENT_RETIRED, target.kid(),
-                        null, "removed from the key set at " + target.removeAt().map(Instant::toString).orElse("?")
-                                + "; private key destroyed"));
-            }
-            signed.add(target);
-        }
-        long lastIssuedAt = Math.max(lastAuditedIssuedAt(entries), read.set().map(KeySetJws.VerifiedKeySet::issuedAt).orElse(0L));
-        return new Locked(auditKey, roots, rootPrivate, read.set(), lastIssuedAt, List.copyOf(signed), c.history(),
-                c.unsigned(), maxSequence, read.set().isPresent() ? Optional.empty() : read.problem());
-    }
-
-    /**
-     * Records with a private part that opens under the passphrase and matches its kid, never revoked or
-     * retired (by their timestamps or the audit log): what a lost or bad key set is signed again from.
-     */
-    private List<KeyRecord> genuineRecords(List<KeyRecord> stored, SecretKey kek, List<AuditLog.Entry> entries) {
-        Set<String> gone = new HashSet<>();
-        for (AuditLog.Entry e : entries) {
-            if (e.kid().isPresent() && (e.event().equals(Optional.of(AuditLog.EVENT_REVOKED))
-                    || e.event().equals(Optional.of(AuditLog.EVENT_RETIRED)))) {
-                gone.add(e.kid().get());
-            }
-        }
-        return stored.stream()
-                .filter(r -> r.hasPrivateKey() && r.revokedAt().isEmpty() && !gone.contains(r.kid()))
-                .filter(r -> privateKeyOpens(r, kek))
-                .toList();
-    }
-
-    private void reconcileAudit(Classified c, Optional<KeySetJws.VerifiedKeySet> set, List<AuditLog.Entry> entries,
-                                SecretKey auditKey, Instant now) throws IOException {
-        Set<String> created = new HashSet<>();
-        Set<String> revoked = new HashSet<>();
-        Set<String> retired = new HashSet<>();
-        Set<String> signedSets = new HashSet<>();
-        for (AuditLog.Entry entry : entries) {
-            if (entry.event().equals(Optional.of(AuditLog.EVENT_KEY_SET_SIGNED))) {
-                entry.text("sha256").ifPresent(signedSets::add);
-            }
-            if (entry.kid().isEmpty() || entry.event().isEmpty()) {
-                continue;
-            }
-            switch (entry.event().get()) {
-                case AuditLog.EVENT_CREATED -> created.add(entry.kid().get());
-                case AuditLog.EVENT_REVOKED -> revoked.add(entry.kid().get());
-                case AuditLog.EVENT_RETIRED -> retired.add(entry.kid().get());
-                default -> {
-                    // Other events prove nothing about these three.
-                }
-            }
-        }
-        String why = "record found without its audit entry (a command was interrupted)";
-        if (set.isPresent()) {
-            String sha256 = AuditLog.sha256Hex(set.get().compact().getBytes(StandardCharsets.US_ASCII));
-            if (!signedSets.contains(sha256)) {
-                auditKeySet(auditKey, now, "recover", new Written(set.get(), sha256));
-            }
-        }
-        // Only records the root vouches for are recovered: a record written without the passphrase
-        // must stay without an audit entry, so that it keeps being reported.
-        for (KeyRecord r : c.inSet()) {
-            if (!created.contains(r.kid())) {
-                AuditLog.append(folder, auditKey, now, AuditLog.NewEntry.of("recover", AuditLog.EVENT_CREATED, r.kid(), null, why));
-            }
-        }
-        List<KeyRecord> vouched = new ArrayList<>(c.inSet());
-        vouched.addAll(c.history());
-        for (KeyRecord r : vouched) {
-            if (r.revokedAt().isPresent() && !revoked.contains(r.kid())) {
-                AuditLog.append(folder, auditKey, now, AuditLog.NewEntry.of("recover", AuditLog.EVENT_REVOKED, r.kid(),
-                        r.revocationReason().orElse(null), why));
-            }
-            if (r.revokedAt().isEmpty() && !r.hasPrivateKey() && !retired.contains(r.kid())) {
-                AuditLog.append(folder, auditKey, now, AuditLog.NewEntry.of("recover", AuditLog.EVENT_RETIRED, r.kid(), null, why));
-            }
-        }
-    }
-
-    /** Signs a new set when what should be published differs from the latest set, or the latest set is due. */
-    private void publishIfDue(Locked s, List<KeyRecord> signedRecords, Instant now, String command)
-            throws IOException, StoreException {
-        List<KeyRecord> target = publishedAt(RotationSchedule.derive(signedRecords, config()), now);
-        boolean due = s.set().isEmpty()
-                || !new HashSet<>(s.set().get().kids()).equals(new HashSet<>(target.stream().map(KeyRecord::kid).toList()))
-                || halfLifePassed(s.set().get().issuedAt(), now)
-                || !s.set().get().signerKid().equals(s.roots().current().kid())
-                || !s.set().get().issuer().equals(config().issuer());
-        if (!due) {
-            return;
-        }
-        Written set = writeKeySet(s.rootPrivate(), s.roots(), target, now, s.lastIssuedAt());
-        if (s.rebuild().isPresent()) {
-            auditRebuild(s, now, command);
-        }
-        auditKeySet(s.auditKey(), now, command, set);
-    }
-
-    private void auditRebuild(Locked s, Instant now, String command) throws IOException {
-        AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of(command, AuditLog.EVENT_KEY_SET_REBUILT,
-                s.roots().current().kid(), null, "the signed key set was signed again from the records whose private"
-                        + " parts open under the passphrase, because: " + s.rebuild().get()));
-    }
-
-    private boolean halfLifePassed(long issuedAt, Instant now) {
-        return now.getEpochSecond() >= issuedAt + config().keySetLifetime().getSeconds() / 2;
-    }
-
-    /** The keys a set signed at {@code now} must hold, oldest first. */
-    private static List<KeyRecord> publishedAt(List<KeyRecord> derived, Instant now) {
-        return derived.stream().filter(r -> r.stateAt(now).isPublished())
-                .sorted(Comparator.comparingLong(KeyRecord::sequence)).toList();
-    }
-
-    /**
-     * Tells whether the published set is out of date: what should be published changed (a key reached
-     * its removal time), less than half its lifetime is left, or it is missing or signed by an earlier root.
-     */
-    private boolean keySetDue(StoreSnapshot snapshot, Instant now) {
-        if (snapshot.signedKeySet().isEmpty() || snapshot.rootKey().isEmpty()) {
-            return true;
-        }
-        SignedKeySet set = snapshot.signedKeySet().get();
-        Set<String> target = new HashSet<>();
-        for (KeyRecord r : snapshot.records()) {
-            if (set.kids().contains(r.kid()) && r.stateAt(now).isPublished()) {
-                target.add(r.kid());
-            }
-        }
-        return !target.equals(new HashSet<>(set.kids()))
-                || halfLifePassed(set.issuedAt().getEpochSecond(), now)
-                || !set.signerKid().equals(snapshot.rootKey().get().kid());
-    }
-
-    private record Written(KeySetJws.VerifiedKeySet set, String sha256) {
-    }
-
-    /**
-     * Signs and atomically writes a key set; {@code iat} is the later of now and one second after the
-     * latest set the store has signed, so it strictly increases even if the clock steps back.
-     */
-    private Written writeKeySet(JWK rootPrivate, StoreRoots roots, List<KeyRecord> keys, Instant now, long lastIssuedAt)
-            throws IOException, StoreException {
-        long iat = Math.max(now.getEpochSecond(), lastIssuedAt + 1);
-        long exp = iat + config().keySetLifetime().getSeconds();
-        String compact;
-        KeySetJws.VerifiedKeySet verified;
-        try {
-            compact = KeySetJws.signKeySet(rootPrivate, keys.stream().map(KeyRecord::publicJwk).toList(), config().issuer(),
-                    iat, exp);
-            // Checked as a reader will check it, before anything is written.
-            verified = KeySetJws.verifyKeySet(compact, roots.publicJwks(), config().issuer());
-        } catch (JOSEException | KeySetJws.RefusedException e) {
-            throw new StoreException("signing the key set failed: " + oneLine(e.getMessage()), e);
-        }
-        byte[] bytes = compact.getBytes(StandardCharsets.US_ASCII);
-        AtomicFileWriter.write(folder.resolve(KEY_SET_FILE), bytes, AtomicFileWriter.OWNER_ONLY);
-        LOG.info("signed key set of store {}: iat {}, {} keys", folder, Instant.ofEpochSecond(iat), keys.size());
-        return new Written(verified, AuditLog.sha256Hex(bytes));
-    }
-
-    private void auditKeySet(SecretKey auditKey, Instant now, String command, Written written) throws IOException {
-        KeySetJws.VerifiedKeySet set = written.set();
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("iat", set.issuedAt());
-        data.put("exp", set.expiresAt());
-        data.put("sha256", written.sha256());
-        AuditLog.append(folder, auditKey, now, new AuditLog.NewEntry(command, AuditLog.EVENT_KEY_SET_SIGNED, set.signerKid(),
-                null, "iat " + Instant.ofEpochSecond(set.issuedAt()) + ", exp " + Instant.ofEpochSecond(set.expiresAt())
-                        + ", " + set.keys().size() + " keys: " + String.join(", ", set.kids()), data));
-    }
-
-    private static long lastAuditedIssuedAt(List<AuditLog.Entry> entries) {
-        long last = 0;
-        for (AuditLog.Entry e : entries) {
-            if (e.event().equals(Optional.of(AuditLog.EVENT_KEY_SET_SIGNED))) {
-                last = Math.max(last, e.number("iat").orElse(0L));
-            }
-        }
-        return last;
-    }
-
-    // ---------------------------------------------------------------- classification
-
-    /**
-     * Records split by what the root vouches for.
-     *
-     * @param inSet in the signed key set
-     * @param history left the set (revoked or removed no later than the set was signed), with an audit entry
-     * @param unsigned everything else: never signed by the root
-     */
-    private record Classified(List<KeyRecord> inSet, List<KeyRecord> history, List<KeyRecord> unsigned) {
-        List<KeyRecord> records(StoreConfig config) {
-            List<KeyRecord> all = new ArrayList<>(RotationSchedule.derive(inSet, config));
-            all.addAll(history);
-            all.sort(Comparator.comparingLong(KeyRecord::sequence));
-            return all;
-        }
-    }
-
-    /**
-     * A record in the set is vouched for by the root's signature. A record outside it is history only if
-     * its own timestamps say it left the set no later than the set was signed (revoked, or removed)
-     * and a logged command created it; anything else was never signed.
-     */
-    private static Classified classify(List<KeyRecord> stored, KeySetJws.VerifiedKeySet set, Set<String> createdKids) {
-        Set<String> kids = new HashSet<>(set.kids());
-        Instant signedAt = Instant.ofEpochSecond(set.issuedAt());
-        List<KeyRecord> inSet = new ArrayList<>();
-        List<KeyRecord> history = new ArrayList<>();
-        List<KeyRecord> unsigned = new ArrayList<>();
-        for (KeyRecord r : stored) {
-            if (kids.contains(r.kid())) {
-                inSet.add(r);
-                continue;
-            }
-            boolean left = r.revokedAt().map(t -> !t.isAfter(signedAt)).orElse(false)
-                    || r.removeAt().map(t -> !t.isAfter(signedAt)).orElse(false);
-            (left && createdKids.contains(r.kid()) ? history : unsigned).add(r);
-        }
-        return new Classified(inSet, history, unsigned);
-    }
-
-    private static Set<String> createdKids(List<AuditLog.Entry> entries) {
-        Set<String> created = new HashSet<>();
-        for (AuditLog.Entry e : entries) {
-            if (e.event().equals(Optional.of(AuditLog.EVENT_CREATED)) && e.kid().isPresent()) {
-                created.add(e.kid().get());
-            }
-        }
-        return created;
-    }
-
-    static String unsignedMessage(KeyRecord r) {
-        return KEYS_FOLDER + "/" + r.kid() + ".json was never signed by the root key (it is not in the signed key set"
-                + " and no logged command created it): someone without the passphrase wrote or altered it; it is never"
-                + " published and never signs; move it out of the store after investigating";
-    }
-
-    // ---------------------------------------------------------------- files
-
-    private record KeySetRead(Optional<KeySetJws.VerifiedKeySet> set, Optional<String> problem) {
-    }
-
-    private KeySetRead readKeySet(StoreRoots roots) throws IOException {
-        return verifyKeySet(roots, readKeySetBytes());
-    }
-
-    private KeySetRead verifyKeySet(StoreRoots roots, KeySetBytes read) {
-        String again = "; nohop rotate --store " + folder + " --if-due (with the passphrase) signs it again";
-        if (read.tooLarge()) {
-            return new KeySetRead(Optional.empty(), Optional.of(KEY_SET_FILE + " is far too large to be a signed key set"
-                    + " (altered without the passphrase)" + again));
-        }
-        if (read.bytes().isEmpty()) {
-            return new KeySetRead(Optional.empty(), Optional.of("the signed key set " + KEY_SET_FILE + " is missing" + again));
-        }
-        String compact = new String(read.bytes().get(), StandardCharsets.ISO_8859_1);
-        // serve and TokenIssuer read the store every second or every token: a signature check is done
-        // once per distinct (document, roots, issuer), never trusted across any other input.
-        String cacheKey = compact + "\n" + roots.publicJwks().stream().map(JWK::toJSONString).toList() + "\n"
-                + config().issuer().orElse("");
-        synchronized (VERIFIED) {
-            KeySetJws.VerifiedKeySet cached = VERIFIED.get(cacheKey);
-            if (cached != null) {
-                return new KeySetRead(Optional.of(cached), Optional.empty());
-            }
-        }
-        try {
-            KeySetJws.VerifiedKeySet verified = KeySetJws.verifyKeySet(compact, roots.publicJwks(), config().issuer());
-            synchronized (VERIFIED) {
-                VERIFIED.put(cacheKey, verified);
-            }
-            return new KeySetRead(Optional.of(verified), Optional.empty());
-        } catch (KeySetJws.RefusedException e) {
-            return new KeySetRead(Optional.empty(), Optional.of("the signed key set " + KEY_SET_FILE
-                    + " does not verify under the store's root key (" + e.getMessage()
-                    + "): it was altered without the passphrase" + again));
-        }
-    }
-
-    private Optional<StoreRoots> readRoots() throws IOException, StoreException {
-        Path file = folder.resolve(ROOT_FILE);
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(StoreCodec.readRoots(bytes));
-        } catch (ParseException | RuntimeException e) {
-            throw new StoreException("corrupt root key file " + file + ": " + oneLine(e.getMessage()));
-        }
-    }
-
-    private String noRootMessage() {
-        if (storeFile.format() < StoreCodec.STORE_FORMAT) {
-            return "this store has no root key (it was created before signed key sets): run nohop root-key --store "
-                    + folder + " --create";
-        }
-        return ROOT_FILE + " is missing from " + folder + ": restore it from a backup (services pin its public key,"
-                + " so a new root would be refused by them)";
-    }
-
-    private StoreRoots.Entry sealRoot(JWK privateJwk, SecretKey kek, Instant now, Optional<String> endorsement) {
-        String kid = privateJwk.getKeyID();
-        Sealed sealed = PassphraseCipher.seal(kek, privateJwk.toJSONString().getBytes(StandardCharsets.UTF_8), rootAad(kid));
-        return new StoreRoots.Entry(kid, SigningAlgorithm.parse(privateJwk.getAlgorithm().getName()), privateJwk.toPublicJWK(),
-                now, Optional.empty(), endorsement, Optional.of(new SealedPrivateKey(storeFile.kdf(), sealed)));
-    }
-
-    /** Decrypts a root's private JWK; a root that does not open under the right passphrase was altered. */
-    private JWK openRoot(StoreRoots.Entry root, SecretKey kek) throws StoreException {
-        String altered = ROOT_FILE + " was altered without the passphrase: the private part of root " + root.kid();
-        SealedPrivateKey sealed = root.privateKey().orElseThrow(() -> new StoreException(altered + " is missing"));
-        if (!sealed.kdf().sameAs(storeFile.kdf())) {
-            throw new StoreException(altered + " is not sealed under this store's passphrase");
-        }
-        byte[] plaintext;
-        try {
-            plaintext = PassphraseCipher.open(kek, sealed.sealed(), rootAad(root.kid()));
-        } catch (AEADBadTagException e) {
-            throw new StoreException(altered + " does not open");
-        }
-        try {
-            JWK jwk = JWK.parse(new String(plaintext, StandardCharsets.UTF_8));
-            if (!jwk.isPrivate() || !jwk.computeThumbprint().toString().equals(root.kid())
-                    || !jwk.toPublicJWK().equals(root.publicJwk())) {
-                throw new StoreException(altered + " does not match its public key");
-            }
-            return jwk;
-        } catch (ParseException | JOSEException e) {
-            throw new StoreException(altered + " is not a JWK");
-        } finally {
-            Arrays.fill(plaintext, (byte) 0);
-        }
-    }
-
-    private KeyRecord newRecord(long sequence, JWK privateJwk, SecretKey kek, Instant createdAt, Instant activateAt) {
-        String kid = privateJwk.getKeyID();
-        Sealed sealed = PassphraseCipher.seal(kek, privateJwk.toJSONString().getBytes(StandardCharsets.UTF_8),
-                privateKeyAad(kid));
-        return KeyRecord.of(sequence, kid, config().algorithm(), privateJwk.toPublicJWK(), createdAt, activateAt,
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.of(new SealedPrivateKey(storeFile.kdf(), sealed)));
-    }
-
-    private static StoreCodec.StoreFile withSettingsMac(StoreCodec.StoreFile file, SecretKey kek) {
-        SecretKey key = KeyDerivation.hmacKey(kek, KeyDerivation.SETTINGS_MAC);
-        byte[] text = StoreCodec.writeStore(file.withoutMac());
-        byte[] input = new byte[SETTINGS_MAC_PREFIX.length() + text.length];
-        System.arraycopy(SETTINGS_MAC_PREFIX.getBytes(StandardCharsets.US_ASCII), 0, input, 0, SETTINGS_MAC_PREFIX.length());
-        System.arraycopy(text, 0, input, SETTINGS_MAC_PREFIX.length(), text.length);
-        String mac = Base64.getUrlEncoder().withoutPadding().encodeToString(KeyDerivation.hmac(key, input));
-        return new StoreCodec.StoreFile(file.config(), file.kdf(), file.passphraseCheck(), file.createdAt(), file.format(),
-                Optional.of(mac));
-    }
-
-    private List<KeyRecord> loadRecords() throws IOException, StoreException {
-        Path keys = folder.resolve(KEYS_FOLDER);
-        List<KeyRecord> records = new ArrayList<>();
-        Map<Long, String> sequences = new HashMap<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(keys)) {
-            for (Path file : entries) {
-                String name = file.getFileName().toString();
-                if (!RECORD_NAME.matcher(name).matches()) {
-                    continue; // temp files of interrupted writes, editor backups
-                }
-                String kid = name.substring(0, name.length() - ".json".length());
-                KeyRecord record;
-                try {
-                    record = StoreCodec.readRecord(Files.readAllBytes(file), kid);
-                } catch (ParseException | RuntimeException e) {
-                    throw new StoreException("corrupt key record " + file + ": " + oneLine(e.getMessage()));
-                }
-                String other = sequences.putIfAbsent(record.sequence(), kid);
-                if (other != null) {
-                    throw new StoreException("corrupt store " + folder + ": keys " + other + " and " + kid
-                            + " have the same sequence number " + record.sequence());
-                }
-                if (record.algorithm() != config().algorithm()) {
-                    throw new StoreException("corrupt key record " + file + ": algorithm " + record.algorithm()
-                            + " differs from the store's " + config().algorithm());
-                }
-                records.add(record);
-            }
-        } catch (NoSuchFileException e) {
-            throw new StoreException("corrupt store " + folder + ": the " + KEYS_FOLDER + " folder is missing");
-        }
-        records.sort(Comparator.comparingLong(KeyRecord::sequence));
-        return records;
-    }
-
-    private void writeRecord(KeyRecord record) throws IOException {
-        AtomicFileWriter.write(folder.resolve(KEYS_FOLDER).resolve(record.kid() + ".json"),
-                StoreCodec.writeRecord(record), AtomicFileWriter.OWNER_ONLY);
-    }
-
-    private static void removeTempFiles(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
-                p -> AtomicFileWriter.isTempFile(p.getFileName().toString()))) {
-            for (Path temp : entries) {
-                Files.deleteIfExists(temp);
-            }
-        }
-    }
-
-    private static void removeLeftoversOfInterruptedInit(Path dir) throws IOException, StoreException {
-        Set<String> ours = Set.of(KEYS_FOLDER, AuditLog.FILE_NAME, AuditLog.HEAD_FILE_NAME, StoreLock.FILE_NAME, ROOT_FILE,
-                KEY_SET_FILE);
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (!ours.contains(name) && !AtomicFileWriter.isTempFile(name)) {
-                    throw new StoreException(dir + " is not empty (found " + name + "); init needs a new or empty folder");
-                }
-            }
-        }
-        removeTempFiles(dir);
-        Path keys = dir.resolve(KEYS_FOLDER);
-        if (Files.isDirectory(keys)) {
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(keys)) {
-                for (Path entry : entries) {
-                    Files.delete(entry);
-                }
-            }
-        }
-        Files.deleteIfExists(dir.resolve(AuditLog.FILE_NAME));
-        Files.deleteIfExists(dir.resolve(AuditLog.HEAD_FILE_NAME));
-        Files.deleteIfExists(dir.resolve(ROOT_FILE));
-        Files.deleteIfExists(dir.resolve(KEY_SET_FILE));
-    }
-
-    private static StoreLock lock(Path dir, Duration timeout) throws IOException, StoreException {
-        try {
-            return StoreLock.acquire(dir, timeout);
-        } catch (StoreLock.LockTimeoutException e) {
-            throw new StoreLockedException("store is locked: another nohop command held " + dir.resolve(StoreLock.FILE_NAME)
-                    + " for more than " + Durations.format(timeout));
-        }
-    }
-
-    private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
-    }
-
-    private static byte[] privateKeyAad(String kid) {
-        return ("nohop:private-key:" + kid).getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Distinct from {@link #privateKeyAad}: a root's ciphertext can never be opened as a signing key's. */
-    private static byte[] rootAad(String kid) {
-        return ("nohop:root-key:" + kid).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void requirePassphrase(char[] passphrase) throws StoreException {
-        Objects.requireNonNull(passphrase, "passphrase");
-        if (passphrase.length == 0) {
-            throw new StoreException("the passphrase is empty");
-        }
-    }
-
-    private static StoreException ioFailure(String what, IOException e) {
+    static StoreException ioFailure(String what, IOException e) {
         String detail = e instanceof AccessDeniedException ? "permission denied: " + e.getMessage()
                 : e instanceof NoSuchFileException ? "not found: " + e.getMessage()
                 : oneLine(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
