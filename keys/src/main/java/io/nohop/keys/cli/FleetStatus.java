@@ -2,6 +2,7 @@ package io.nohop.keys.cli;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.nohop.keys.StoreException;
+import io.nohop.keys.internal.LogSafe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -251,11 +252,6 @@ final class FleetStatus {
     }
 
     private static String printable(String text) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < text.length() && i < 200; i++) {
-            char c = text.charAt(i);
-            sb.append(c < 0x20 || c > 0x7e ? '?' : c);
-        }
-        return sb.toString();
+        return LogSafe.printable(text, 200);
     }
 }

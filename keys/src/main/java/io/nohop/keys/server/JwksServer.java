@@ -1,5 +1,6 @@
 package io.nohop.keys.server;
 
+import io.nohop.keys.internal.LogSafe;
 import io.nohop.keys.server.internal.DateHeader;
 import io.nohop.keys.server.internal.HttpEngine;
 import org.slf4j.Logger;
@@ -208,15 +209,7 @@ public final class JwksServer implements AutoCloseable {
 
     /** Log text from the wire or an exception: printable ASCII only, at most 200 characters. */
     static String printable(String text) {
-        if (text == null) {
-            return "";
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < text.length() && i < 200; i++) {
-            char c = text.charAt(i);
-            sb.append(c < 0x20 || c > 0x7e ? '?' : c);
-        }
-        return sb.toString();
+        return LogSafe.printable(text, 200);
     }
 
     private static String hostText(InetSocketAddress a) {

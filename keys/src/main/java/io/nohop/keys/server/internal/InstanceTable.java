@@ -1,5 +1,7 @@
 package io.nohop.keys.server.internal;
 
+import io.nohop.keys.internal.LogSafe;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -106,27 +108,10 @@ public final class InstanceTable {
      */
     public static String nameOf(String instanceHeader, String remoteAddress, String userAgent) {
         if (instanceHeader != null && !instanceHeader.isBlank()) {
-            return printable(instanceHeader.strip(), MAX_NAME_LENGTH);
+            return LogSafe.printable(instanceHeader.strip(), MAX_NAME_LENGTH);
         }
-        return printable(remoteAddress + " " + (userAgent == null || userAgent.isBlank() ? "-" : userAgent.strip()),
+        return LogSafe.printable(remoteAddress + " " + (userAgent == null || userAgent.isBlank() ? "-" : userAgent.strip()),
                 MAX_NAME_LENGTH);
-    }
-
-    /**
-     * Printable ASCII only (anything else becomes {@code ?}), at most {@code max} characters.
-     *
-     * @param text untrusted text
-     * @param max the longest result
-     * @return the safe text
-     */
-    public static String printable(String text, int max) {
-        int end = Math.min(text.length(), max);
-        StringBuilder out = new StringBuilder(end);
-        for (int i = 0; i < end; i++) {
-            char c = text.charAt(i);
-            out.append(c < 0x20 || c > 0x7e ? '?' : c);
-        }
-        return out.toString();
     }
 
     /**
