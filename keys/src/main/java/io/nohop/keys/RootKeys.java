@@ -18,7 +18,6 @@ import io.nohop.keys.internal.StoreLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,38 +36,27 @@ final class RootKeys {
     /** Under {@link SigningKeyStore}'s name: that is the logger operators' log settings name. */
     private static final Logger LOG = LoggerFactory.getLogger(SigningKeyStore.class);
 
-    private final Path folder;
-    private final Duration lockTimeout;
-    private final StoreCodec.StoreFile storeFile;
-    private final StoreDirectory directory;
-    private final StoreSecrets secrets;
-    private final KeySetFile keySetFile;
-    private final AuditReconciliation reconciliation;
+    private final StoreParts parts;
     private final StoreChanges changes;
 
-    RootKeys(Path folder, Duration lockTimeout, StoreCodec.StoreFile storeFile, StoreDirectory directory,
-             StoreSecrets secrets, KeySetFile keySetFile, AuditReconciliation reconciliation, StoreChanges changes) {
-        this.folder = folder;
-        this.lockTimeout = lockTimeout;
-        this.storeFile = storeFile;
-        this.directory = directory;
-        this.secrets = secrets;
-        this.keySetFile = keySetFile;
-        this.reconciliation = reconciliation;
+    RootKeys(StoreParts parts, StoreChanges changes) {
+        this.parts = parts;
         this.changes = changes;
     }
 
     /** {@link SigningKeyStore#createRootKey}: under the lock, without normalizing (there is no root to open yet). */
     RootKey create(Optional<SigningAlgorithm> algorithm, SecretKey kek) throws StoreException {
+        Path folder = parts.folder();
+        StoreCodec.StoreFile storeFile = parts.storeFile();
         try {
-            StoreLock lock = StoreDirectory.lock(folder, lockTimeout);
+            StoreLock lock = StoreDirectory.lock(folder, parts.lockTimeout());
             try {
                 if (Files.exists(folder.resolve(ROOT_FILE))) {
                     throw new StoreException("this store already has a root key (" + ROOT_FILE + "); nohop root-key --store "
                             + folder + " prints it, --rotate replaces it");
                 }
                 if (storeFile.format() >= StoreCodec.STORE_FORMAT) {
-                    throw new StoreException(directory.noRootMessage());
+                    throw new StoreException(parts.directory().noRootMessage());
                 }
                 Instant now = changes.now();
                 StoreDirectory.removeTempFiles(folder);
@@ -80,20 +68,20 @@ final class RootKeys {
                         null, "from this entry on every entry carries a MAC under a key derived from the passphrase;"
                                 + " the " + before + " entries before it were written by an older nohop without one"));
                 List<AuditLog.Entry> entries = AuditLog.read(folder);
-                List<KeyRecord> stored = directory.loadRecords();
-                List<KeyRecord> genuine = reconciliation.genuineRecords(stored, kek, entries);
+                List<KeyRecord> stored = parts.directory().loadRecords();
+                List<KeyRecord> genuine = parts.reconciliation().genuineRecords(stored, kek, entries);
                 SigningAlgorithm alg = algorithm.orElse(storeFile.config().rootAlgorithm());
                 JWK rootJwk = KeyMaterial.generate(alg.jwsName());
-                StoreRoots roots = new StoreRoots(secrets.sealRoot(rootJwk, kek, now, Optional.empty()), Optional.empty(),
-                        List.of());
+                StoreRoots roots = new StoreRoots(parts.secrets().sealRoot(rootJwk, kek, now, Optional.empty()),
+                        Optional.empty(), List.of());
                 AtomicFileWriter.write(folder.resolve(ROOT_FILE), StoreCodec.writeRoots(roots), AtomicFileWriter.OWNER_ONLY);
                 AuditLog.append(folder, auditKey, now, AuditLog.NewEntry.of("root-key", AuditLog.EVENT_ROOT_CREATED,
                         roots.current().kid(), null, "root key (key-set signing key) added to a store created before"
                                 + " signed key sets, algorithm " + alg.jwsName()));
-                Written set = keySetFile.writeKeySet(rootJwk, roots,
+                Written set = parts.keySetFile().writeKeySet(rootJwk, roots,
                         publishedAt(RotationSchedule.derive(genuine, storeFile.config()), now), now,
                         lastAuditedIssuedAt(entries));
-                keySetFile.auditKeySet(auditKey, now, "root-key", set);
+                parts.keySetFile().auditKeySet(auditKey, now, "root-key", set);
                 StoreConfig upgraded = storeFile.config().toBuilder().rootAlgorithm(alg).build();
                 StoreCodec.StoreFile file = StoreSecrets.withSettingsMac(new StoreCodec.StoreFile(upgraded, storeFile.kdf(),
                         storeFile.passphraseCheck(), storeFile.createdAt(), StoreCodec.STORE_FORMAT, Optional.empty()), kek);
@@ -110,13 +98,14 @@ final class RootKeys {
 
     /** {@link SigningKeyStore#stageRootKey}: a writing command like any other. */
     RootKey stage(Optional<SigningAlgorithm> algorithm, SecretKey kek) throws StoreException {
+        Path folder = parts.folder();
         return changes.change(kek, "root-key", (s, now) -> {
             if (s.roots().next().isPresent()) {
                 throw new StoreException("successor root " + s.roots().next().get().kid() + " is already staged: pin it"
                         + " (nohop root-key --store " + folder + " --next), then nohop root-key --store " + folder
                         + " --switch");
             }
-            SigningAlgorithm alg = algorithm.orElse(storeFile.config().rootAlgorithm());
+            SigningAlgorithm alg = algorithm.orElse(parts.storeFile().config().rootAlgorithm());
             JWK successor = KeyMaterial.generate(alg.jwsName());
             String endorsement;
             try {
@@ -124,7 +113,7 @@ final class RootKeys {
             } catch (JOSEException e) {
                 throw new StoreException("signing the endorsement failed: " + SigningKeyStore.oneLine(e.getMessage()), e);
             }
-            StoreRoots.Entry next = secrets.sealRoot(successor, kek, now, Optional.of(endorsement));
+            StoreRoots.Entry next = parts.secrets().sealRoot(successor, kek, now, Optional.of(endorsement));
             StoreRoots roots = new StoreRoots(s.roots().current(), Optional.of(next), s.roots().previous());
             AtomicFileWriter.write(folder.resolve(ROOT_FILE), StoreCodec.writeRoots(roots), AtomicFileWriter.OWNER_ONLY);
             AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("root-key", AuditLog.EVENT_ROOT_STAGED,
@@ -137,10 +126,11 @@ final class RootKeys {
 
     /** {@link SigningKeyStore#switchRootKey}: the successor's private part opens before anything is written. */
     RootKey switchToNext(SecretKey kek) throws StoreException {
+        Path folder = parts.folder();
         return changes.change(kek, "root-key", (s, now) -> {
             StoreRoots.Entry next = s.roots().next().orElseThrow(() -> new StoreException(
                     "no successor root is staged: run nohop root-key --store " + folder + " --rotate first"));
-            JWK nextPrivate = secrets.openRoot(next, kek);
+            JWK nextPrivate = parts.secrets().openRoot(next, kek);
             List<StoreRoots.Entry> previous = new ArrayList<>();
             previous.add(s.roots().current().retired(now));
             previous.addAll(s.roots().previous());
@@ -149,8 +139,9 @@ final class RootKeys {
             AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of("root-key", AuditLog.EVENT_ROOT_SWITCHED,
                     next.kid(), null, "signs the key set from now on; previous root " + s.roots().current().kid()
                             + " no longer signs (its private part is destroyed)"));
-            Written set = keySetFile.writeKeySet(nextPrivate, roots, publishedAt(s.signed(), now), now, s.lastIssuedAt());
-            keySetFile.auditKeySet(s.auditKey(), now, "root-key", set);
+            Written set = parts.keySetFile().writeKeySet(nextPrivate, roots, publishedAt(s.signed(), now), now,
+                    s.lastIssuedAt());
+            parts.keySetFile().auditKeySet(s.auditKey(), now, "root-key", set);
             return next.view();
         });
     }

@@ -98,12 +98,13 @@ public final class SigningKeyStore {
         this.folder = folder;
         this.clock = clock;
         this.storeFile = storeFile;
-        this.directory = new StoreDirectory(folder, storeFile);
-        this.secrets = new StoreSecrets(storeFile);
-        this.keySetFile = new KeySetFile(folder, storeFile.config());
-        this.reconciliation = new AuditReconciliation(folder, directory, secrets, keySetFile);
-        this.changes = new StoreChanges(folder, clock, lockTimeout, storeFile, directory, secrets, keySetFile, reconciliation);
-        this.rootKeys = new RootKeys(folder, lockTimeout, storeFile, directory, secrets, keySetFile, reconciliation, changes);
+        StoreParts parts = StoreParts.of(folder, clock, lockTimeout, storeFile);
+        this.directory = parts.directory();
+        this.secrets = parts.secrets();
+        this.keySetFile = parts.keySetFile();
+        this.reconciliation = parts.reconciliation();
+        this.changes = new StoreChanges(parts);
+        this.rootKeys = new RootKeys(parts, changes);
     }
 
     /**

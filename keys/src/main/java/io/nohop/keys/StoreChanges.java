@@ -15,8 +15,6 @@ import io.nohop.keys.internal.KeySetJws;
 import io.nohop.keys.internal.StoreLock;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -37,25 +35,10 @@ import javax.crypto.SecretKey;
  */
 final class StoreChanges {
 
-    private final Path folder;
-    private final Clock clock;
-    private final Duration lockTimeout;
-    private final StoreCodec.StoreFile storeFile;
-    private final StoreDirectory directory;
-    private final StoreSecrets secrets;
-    private final KeySetFile keySetFile;
-    private final AuditReconciliation reconciliation;
+    private final StoreParts parts;
 
-    StoreChanges(Path folder, Clock clock, Duration lockTimeout, StoreCodec.StoreFile storeFile, StoreDirectory directory,
-                 StoreSecrets secrets, KeySetFile keySetFile, AuditReconciliation reconciliation) {
-        this.folder = folder;
-        this.clock = clock;
-        this.lockTimeout = lockTimeout;
-        this.storeFile = storeFile;
-        this.directory = directory;
-        this.secrets = secrets;
-        this.keySetFile = keySetFile;
-        this.reconciliation = reconciliation;
+    StoreChanges(StoreParts parts) {
+        this.parts = parts;
     }
 
     /**
@@ -90,8 +73,9 @@ final class StoreChanges {
      * the signed set checked) and applies the change, releasing the lock whatever happens.
      */
     <T> T change(SecretKey kek, String command, LockedChange<T> change) throws StoreException {
+        Path folder = parts.folder();
         try {
-            StoreLock lock = StoreDirectory.lock(folder, lockTimeout);
+            StoreLock lock = StoreDirectory.lock(folder, parts.lockTimeout());
             try {
                 Instant now = now();
                 return change.apply(normalize(now, kek, command), now);
@@ -109,11 +93,14 @@ final class StoreChanges {
      * derived schedule and destroys the private parts of retired keys.
      */
     Locked normalize(Instant now, SecretKey kek, String command) throws IOException, StoreException {
+        Path folder = parts.folder();
+        StoreCodec.StoreFile storeFile = parts.storeFile();
         StoreDirectory.removeTempFiles(folder);
         StoreDirectory.removeTempFiles(folder.resolve(SigningKeyStore.KEYS_FOLDER));
         SecretKey auditKey = KeyDerivation.hmacKey(kek, KeyDerivation.AUDIT_LOG_MAC);
-        StoreRoots roots = directory.readRoots().orElseThrow(() -> new StoreException(directory.noRootMessage()));
-        JWK rootPrivate = secrets.openRoot(roots.current(), kek);
+        StoreRoots roots = parts.directory().readRoots()
+                .orElseThrow(() -> new StoreException(parts.directory().noRootMessage()));
+        JWK rootPrivate = parts.secrets().openRoot(roots.current(), kek);
         AuditLog.prepare(folder, auditKey, now, command, false);
         if (storeFile.format() < StoreCodec.STORE_FORMAT) {
             // An upgrade interrupted after root.json was written: finish it.
@@ -125,14 +112,14 @@ final class StoreChanges {
         }
         // Only entries with a valid MAC count here: a forged "created" or "revoked" line must not steer a writer.
         List<AuditLog.Entry> entries = AuditLog.verify(folder, auditKey).parsed();
-        KeySetRead read = keySetFile.readKeySet(roots);
-        List<KeyRecord> stored = directory.loadRecords();
+        KeySetRead read = parts.keySetFile().readKeySet(roots);
+        List<KeyRecord> stored = parts.directory().loadRecords();
         long maxSequence = stored.stream().mapToLong(KeyRecord::sequence).max().orElse(0);
         ClassifiedRecords c;
         if (read.set().isPresent()) {
             c = classify(stored, read.set().get(), createdKids(entries));
         } else {
-            List<KeyRecord> genuine = reconciliation.genuineRecords(stored, kek, entries);
+            List<KeyRecord> genuine = parts.reconciliation().genuineRecords(stored, kek, entries);
             Set<String> genuineKids = new HashSet<>();
             genuine.forEach(r -> genuineKids.add(r.kid()));
             Set<String> created = createdKids(entries);
@@ -146,7 +133,7 @@ final class StoreChanges {
             }
             c = new ClassifiedRecords(genuine, history, unsigned);
         }
-        reconciliation.reconcileAudit(c, read.set(), entries, auditKey, now);
+        parts.reconciliation().reconcileAudit(c, read.set(), entries, auditKey, now);
         List<KeyRecord> signed = new ArrayList<>();
         Map<String, KeyRecord> storedByKid = new HashMap<>();
         stored.forEach(r -> storedByKid.put(r.kid(), r));
@@ -157,7 +144,7 @@ final class StoreChanges {
                 target = target.withoutPrivateKey();
             }
             if (!target.equals(storedByKid.get(target.kid()))) {
-                directory.writeRecord(target);
+                parts.directory().writeRecord(target);
             }
             if (retire) {
                 AuditLog.append(folder, auditKey, now, AuditLog.NewEntry.of("retire", AuditLog.EVENT_RETIRED, target.kid(),
@@ -174,30 +161,30 @@ final class StoreChanges {
     /** Signs a new set when what should be published differs from the latest set, or the latest set is due. */
     void publishIfDue(Locked s, List<KeyRecord> signedRecords, Instant now, String command)
             throws IOException, StoreException {
-        List<KeyRecord> target = publishedAt(RotationSchedule.derive(signedRecords, storeFile.config()), now);
+        List<KeyRecord> target = publishedAt(RotationSchedule.derive(signedRecords, parts.storeFile().config()), now);
         boolean due = s.set().isEmpty()
                 || !new HashSet<>(s.set().get().kids()).equals(new HashSet<>(target.stream().map(KeyRecord::kid).toList()))
-                || keySetFile.halfLifePassed(s.set().get().issuedAt(), now)
+                || parts.keySetFile().halfLifePassed(s.set().get().issuedAt(), now)
                 || !s.set().get().signerKid().equals(s.roots().current().kid())
-                || !s.set().get().issuer().equals(storeFile.config().issuer());
+                || !s.set().get().issuer().equals(parts.storeFile().config().issuer());
         if (!due) {
             return;
         }
-        Written set = keySetFile.writeKeySet(s.rootPrivate(), s.roots(), target, now, s.lastIssuedAt());
+        Written set = parts.keySetFile().writeKeySet(s.rootPrivate(), s.roots(), target, now, s.lastIssuedAt());
         if (s.rebuild().isPresent()) {
             auditRebuild(s, now, command);
         }
-        keySetFile.auditKeySet(s.auditKey(), now, command, set);
+        parts.keySetFile().auditKeySet(s.auditKey(), now, command, set);
     }
 
     void auditRebuild(Locked s, Instant now, String command) throws IOException {
-        AuditLog.append(folder, s.auditKey(), now, AuditLog.NewEntry.of(command, AuditLog.EVENT_KEY_SET_REBUILT,
+        AuditLog.append(parts.folder(), s.auditKey(), now, AuditLog.NewEntry.of(command, AuditLog.EVENT_KEY_SET_REBUILT,
                 s.roots().current().kid(), null, "the signed key set was signed again from the records whose private"
                         + " parts open under the passphrase, because: " + s.rebuild().get()));
     }
 
     /** The time a command runs at: whole seconds, like every timestamp in the store. */
     Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        return parts.clock().instant().truncatedTo(ChronoUnit.SECONDS);
     }
 }
