@@ -94,7 +94,9 @@ final class ServeCommand implements Callable<Integer> {
         try {
             server = JwksServer.start(new InetSocketAddress(address, port), StorePublication.of(store.folder(), context.clock), settings);
         } catch (IOException e) {
-            throw new StoreException("cannot listen on " + bind + ":" + port + ": " + FileProblem.reason(e), e);
+            // The admin listener's failure names its own address (JwksServer says "admin listener ADDR:PORT: ...").
+            String where = e.getMessage() != null && e.getMessage().startsWith("admin listener ") ? "" : bind + ":" + port + ": ";
+            throw new StoreException("cannot listen on " + where + FileProblem.reason(e), e);
         } catch (StoreException e) {
             throw e;
         } catch (Exception e) {

@@ -214,11 +214,44 @@ public final class JwksServer implements AutoCloseable {
 
     private static String hostText(InetSocketAddress a) {
         String host = a.getAddress().getHostAddress();
-        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return host.indexOf(':') >= 0 ? "[" + compressed(host) + "]" : host;
+    }
+
+    /**
+     * An IPv6 address as RFC 5952 writes it ({@code ::1}, not {@code 0:0:0:0:0:0:0:1}): the longest run of
+     * two or more zero groups (the first of equal runs) becomes {@code ::}. The JDK already drops leading
+     * zeros and writes lowercase; a zone ({@code %...}) is dropped (it means nothing in a URL to others).
+     */
+    static String compressed(String ipv6) {
+        int zone = ipv6.indexOf('%');
+        String[] groups = (zone >= 0 ? ipv6.substring(0, zone) : ipv6).split(":", -1);
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < groups.length; ) {
+            int j = i;
+            while (j < groups.length && groups[j].equals("0")) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        if (bestStart < 0) {
+            return String.join(":", groups);
+        }
+        String head = String.join(":", java.util.Arrays.asList(groups).subList(0, bestStart));
+        String tail = String.join(":", java.util.Arrays.asList(groups).subList(bestStart + bestLength, groups.length));
+        return head + "::" + tail;
     }
 
     private static String stripTrailingSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        String stripped = url;
+        while (stripped.endsWith("/")) {
+            stripped = stripped.substring(0, stripped.length() - 1);
+        }
+        return stripped;
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -315,15 +348,32 @@ public final class JwksServer implements AutoCloseable {
         }
 
         /**
-         * Sets the public URL announced as {@code jwks_uri} (default: the bound address).
+         * Sets the public URL announced as {@code jwks_uri} (default: the bound address): the
+         * {@code jwks_uri} is this URL without its trailing slashes, followed by {@link #JWKS_PATH}.
          *
-         * @param publicUrl the URL verifiers reach this server at, for {@code jwks_uri}; default the bound address
+         * @param publicUrl the URL verifiers reach this server at, for {@code jwks_uri}; default the bound
+         *                  address. An absolute {@code http} or {@code https} URL with a host, and optionally a
+         *                  path prefix (a reverse proxy's); no query, fragment or user info
          * @return this
+         * @throws IllegalArgumentException if the URL is not of that form
          */
         public Settings publicUrl(String publicUrl) {
-            java.net.URI uri = java.net.URI.create(Objects.requireNonNull(publicUrl, "publicUrl"));
-            if (!uri.isAbsolute() || uri.getHost() == null) {
-                throw new IllegalArgumentException("publicUrl must be an absolute URL: " + publicUrl);
+            Objects.requireNonNull(publicUrl, "publicUrl");
+            java.net.URI uri;
+            try {
+                uri = new java.net.URI(publicUrl);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("publicUrl is not a URL: " + publicUrl, e);
+            }
+            String scheme = uri.getScheme();
+            if (scheme == null || uri.getHost() == null
+                    || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+                throw new IllegalArgumentException("publicUrl must be an absolute http or https URL: " + publicUrl);
+            }
+            // jwks_uri is this URL with a path appended: a query or fragment would end up in front of the
+            // path, and credentials do not belong in a published document.
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+                throw new IllegalArgumentException("publicUrl must have no query, fragment or user info: " + publicUrl);
             }
             this.publicUrl = Optional.of(publicUrl);
             return this;

@@ -14,6 +14,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -36,7 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -151,9 +154,13 @@ public final class HttpEngine implements AutoCloseable {
                 loops = ownLoops;
             }
         }
+        // The socket's family follows the address asked for: a default (IPv6) socket bound to 0.0.0.0
+        // would listen on every IPv6 address too, which --bind 0.0.0.0 did not ask for.
+        SocketProtocolFamily family = address.getAddress() instanceof Inet4Address
+                ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, loops)
-                .channel(NioServerSocketChannel.class)
+                .channelFactory(() -> new NioServerSocketChannel(SelectorProvider.provider(), family))
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -405,6 +412,13 @@ public final class HttpEngine implements AutoCloseable {
                 keepAlive = false;
                 method = "-";
                 uri = "-";
+            } else if (!hostFieldValid(request)) {
+                // RFC 9112 §3.2: an HTTP/1.1 request without Host, any request with more than one, or
+                // one whose value is not a host[:port] is answered 400.
+                answer = Exchange.Response.status(400).header("Content-Type", "application/json")
+                        .header("Cache-Control", "no-store").header("X-Content-Type-Options", "nosniff")
+                        .body(BAD_REQUEST);
+                keepAlive = false;
             } else {
                 HttpHeaders h = request.headers();
                 Exchange.Request view = new Exchange.Request(method, pathOf(uri),
@@ -494,6 +508,33 @@ public final class HttpEngine implements AutoCloseable {
             end = f;
         }
         return target.substring(0, end);
+    }
+
+    /**
+     * Whether the request's {@code Host} field is as RFC 9112 §3.2 requires: exactly one on HTTP/1.1, at
+     * most one on HTTP/1.0, and its value empty or made of the characters of a URI's host and port
+     * (RFC 3986: unreserved, percent-encoded, sub-delimiters, and the colon and brackets of a port and
+     * an IP literal).
+     */
+    static boolean hostFieldValid(HttpRequest request) {
+        List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
+        boolean http11 = request.protocolVersion().majorVersion() == 1 && request.protocolVersion().minorVersion() >= 1;
+        if (hosts.size() > 1 || (http11 && hosts.isEmpty())) {
+            return false;
+        }
+        if (hosts.isEmpty()) {
+            return true;
+        }
+        String host = hosts.get(0);
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "-._~%!$&'()*+,;=:[]".indexOf(c) >= 0;
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String remoteText(Channel channel) {
