@@ -113,17 +113,27 @@ final class StoreDirectory {
         }
     }
 
-    static void removeLeftoversOfInterruptedInit(Path dir) throws IOException, StoreException {
+    /**
+     * Refuses a folder that holds anything but what an interrupted init leaves behind. Called before init
+     * touches the folder (so that a refused init changes nothing: no lock file, no permissions) and again
+     * under the lock.
+     */
+    static void checkEmptyButForInterruptedInit(Path dir) throws IOException, StoreException {
         Set<String> ours = Set.of(SigningKeyStore.KEYS_FOLDER, AuditLog.FILE_NAME, AuditLog.HEAD_FILE_NAME,
                 StoreLock.FILE_NAME, SigningKeyStore.ROOT_FILE, SigningKeyStore.KEY_SET_FILE);
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
                 if (!ours.contains(name) && !AtomicFileWriter.isTempFile(name)) {
-                    throw new StoreException(dir + " is not empty (found " + name + "); init needs a new or empty folder");
+                    throw new StoreException(dir + " is not empty (found " + name
+                            + "); init needs a new or empty folder");
                 }
             }
         }
+    }
+
+    static void removeLeftoversOfInterruptedInit(Path dir) throws IOException, StoreException {
+        checkEmptyButForInterruptedInit(dir);
         removeTempFiles(dir);
         Path keys = dir.resolve(SigningKeyStore.KEYS_FOLDER);
         if (Files.isDirectory(keys)) {

@@ -57,6 +57,9 @@ final class StoreInit {
             if (Files.exists(dir) && !Files.isDirectory(dir)) {
                 throw new StoreException(dir + " is not a folder");
             }
+            if (Files.isDirectory(dir)) {
+                StoreDirectory.checkEmptyButForInterruptedInit(dir);
+            }
             Files.createDirectories(dir);
             Files.setPosixFilePermissions(dir, FOLDER_PERMISSIONS);
             StoreLock lock = StoreDirectory.lock(dir, SigningKeyStore.DEFAULT_LOCK_TIMEOUT);

@@ -15,6 +15,8 @@ import picocli.CommandLine.TypeConversionException;
 final class DurationConverter implements ITypeConverter<Duration> {
 
     private static final Pattern SIMPLE = Pattern.compile("([0-9]+)(ms|s|m|h|d)");
+    /** ISO-8601's week form, which {@link Duration#parse} does not read: {@code P2W}, alone as the standard has it. */
+    private static final Pattern ISO_WEEKS = Pattern.compile("[Pp]([0-9]+)[Ww]");
 
     @Override
     public Duration convert(String value) {
@@ -33,6 +35,10 @@ final class DurationConverter implements ITypeConverter<Duration> {
                     case "h" -> Duration.ofHours(n);
                     default -> Duration.ofDays(n);
                 };
+            }
+            Matcher weeks = ISO_WEEKS.matcher(text);
+            if (weeks.matches()) {
+                return Duration.ofDays(Math.multiplyExact(Long.parseLong(weeks.group(1)), 7));
             }
             if (text.length() > 1 && (text.charAt(0) == 'P' || text.charAt(0) == 'p')) {
                 Duration d = Duration.parse(text);

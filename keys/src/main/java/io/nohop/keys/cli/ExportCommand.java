@@ -8,24 +8,32 @@ import io.nohop.keys.internal.AtomicFileWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Write the public JWKS to a file, for static hosting.",
-            "The file holds the keys published now (PENDING, ACTIVE and RETIRING), public members only. It is"
-                + " replaced atomically (a reader never sees half a file) and made world-readable; missing"
-                + " folders on the way to it are created. Publication follows the clock: export again after"
-                + " every rotate or revoke, and at least every minute (from cron, after rotate --if-due)."})
+            "The file holds the keys of the latest signed key set, as serve publishes them, public members only:"
+                + " PENDING, ACTIVE and RETIRING keys, and a key past its removal time until rotate --if-due"
+                + " re-signs the set (a warning says so). It is replaced atomically (a reader never sees half a"
+                + " file) and made world-readable; missing folders on the way to it are created; an existing"
+                + " target must be a regular file. Export again after every rotate or revoke, and at least every"
+                + " minute (from cron, after rotate --if-due)."})
 final class ExportCommand implements Callable<Integer> {
 
     @ParentCommand
     NohopCommand parent;
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     StoreOption store;
@@ -46,7 +54,19 @@ final class ExportCommand implements Callable<Integer> {
                 "nothing to export: " + snapshot.keySetProblem().orElse("no signed key set")));
         byte[] content = signed ? set.compactSerialization().getBytes(StandardCharsets.US_ASCII)
                 : (set.jwksJson() + "\n").getBytes(StandardCharsets.UTF_8);
+        if (out.toString().isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--out must name a file");
+        }
         Path target = out.toAbsolutePath();
+        // The write replaces the target by a rename: a device, pipe, socket or folder there would be
+        // replaced by a file (export --out /dev/stdout would destroy the device node).
+        // (A symbolic link is replaced, not followed: what it pointed to is left alone.)
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(target)
+                && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new StoreException("cannot write " + out + ": " + (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)
+                    ? "it is a folder" : "it is not a regular file (a device, pipe or socket)")
+                    + "; name a regular file, or a new one");
+        }
         Path folder = target.getParent();
         boolean created = false;
         if (!Files.isDirectory(folder)) {
@@ -69,11 +89,7 @@ final class ExportCommand implements Callable<Integer> {
         context.out.println("wrote " + keys + (keys == 1 ? " key" : " keys") + " to " + out
                 + (signed ? " (signed key set, expires " + set.expiresAt() + ")" : "")
                 + (created ? " (created the folder " + shown(folder) + ")" : ""));
-        Instant now = context.clock.instant();
-        if (!set.expiresAt().isAfter(now)) {
-            context.err.println("nohop: warning: the signed key set expired at " + set.expiresAt()
-                    + "; verifiers that pin the root refuse it: run nohop rotate --store " + store.folder() + " --if-due");
-        }
+        PublicationWarnings.print(context, snapshot, store.folder(), context.clock.instant());
         return 0;
     }
 

@@ -10,9 +10,11 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -82,17 +84,27 @@ final class IssueCommand implements Callable<Integer> {
         try {
             TokenRequest.Builder builder = TokenRequest.builder().subject(subject).ttl(ttl);
             audiences.forEach(builder::audience);
+            // A name given twice is a mistake to point out, not a value to overwrite silently.
+            Set<String> names = new HashSet<>();
             for (String claim : claims) {
                 String[] pair = split("--claim", claim);
+                once(names, pair[0]);
                 builder.claim(pair[0], pair[1]);
             }
             for (String claim : jsonClaims) {
                 String[] pair = split("--claim-json", claim);
+                once(names, pair[0]);
                 builder.claim(pair[0], parseJsonValue(pair[0], pair[1]));
             }
             return builder.build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private static void once(Set<String> names, String name) {
+        if (!names.add(name)) {
+            throw new IllegalArgumentException("the claim " + name + " is given more than once (--claim, --claim-json)");
         }
     }
 

@@ -84,9 +84,7 @@ final class ListCommand implements Callable<Integer> {
                     + " or altered it; it is never published and never signs; move it out of the store after investigating");
         }
         snapshot.keySetProblem().ifPresent(p -> context.err.println("nohop: warning: " + p));
-        snapshot.signedKeySet().filter(set -> !set.expiresAt().isAfter(now)).ifPresent(set -> context.err.println(
-                "nohop: warning: the signed key set expired at " + set.expiresAt() + "; verifiers that pin the root refuse"
-                        + " it: run nohop rotate --store " + store.folder() + " --if-due"));
+        PublicationWarnings.print(context, snapshot, store.folder(), now);
     }
 
     private static String text(Optional<Instant> instant) {

@@ -176,6 +176,63 @@ class CliTest {
     }
 
     @Test
+    void issue_sameClaimNameTwice_usageError() {
+        assertFails(run("issue", "--store", store, "--subject", "a", "--audience", "b", "--claim", "scope=read",
+                "--claim", "scope=write"), 2, "the claim scope is given more than once");
+        assertFails(run("issue", "--store", store, "--subject", "a", "--audience", "b", "--claim", "n=1",
+                "--claim-json", "n=2"), 2, "the claim n is given more than once");
+    }
+
+    @Test
+    void init_intoAFolderThatIsNotEmpty_failsAndChangesNothing() throws Exception {
+        Path folder = Files.createDirectories(tmp.resolve("occupied"));
+        Files.writeString(folder.resolve("notes.txt"), "mine");
+        Set<java.nio.file.attribute.PosixFilePermission> before = Files.getPosixFilePermissions(folder);
+        assertFails(run("init", "--store", folder.toString()), 1, folder + " is not empty (found notes.txt)");
+        try (var entries = Files.list(folder)) {
+            assertEquals(List.of("notes.txt"), entries.map(f -> f.getFileName().toString()).toList());
+        }
+        assertEquals(before, Files.getPosixFilePermissions(folder));
+    }
+
+    @Test
+    void export_ontoAPipe_refusedAndThePipeLeftInPlace() throws Exception {
+        Path pipe = tmp.resolve("pipe");
+        Process mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).start();
+        assertEquals(0, mkfifo.waitFor());
+        assertFails(run("export", "--store", store, "--out", pipe.toString()), 1,
+                "cannot write " + pipe + ": it is not a regular file (a device, pipe or socket)");
+        assertTrue(Files.exists(pipe) && !Files.isRegularFile(pipe));
+    }
+
+    @Test
+    void export_ontoAFolder_refusedNamingIt() throws Exception {
+        Path folder = Files.createDirectories(tmp.resolve("www"));
+        assertFails(run("export", "--store", store, "--out", folder.toString()), 1, "cannot write " + folder + ": it is a folder");
+    }
+
+    @Test
+    void export_emptyOut_usageError() {
+        assertFails(run("export", "--store", store, "--out", ""), 2, "--out must name a file");
+    }
+
+    @Test
+    void listAndExport_keyPastItsRemovalStillInTheSignedSet_warnUntilRotateIfDue() {
+        assertEquals(0, run("rotate", "--store", store).status());
+        clock.advance(Duration.ofDays(3));
+        String warning = "nohop: warning: the signed key set still publishes 1 key that should be gone";
+        Result list = run("list", "--store", store);
+        assertEquals(0, list.status(), list.err());
+        assertTrue(list.err().contains(warning), list.err());
+        Result export = run("export", "--store", store, "--out", tmp.resolve("jwks.json").toString());
+        assertEquals(0, export.status(), export.err());
+        assertTrue(export.err().contains(warning), export.err());
+        assertEquals(0, run("rotate", "--store", store, "--if-due").status());
+        Result after = run("list", "--store", store);
+        assertTrue(!after.err().contains(warning), after.err());
+    }
+
+    @Test
     void issue_missingRequiredOption_usageError() {
         assertFails(run("issue", "--store", store, "--subject", "a"), 2, "Missing required option");
     }
