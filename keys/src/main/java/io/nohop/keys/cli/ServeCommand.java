@@ -41,7 +41,7 @@ final class ServeCommand implements Callable<Integer> {
     StoreOption store;
 
     @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
-            description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+            description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every IPv4 interface, :: for every interface).")
     String bind;
 
     @Option(names = "--port", paramLabel = "N", defaultValue = "0",
