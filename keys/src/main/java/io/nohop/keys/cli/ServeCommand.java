@@ -26,8 +26,10 @@ import picocli.CommandLine.Spec;
                 + " and /healthz, and /.well-known/jwks.jwt: the signed key set (application/jwk-set+jwt); both"
                 + " key documents hold exactly its keys. Nothing on the wire can change keys. With --admin-bind,"
                 + " GET /status and /metrics are served on a second listener. The first line on stdout is"
-                + " 'listening on http://HOST:PORT'. Changes other processes make to the store, and scheduled"
-                + " transitions, are served within a second. Runs until stopped (SIGTERM or Ctrl-C); put a"
+                + " 'listening on http://HOST:PORT'. Changes other processes make to the store are served within"
+                + " a second: rotate, revoke, and rotate --if-due, which re-signs the set once a key reaches its"
+                + " removal time (until then the key stays published: run it from cron). Runs until stopped"
+                + " (SIGTERM or Ctrl-C); put a"
                 + " TLS terminator in front of it for verifiers on other hosts."})
 final class ServeCommand implements Callable<Integer> {
 

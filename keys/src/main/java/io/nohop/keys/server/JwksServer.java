@@ -268,8 +268,7 @@ public final class JwksServer implements AutoCloseable {
 
     /**
      * Stops accepting connections, closes idle ones, lets requests in flight finish for up to
-     * {@code grace}, then closes the rest and stops every thread it started (and waits for them: about
-     * a second, as Netty's shared helper thread ends after a second of quiet).
+     * {@code grace}, then closes the rest and stops every thread it started, and waits for them to end.
      *
      * @param grace how long requests in flight may take to finish
      */

@@ -25,8 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The request's {@code Host} field as RFC 9112 §3.2 requires it, the listening address as it was asked
- * for, and the public URL's form. One server for the request cases (closing one takes a second: Netty's
- * helper thread).
+ * for, the public URL's form, and that close leaves no thread behind. One server for the request cases.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RequestHostAndAddressTest {
@@ -119,6 +118,23 @@ class RequestHostAndAddressTest {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    @Test
+    void close_leavesNoThreadBehind_notEvenNettysHelper() throws Exception {
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        JwksServer other = JwksServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), now -> PUBLICATION,
+                new JwksServer.Settings().adminAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+        try (Socket s = new Socket()) {
+            s.connect(other.address(), 5000);
+            s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            s.getInputStream().readAllBytes();
+        }
+        other.close();
+        java.util.List<String> left = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && !before.contains(t)).map(Thread::getName).toList();
+        assertEquals(java.util.List.of(), left);
     }
 
     @Test

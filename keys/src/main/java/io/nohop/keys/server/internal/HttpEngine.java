@@ -11,8 +11,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -30,8 +28,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,9 +102,9 @@ public final class HttpEngine implements AutoCloseable {
     }
 
     private final Limits limits;
-    private final EventLoopGroup boss;
-    private final EventLoopGroup workers;
-    private EventLoopGroup ownLoops;
+    private final EventLoops boss;
+    private final EventLoops workers;
+    private EventLoops ownLoops;
     /** Open connections, for closing them at shutdown. */
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
     private final List<Channel> listeners = new ArrayList<>();
@@ -125,10 +121,8 @@ public final class HttpEngine implements AutoCloseable {
     public HttpEngine(int threads, Limits limits, DateHeader date) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.date = Objects.requireNonNull(date, "date");
-        this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("nohop-accept", true),
-                NioIoHandler.newFactory());
-        this.workers = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("nohop-http", true),
-                NioIoHandler.newFactory());
+        this.boss = new EventLoops(1, "nohop-accept");
+        this.workers = new EventLoops(threads, "nohop-http");
     }
 
     /**
@@ -148,8 +142,7 @@ public final class HttpEngine implements AutoCloseable {
         if (ownThread) {
             synchronized (listeners) {
                 if (ownLoops == null) {
-                    ownLoops = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("nohop-admin", true),
-                            NioIoHandler.newFactory());
+                    ownLoops = new EventLoops(1, "nohop-admin");
                 }
                 loops = ownLoops;
             }
@@ -204,8 +197,7 @@ public final class HttpEngine implements AutoCloseable {
 
     /**
      * Stops accepting, lets requests in flight finish for up to {@code grace} (idle connections are
-     * closed at once), then closes the rest and stops every thread it started, waiting for them (and
-     * for Netty's shared helper thread, which takes about a second to end).
+     * closed at once), then closes the rest and stops every thread it started, waiting for them.
      *
      * @param grace how long requests in flight may take
      */
@@ -234,26 +226,26 @@ public final class HttpEngine implements AutoCloseable {
         for (Channel c : connections) {
             c.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
-        List<EventLoopGroup> groups = new ArrayList<>(List.of(boss, workers));
+        List<EventLoops> groups = new ArrayList<>(List.of(boss, workers));
         synchronized (listeners) {
             if (ownLoops != null) {
                 groups.add(ownLoops);
             }
         }
-        for (EventLoopGroup g : groups) {
+        for (EventLoops g : groups) {
             g.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
         }
-        for (EventLoopGroup g : groups) {
-            g.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        // Every thread this server started ends before close() returns. (Netty's own groups would also
+        // start its shared helper thread, which outlives them by a second: EventLoops does without it.)
+        boolean interrupted = false;
+        for (EventLoops g : groups) {
+            try {
+                g.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
         }
-        // Netty reports the end of each event loop to its group on a shared helper thread
-        // (globalEventExecutor, not a daemon), which ends itself after a second of quiet. Wait for it,
-        // so that no thread this server caused outlives close().
-        try {
-            GlobalEventExecutor.INSTANCE.awaitInactivity(5, TimeUnit.SECONDS);
-        } catch (IllegalStateException e) {
-            // never started: nothing to wait for
-        } catch (InterruptedException e) {
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
