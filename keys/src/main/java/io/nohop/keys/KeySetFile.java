@@ -4,6 +4,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.JWK;
 import io.nohop.keys.internal.AtomicFileWriter;
 import io.nohop.keys.internal.AuditLog;
+import io.nohop.keys.internal.BoundedRead;
 import io.nohop.keys.internal.KeySetJws;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -69,10 +70,10 @@ final class KeySetFile {
     KeySetBytes readKeySetBytes() throws IOException {
         Path file = folder.resolve(SigningKeyStore.KEY_SET_FILE);
         try {
-            if (Files.size(file) > MAX_KEY_SET_BYTES) {
+            if (Files.isRegularFile(file) && Files.size(file) > MAX_KEY_SET_BYTES) {
                 return new KeySetBytes(Optional.empty(), true);
             }
-            return new KeySetBytes(Optional.of(Files.readAllBytes(file)), false);
+            return new KeySetBytes(Optional.of(BoundedRead.read(file, (int) MAX_KEY_SET_BYTES)), false);
         } catch (NoSuchFileException e) {
             return new KeySetBytes(Optional.empty(), false);
         }

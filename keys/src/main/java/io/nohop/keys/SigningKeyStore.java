@@ -11,6 +11,7 @@ import io.nohop.keys.KeySetFile.KeySetRead;
 import io.nohop.keys.KeySetFile.Written;
 import io.nohop.keys.StoreChanges.Locked;
 import io.nohop.keys.internal.AuditLog;
+import io.nohop.keys.internal.BoundedRead;
 import io.nohop.keys.internal.KeyMaterial;
 import io.nohop.keys.internal.KeySetJws;
 import java.io.IOException;
@@ -149,7 +150,7 @@ public final class SigningKeyStore {
         Path file = dir.resolve(STORE_FILE);
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = BoundedRead.read(file, StoreDirectory.MAX_RECORD_BYTES);
         } catch (NoSuchFileException e) {
             throw new StoreException("no store at " + dir + " (" + STORE_FILE + " not found; run nohop init)");
         } catch (IOException e) {

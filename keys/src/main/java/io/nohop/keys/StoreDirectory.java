@@ -2,9 +2,11 @@ package io.nohop.keys;
 
 import io.nohop.keys.internal.AtomicFileWriter;
 import io.nohop.keys.internal.AuditLog;
+import io.nohop.keys.internal.BoundedRead;
 import io.nohop.keys.internal.StoreLock;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,6 +28,12 @@ import java.util.regex.Pattern;
  * opens a root, is checked by the callers.
  */
 final class StoreDirectory {
+    /**
+     * The largest key record or root key file read (a few KB in practice, 16 KB for an RSA-4096 record):
+     * past it, the file is refused rather than read into memory.
+     */
+    static final int MAX_RECORD_BYTES = 1 << 20;
+
 
     private static final Pattern RECORD_NAME = Pattern.compile("[A-Za-z0-9_-]{43}\\.json");
 
@@ -49,8 +57,14 @@ final class StoreDirectory {
                 }
                 String kid = name.substring(0, name.length() - ".json".length());
                 KeyRecord record;
+                byte[] bytes;
                 try {
-                    record = StoreCodec.readRecord(Files.readAllBytes(file), kid);
+                    bytes = BoundedRead.read(file, MAX_RECORD_BYTES);
+                } catch (FileSystemException e) {
+                    throw new StoreException("corrupt key record " + file + ": " + SigningKeyStore.oneLine(e.getReason()));
+                }
+                try {
+                    record = StoreCodec.readRecord(bytes, kid);
                 } catch (ParseException | RuntimeException e) {
                     throw new StoreException("corrupt key record " + file + ": " + SigningKeyStore.oneLine(e.getMessage()));
                 }
@@ -81,9 +95,11 @@ final class StoreDirectory {
         Path file = folder.resolve(SigningKeyStore.ROOT_FILE);
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = BoundedRead.read(file, MAX_RECORD_BYTES);
         } catch (NoSuchFileException e) {
             return Optional.empty();
+        } catch (FileSystemException e) {
+            throw new StoreException("corrupt root key file " + file + ": " + SigningKeyStore.oneLine(e.getReason()));
         }
         try {
             return Optional.of(StoreCodec.readRoots(bytes));

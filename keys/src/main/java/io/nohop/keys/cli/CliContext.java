@@ -1,6 +1,7 @@
 package io.nohop.keys.cli;
 
 import io.nohop.keys.StoreException;
+import io.nohop.keys.internal.BoundedRead;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -16,6 +17,9 @@ import java.util.Map;
 
 /** What a command may touch of the outside world: environment, output streams and the clock. */
 final class CliContext {
+    /** The largest passphrase file read (its first line is the passphrase). */
+    static final int MAX_PASSPHRASE_FILE_BYTES = 64 * 1024;
+
 
     static final String PASSPHRASE_VARIABLE = "NOHOP_PASSPHRASE";
 
@@ -39,7 +43,9 @@ final class CliContext {
         if (passphraseFile != null) {
             byte[] bytes;
             try {
-                bytes = Files.readAllBytes(passphraseFile);
+                // Only the first line is used: a passphrase file is small, and anything else (a FIFO, a device,
+                // a huge file) is refused instead of hanging or filling memory.
+                bytes = BoundedRead.read(passphraseFile, MAX_PASSPHRASE_FILE_BYTES);
             } catch (IOException e) {
                 throw new StoreException("cannot read the passphrase file " + passphraseFile + ": "
                         + FileProblem.reason(e));

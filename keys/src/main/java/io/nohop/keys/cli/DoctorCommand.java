@@ -162,8 +162,14 @@ final class DoctorCommand implements Callable<Integer> {
     /** The one token in the file (a trailing line end allowed); unreadable or not one line is a usage error. */
     private String readToken(Path file) {
         byte[] bytes;
-        try (InputStream in = Files.newInputStream(file)) {
-            bytes = in.readNBytes(MAX_TOKEN_FILE_BYTES + 1);
+        try {
+            // Not a regular file (a FIFO would block the read until someone writes): refused as unreadable.
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                throw new java.nio.file.FileSystemException(file.toString(), null, "not a regular file");
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_TOKEN_FILE_BYTES + 1);
+            }
         } catch (IOException e) {
             throw new ParameterException(spec.commandLine(), "--token-file " + file + " cannot be read: "
                     + FileProblem.reason(e));

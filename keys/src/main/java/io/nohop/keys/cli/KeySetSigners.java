@@ -1,6 +1,7 @@
 package io.nohop.keys.cli;
 
 import io.nohop.core.PinnedRoots;
+import io.nohop.keys.internal.BoundedRead;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,11 +39,11 @@ final class KeySetSigners {
         for (Path file : files) {
             String jwk;
             try {
-                if (Files.size(file) > MAX_SIGNER_FILE_BYTES) {
+                if (Files.isRegularFile(file) && Files.size(file) > MAX_SIGNER_FILE_BYTES) {
                     throw new ParameterException(commandLine, "--key-set-signer " + file + " is larger than "
                             + MAX_SIGNER_FILE_BYTES + " bytes: it should hold one public JWK");
                 }
-                jwk = Files.readString(file, StandardCharsets.UTF_8).strip();
+                jwk = new String(BoundedRead.read(file, MAX_SIGNER_FILE_BYTES), StandardCharsets.UTF_8).strip();
             } catch (IOException e) {
                 throw new ParameterException(commandLine, "--key-set-signer " + file + " cannot be read: "
                         + FileProblem.reason(e));

@@ -55,7 +55,7 @@ record AuditHead(long entries, String sha256, Optional<String> mac) {
         }
         Map<String, Object> json;
         try {
-            json = JSONObjectUtils.parse(Files.readString(head, StandardCharsets.UTF_8));
+            json = JSONObjectUtils.parse(new String(BoundedRead.read(head, 64 * 1024), StandardCharsets.UTF_8));
         } catch (ParseException | RuntimeException e) {
             throw new IOException(AuditLog.HEAD_FILE_NAME + " is not valid JSON", e);
         }

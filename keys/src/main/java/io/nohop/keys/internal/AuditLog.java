@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -56,6 +57,12 @@ import javax.crypto.SecretKey;
  * off by the next writer (that command had not completed). Writers hold the store lock.
  */
 public final class AuditLog {
+    /**
+     * The largest audit log read, 64 MiB: a few hundred bytes per entry, so over a hundred thousand
+     * entries (decades of rotations); a larger file is refused rather than read into memory.
+     */
+    static final int MAX_LOG_BYTES = 64 << 20;
+
 
     /** File name of the log inside the store folder. */
     public static final String FILE_NAME = "audit.log";
@@ -258,8 +265,11 @@ public final class AuditLog {
                 .getBytes(StandardCharsets.UTF_8);
         byte[] withNewline = Arrays.copyOf(line, line.length + 1);
         withNewline[line.length] = '\n';
+        // Never through a link planted in the store (it would append to another file), never into a FIFO.
+        BoundedRead.requireRegularOrAbsent(log);
         try (FileChannel channel = FileChannel.open(log,
-                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
+                        LinkOption.NOFOLLOW_LINKS),
                 PosixFilePermissions.asFileAttribute(AtomicFileWriter.OWNER_ONLY))) {
             ByteBuffer buffer = ByteBuffer.wrap(withNewline);
             while (buffer.hasRemaining()) {
@@ -294,7 +304,8 @@ public final class AuditLog {
             while (lastNewline >= 0 && bytes[lastNewline] != '\n') {
                 lastNewline--;
             }
-            try (FileChannel channel = FileChannel.open(log, StandardOpenOption.WRITE)) {
+            BoundedRead.requireRegularOrAbsent(log);
+            try (FileChannel channel = FileChannel.open(log, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                 channel.truncate(lastNewline + 1L);
                 channel.force(true);
             }
@@ -510,7 +521,7 @@ public final class AuditLog {
 
     private static byte[] readBytes(Path log) throws IOException {
         try {
-            return Files.readAllBytes(log);
+            return BoundedRead.read(log, MAX_LOG_BYTES);
         } catch (NoSuchFileException e) {
             return new byte[0];
         }

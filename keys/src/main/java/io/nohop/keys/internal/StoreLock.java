@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -60,8 +61,10 @@ public final class StoreLock implements AutoCloseable {
         }
         FileChannel channel = null;
         try {
+            // A FIFO planted as the lock file would block this open until someone reads it.
+            BoundedRead.requireRegularOrAbsent(key.resolve(FILE_NAME));
             channel = FileChannel.open(key.resolve(FILE_NAME),
-                    Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
                     PosixFilePermissions.asFileAttribute(AtomicFileWriter.OWNER_ONLY));
             while (true) {
                 FileLock lock = tryLock(channel);

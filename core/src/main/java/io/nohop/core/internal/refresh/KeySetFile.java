@@ -11,12 +11,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -229,10 +231,22 @@ final class KeySetFile implements KeySetStore {
     Map<URI, CachedKeySet> read() throws Unreadable {
         byte[] bytes;
         try {
-            if (Files.size(path) > maxFileBytes) {
+            // Anything but a regular file is refused before it is opened: a FIFO would block the reader (and
+            // the verifier's build()) until someone writes to it, and a device such as /dev/zero reports size 0
+            // and never ends. The bytes read are bounded too, in case the file grows meanwhile.
+            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+            if (!attributes.isRegularFile()) {
+                throw new Unreadable("not a regular file");
+            }
+            if (attributes.size() > maxFileBytes) {
                 throw new Unreadable("file larger than " + maxFileBytes + " bytes");
             }
-            bytes = Files.readAllBytes(path);
+            try (InputStream in = Files.newInputStream(path)) {
+                bytes = in.readNBytes(Math.toIntExact(Math.min(Integer.MAX_VALUE - 8L, maxFileBytes + 1L)));
+            }
+            if (bytes.length > maxFileBytes) {
+                throw new Unreadable("file larger than " + maxFileBytes + " bytes");
+            }
         } catch (NoSuchFileException e) {
             return Map.of();
         } catch (IOException e) {

@@ -147,6 +147,23 @@ class CacheFileTest {
         assertIgnored();
     }
 
+    // A FIFO blocks whoever opens it for reading until someone writes (the verifier's build() used to hang
+    // there); a link to /dev/zero reports size 0 and never ends. Both are ignored at once, like a corrupt file.
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void aFifoIsIgnoredWithoutBlocking() throws Exception {
+        Process mkfifo = new ProcessBuilder("mkfifo", file.toString()).start();
+        assertEquals(0, mkfifo.waitFor());
+        assertIgnored();
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void aLinkToAnEndlessDeviceIsIgnoredWithoutReadingIt() throws IOException {
+        Files.createSymbolicLink(file, Path.of("/dev/zero"));
+        assertIgnored();
+    }
+
     @Test
     void aFileThatIsNotAKeySetCacheIsIgnored() throws IOException {
         Files.writeString(file, TestKeys.jwks("a"));
