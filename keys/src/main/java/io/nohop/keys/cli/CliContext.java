@@ -43,9 +43,9 @@ final class CliContext {
         if (passphraseFile != null) {
             byte[] bytes;
             try {
-                // Only the first line is used: a passphrase file is small, and anything else (a FIFO, a device,
-                // a huge file) is refused instead of hanging or filling memory.
-                bytes = BoundedRead.read(passphraseFile, MAX_PASSPHRASE_FILE_BYTES);
+                // Only the first line is used, so a few KB at most are read: a device or a huge file is refused
+                // instead of filling memory. A pipe is read (--passphrase-file <(secret-tool ...)).
+                bytes = BoundedRead.readNamedByUser(passphraseFile, MAX_PASSPHRASE_FILE_BYTES);
             } catch (IOException e) {
                 throw new StoreException("cannot read the passphrase file " + passphraseFile + ": "
                         + FileProblem.reason(e));

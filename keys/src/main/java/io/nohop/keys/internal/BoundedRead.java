@@ -35,10 +35,36 @@ public final class BoundedRead {
         BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
         if (!attributes.isRegularFile()) {
             throw new FileSystemException(file.toString(), null,
-                    attributes.isDirectory() ? "is a folder, not a file" : "not a regular file (a device, pipe or socket)");
+                    attributes.isDirectory() ? "is a directory" : "not a regular file (a device, pipe or socket)");
         }
         if (attributes.size() > maxBytes) {
             throw tooLarge(file, maxBytes);
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(maxBytes + 1);
+        }
+        if (bytes.length > maxBytes) {
+            throw tooLarge(file, maxBytes);
+        }
+        return bytes;
+    }
+
+    /**
+     * Reads at most {@code maxBytes} from a file the user named, which may be a pipe: a passphrase given as
+     * {@code --passphrase-file <(secret-tool lookup ...)} or {@code /dev/stdin} keeps the secret off the
+     * disk. Only a folder is refused; an endless device ends at the bound. (Unlike the store's files, which
+     * someone else may plant, the path is the user's own choice, so a pipe is taken to have a writer.)
+     *
+     * @param file the file
+     * @param maxBytes the largest content accepted
+     * @return the content
+     * @throws FileSystemException with reason "is a directory" or "larger than N bytes"
+     * @throws IOException if reading fails
+     */
+    public static byte[] readNamedByUser(Path file, int maxBytes) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new FileSystemException(file.toString(), null, "is a directory");
         }
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
