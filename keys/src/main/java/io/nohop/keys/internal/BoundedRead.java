@@ -40,14 +40,7 @@ public final class BoundedRead {
         if (attributes.size() > maxBytes) {
             throw tooLarge(file, maxBytes);
         }
-        byte[] bytes;
-        try (InputStream in = Files.newInputStream(file)) {
-            bytes = in.readNBytes(maxBytes + 1);
-        }
-        if (bytes.length > maxBytes) {
-            throw tooLarge(file, maxBytes);
-        }
-        return bytes;
+        return upTo(file, maxBytes);
     }
 
     /**
@@ -66,6 +59,11 @@ public final class BoundedRead {
         if (Files.isDirectory(file)) {
             throw new FileSystemException(file.toString(), null, "is a directory");
         }
+        return upTo(file, maxBytes);
+    }
+
+    /** The content, read to one byte past the bound at most (a file may grow, a device never ends). */
+    private static byte[] upTo(Path file, int maxBytes) throws IOException {
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
             bytes = in.readNBytes(maxBytes + 1);

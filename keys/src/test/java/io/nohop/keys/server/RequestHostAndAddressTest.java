@@ -8,7 +8,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -46,20 +45,21 @@ class RequestHostAndAddressTest {
         server.close();
     }
 
-    /** Sends {@code head} on a new connection and returns the status line of the answer. */
-    private String statusLine(String head) throws IOException {
+    /** Sends {@code head} to {@code to} on a new connection and returns the whole answer (the server closes). */
+    private static String answer(JwksServer to, String head) throws IOException {
         try (Socket s = new Socket()) {
-            s.connect(server.address(), 5000);
+            s.connect(to.address(), 5000);
             s.setSoTimeout(5000);
             s.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
             s.getOutputStream().flush();
-            InputStream in = s.getInputStream();
-            StringBuilder line = new StringBuilder();
-            for (int b = in.read(); b >= 0 && b != '\r'; b = in.read()) {
-                line.append((char) b);
-            }
-            return line.toString();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    /** The status line of the answer to {@code head} (which asks the server to close). */
+    private String statusLine(String head) throws IOException {
+        String answer = answer(server, head);
+        return answer.substring(0, Math.max(0, answer.indexOf('\r')));
     }
 
     @Test
@@ -125,12 +125,7 @@ class RequestHostAndAddressTest {
         java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
         JwksServer other = JwksServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), now -> PUBLICATION,
                 new JwksServer.Settings().adminAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
-        try (Socket s = new Socket()) {
-            s.connect(other.address(), 5000);
-            s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            s.getInputStream().readAllBytes();
-        }
+        assertTrue(answer(other, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").startsWith("HTTP/1.1 200"));
         other.close();
         java.util.List<String> left = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && !before.contains(t)).map(Thread::getName).toList();
@@ -159,14 +154,9 @@ class RequestHostAndAddressTest {
     void publicUrl_withPathPrefixAndTrailingSlashes_jwksUriHasOneSlash() throws Exception {
         try (JwksServer behindProxy = JwksServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 now -> PUBLICATION, new JwksServer.Settings().publicUrl("HTTPS://gateway.example/auth//"))) {
-            String head = "GET /.well-known/openid-configuration HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-            try (Socket s = new Socket()) {
-                s.connect(behindProxy.address(), 5000);
-                s.setSoTimeout(5000);
-                s.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
-                String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertTrue(answer.contains("\"jwks_uri\":\"HTTPS://gateway.example/auth/.well-known/jwks.json\""), answer);
-            }
+            String answer = answer(behindProxy,
+                    "GET /.well-known/openid-configuration HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertTrue(answer.contains("\"jwks_uri\":\"HTTPS://gateway.example/auth/.well-known/jwks.json\""), answer);
         }
     }
 }
