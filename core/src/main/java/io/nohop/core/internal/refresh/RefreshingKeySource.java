@@ -127,7 +127,8 @@ public final class RefreshingKeySource implements KeySource {
                 new TimerSlot(environment.scheduler(), "unknown-kid"),
                 new TimerSlot(environment.scheduler(), "deferred unknown-kid"),
                 fetchDue, () -> state.consecutiveFailures() == 0);
-        this.status = new StatusTracker(() -> state, clock, new TimerSlot(environment.scheduler(), "status"), events);
+        this.status = new StatusTracker(() -> state, () -> fetchRequestedAt != NO_ROUND, clock,
+                new TimerSlot(environment.scheduler(), "status"), events);
     }
 
     // ---------------------------------------------------------------- request path and waits
@@ -267,17 +268,25 @@ public final class RefreshingKeySource implements KeySource {
     /** Starts a fetch round unless one is in flight (then this trigger collapses into it). */
     private void requestFetch() {
         long now = System.nanoTime();
-        if (closed || !started || !FETCH_REQUESTED_AT.compareAndSet(this, NO_ROUND, now == NO_ROUND ? now + 1 : now)) {
+        long mark = now == NO_ROUND ? now + 1 : now;
+        if (closed || !started || !FETCH_REQUESTED_AT.compareAndSet(this, NO_ROUND, mark)) {
             return;
         }
         try {
             environment.fetchExecutor().execute(round);
         } catch (RejectedExecutionException e) {
             fetchRequestedAt = NO_ROUND;
-            // Nothing is coming now: whoever waits for a kid stops waiting.
+            // Nothing is coming now: whoever waits for a kid stops waiting, and no round will look at the status.
             gate.requestRefused();
             progress.signal();
+            status.guard();
             LOG.debug("fetch executor refused the key refresh");
+            return;
+        }
+        // Still out (on a fetch thread): until it ends, a timer watches for a status change it would report
+        // late. A round that already ran inside execute() (a direct executor) has looked itself.
+        if (fetchRequestedAt == mark) {
+            status.guard();
         }
     }
 

@@ -50,7 +50,8 @@
  * <li>{@code DiscoveryDocument}: OpenID metadata, trusted only when its {@code issuer} is exactly the
  *     configured one; a source that pins roots follows {@code signed_jwks_uri}, never {@code jwks_uri};</li>
  * <li>{@code StatusTracker} + {@code SourceEvents}: status changes detected where the state changes
- *     (and by a timer at the instants it changes by itself), logged and passed to the listener; every
+ *     (and, where no refresh round looks first, by a timer at the instants it changes by itself), logged
+ *     and passed to the listener; every
  *     failure carries a stable {@link io.nohop.core.RefreshFailure} code.</li>
  * </ul>
  *
