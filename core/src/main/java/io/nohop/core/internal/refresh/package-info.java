@@ -51,8 +51,7 @@
  *     configured one; a source that pins roots follows {@code signed_jwks_uri}, never {@code jwks_uri};</li>
  * <li>{@code StatusTracker} + {@code SourceEvents}: status changes detected where the state changes
  *     (and, where no refresh round looks first, by a timer at the instants it changes by itself), logged
- *     and passed to the listener; every
- *     failure carries a stable {@link io.nohop.core.RefreshFailure} code.</li>
+ *     and passed to the listener; every failure carries a stable {@link io.nohop.core.RefreshFailure} code.</li>
  * </ul>
  *
  * <p>Health: FRESH within the lifetime granted by the last confirmation (200 or 304), and past it while
