@@ -25,7 +25,8 @@ import javax.crypto.Cipher;
  * <p>Not thread-safe (one per key, algorithm and thread); reused for every token of its thread.
  */
 final class RsaPssCheck implements SignatureCheck {
-    private static final byte[] EIGHT_ZEROS = new byte[8];
+    /** padding1 of M': eight zero octets (RFC 8017 §9.1.2 step 12). */
+    private static final int PADDING1_LENGTH = 8;
 
     private final Cipher rsa;
     private final MessageDigest digest;
@@ -39,9 +40,11 @@ final class RsaPssCheck implements SignatureCheck {
     private final int topZeroBits;
     /** s^e mod n, then, in place, DB unmasked. */
     private final byte[] decoded;
-    private final byte[] mHash;
+    /** MGF1's input, H ‖ counter: H copied once, then only the counter's four bytes change per block. */
+    private final byte[] seed;
+    /** M' = 0x00·8 ‖ mHash ‖ salt, hashed in one call: mHash is digested into it, the salt copied in. */
+    private final byte[] mPrime;
     private final byte[] block;
-    private final byte[] counter = new byte[4];
 
     private RsaPssCheck(Cipher rsa, MessageDigest digest, int k, int modBits) {
         this.rsa = rsa;
@@ -52,7 +55,8 @@ final class RsaPssCheck implements SignatureCheck {
         this.emLength = (emBits + 7) / 8;
         this.topZeroBits = 8 * emLength - emBits;
         this.decoded = new byte[k];
-        this.mHash = new byte[hashLength];
+        this.seed = new byte[hashLength + 4];
+        this.mPrime = new byte[PADDING1_LENGTH + 2 * hashLength];
         this.block = new byte[hashLength];
     }
 
@@ -101,14 +105,15 @@ final class RsaPssCheck implements SignatureCheck {
         if ((decoded[em] & topMask) != 0) {
             return false;
         }
-        // Steps 7-8: DB = maskedDB ⊕ MGF1(H, dbLen), in place (H, after DB, is not touched).
+        // Steps 7-8: DB = maskedDB ⊕ MGF1(H, dbLen), in place (H, after DB, is not touched). Each block is
+        // Hash(H ‖ counter), one update of a buffer that holds both: two digest calls a block, not three.
+        System.arraycopy(decoded, h, seed, 0, hashLength);
         for (int c = 0, done = 0; done < dbLength; c++) {
-            counter[0] = (byte) (c >>> 24);
-            counter[1] = (byte) (c >>> 16);
-            counter[2] = (byte) (c >>> 8);
-            counter[3] = (byte) c;
-            digest.update(decoded, h, hashLength);
-            digest.update(counter, 0, 4);
+            seed[hashLength] = (byte) (c >>> 24);
+            seed[hashLength + 1] = (byte) (c >>> 16);
+            seed[hashLength + 2] = (byte) (c >>> 8);
+            seed[hashLength + 3] = (byte) c;
+            digest.update(seed, 0, seed.length);
             digest.digest(block, 0, hashLength);
             int n = Math.min(hashLength, dbLength - done);
             for (int i = 0; i < n; i++) {
@@ -128,12 +133,11 @@ final class RsaPssCheck implements SignatureCheck {
         if (decoded[separator] != 0x01) {
             return false;
         }
-        // Steps 2, 11-14: H' = Hash(0x00·8 ‖ Hash(M) ‖ salt) equals H.
+        // Steps 2, 11-14: H' = Hash(0x00·8 ‖ Hash(M) ‖ salt) equals H. mPrime's first eight bytes stay zero.
         digest.update(signingInput, 0, length);
-        digest.digest(mHash, 0, hashLength);
-        digest.update(EIGHT_ZEROS, 0, EIGHT_ZEROS.length);
-        digest.update(mHash, 0, hashLength);
-        digest.update(decoded, separator + 1, hashLength);
+        digest.digest(mPrime, PADDING1_LENGTH, hashLength);
+        System.arraycopy(decoded, separator + 1, mPrime, PADDING1_LENGTH + hashLength, hashLength);
+        digest.update(mPrime, 0, mPrime.length);
         digest.digest(block, 0, hashLength);
         return Arrays.equals(block, 0, hashLength, decoded, h, h + hashLength);
     }
