@@ -70,8 +70,9 @@ final class StatusTracker {
 
     /**
      * Reports the status if it changed since the last report, and arms the timer for the next change
-     * unless the refresh the state schedules comes first (see the class description). Called at the end
-     * of every round and at start, when no round is outstanding.
+     * unless the refresh the state schedules comes first (see the class description). Called by every
+     * round as it ends (whatever its result) and at start; after it, the source arms its refresh timer for
+     * the state's next refresh.
      */
     void check() {
         update(false);
