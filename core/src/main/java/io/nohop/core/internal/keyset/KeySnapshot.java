@@ -24,6 +24,10 @@ public final class KeySnapshot {
     public static final KeySnapshot EMPTY = new KeySnapshot(List.of(), Instant.EPOCH, Instant.EPOCH);
 
     private final List<VerificationKey> keys;
+    // Read on every token and every refresh, so kept in fields of the snapshot itself: the map is never
+    // handed out (no read-only wrapper to pass through on each lookup), and emptiness is a flag (the list
+    // is not reached to ask). At a fleet simulation's 100,000 sources each object reached is a cache miss.
+    private final boolean empty;
     private final Map<String, VerificationKey> byKid;
     // Asked once per refresh (the unknown-kid gate judges its waiting kids against it): built once per
     // key set, not once per 304.
@@ -44,7 +48,8 @@ public final class KeySnapshot {
                 throw new IllegalArgumentException("duplicate kid in a snapshot");
             }
         }
-        this.byKid = Collections.unmodifiableMap(map);
+        this.empty = this.keys.isEmpty();
+        this.byKid = map;
         Set<String> named = new LinkedHashSet<>();
         for (VerificationKey key : this.keys) {
             if (key.kid() != null) {
@@ -73,6 +78,7 @@ public final class KeySnapshot {
 
     private KeySnapshot(KeySnapshot base, Instant loadedAt, Instant usableUntil) {
         this.keys = base.keys;
+        this.empty = base.empty;
         this.byKid = base.byKid;
         this.kids = base.kids;
         this.soleFitting = base.soleFitting;
@@ -153,7 +159,7 @@ public final class KeySnapshot {
 
     /** @return true when there are no keys */
     public boolean isEmpty() {
-        return keys.isEmpty();
+        return empty;
     }
 
     /** @return when the keys were obtained */
@@ -166,7 +172,7 @@ public final class KeySnapshot {
      * @return true when there are keys and {@code epochMillis} is before the staleness bound
      */
     public boolean isUsableAt(long epochMillis) {
-        return !keys.isEmpty() && epochMillis < usableUntilMillis;
+        return !empty && epochMillis < usableUntilMillis;
     }
 
     /** @return the staleness bound: after it the keys must not be used */
