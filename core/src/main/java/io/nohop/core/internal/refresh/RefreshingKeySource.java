@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -58,7 +59,9 @@ public final class RefreshingKeySource implements KeySource {
 
     private final Optional<String> discoveredIssuer;
     private final RefreshOptions options;
-    private final RefreshEnvironment environment;
+    // The environment's fetch executor, held here: every round is handed to it, and the environment record
+    // would be one more object to reach per round (a cache miss each at a fleet simulation's 100,000 sources).
+    private final Executor fetchExecutor;
     private final Clock clock;
     private final KeySetTransport transport;
     private final KeySetDecoder decoder;
@@ -114,7 +117,7 @@ public final class RefreshingKeySource implements KeySource {
         this.discoveredIssuer = discoveredIssuer;
         this.signedSets = signedSets;
         this.options = options;
-        this.environment = environment;
+        this.fetchExecutor = environment.fetchExecutor();
         this.clock = environment.clock();
         this.transport = transport;
         this.decoder = decoder;
@@ -273,7 +276,7 @@ public final class RefreshingKeySource implements KeySource {
             return;
         }
         try {
-            environment.fetchExecutor().execute(round);
+            fetchExecutor.execute(round);
         } catch (RejectedExecutionException e) {
             fetchRequestedAt = NO_ROUND;
             // Nothing is coming now: whoever waits for a kid stops waiting, and no round will look at the status.
