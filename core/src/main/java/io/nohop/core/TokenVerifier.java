@@ -166,14 +166,14 @@ public final class TokenVerifier implements AutoCloseable {
             unverifiedIssuer = claims.get("iss");
         }
         // 4-5. Key selection: from the key sets only, never from the token.
-        KeySelector.Selected selected = keySelector.select(kid, algorithm, unverifiedIssuer, now);
+        KeySelector.Selected selected = select(jws, unverifiedIssuer, now);
         VerificationKey key = selected.key();
         if (claims == null) {
             // The kid arrived meanwhile (a refresh, or the configured unknown-kid wait); the payload is known good.
             claims = parseJson(jws.payload(), "the payload is not a JSON object");
         }
-        // 6. Signature, decoded only now that a key was found for it.
-        if (!key.verify(engine, algorithm, jws.signingInput(), jws.signingInputLength(), jws.signature())) {
+        // 6. Signature, decoded only now that a key was found for it (a malformed one is still step 3's malformed).
+        if (!key.verify(engine, algorithm, jws.signingInput(), jws.signingInputLength(), signature(jws))) {
             throw new TokenRejectedException(RejectionReason.BAD_SIGNATURE, "the signature does not verify");
         }
         // 7. Claims.
@@ -183,6 +183,30 @@ public final class TokenVerifier implements AutoCloseable {
         }
         // 8. The verified token.
         return verified;
+    }
+
+    /**
+     * Steps 4-5. The signature's form (step 3) is checked here only when no key is found, so that a malformed
+     * signature is reported before any later step's code; the accepting path checks it by decoding it (step 6).
+     */
+    private KeySelector.Selected select(CompactJws jws, @Nullable Object unverifiedIssuer, long now)
+            throws TokenRejectedException {
+        try {
+            return keySelector.select(jws.kid(), jws.algorithm(), unverifiedIssuer, now);
+        } catch (TokenRejectedException e) {
+            if (!jws.signatureIsCanonical()) {
+                throw new TokenRejectedException(RejectionReason.MALFORMED, CompactJws.NOT_BASE64URL);
+            }
+            throw e;
+        }
+    }
+
+    private static byte[] signature(CompactJws jws) throws TokenRejectedException {
+        byte[] signature = jws.signature();
+        if (signature == null) {
+            throw new TokenRejectedException(RejectionReason.MALFORMED, CompactJws.NOT_BASE64URL);
+        }
+        return signature;
     }
 
     private static @Nullable String checkJson(byte[] json, boolean readIssuer) throws TokenRejectedException {

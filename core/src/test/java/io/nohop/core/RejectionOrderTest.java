@@ -103,6 +103,51 @@ class RejectionOrderTest {
         assertEquals(RejectionReason.MALFORMED, rejection(VERIFIER, unknownKidToken(claims().raw("x", deep).json())));
     }
 
+    // The signature's form is step 3 as well, although the accepting path checks it only when it decodes the
+    // signature (step 6): every rejection between the two must report a malformed signature first.
+
+    /** The signature segment not canonical base64url: a padded signature, the same bytes otherwise. */
+    private static String padSignature(String token) {
+        return token + "==";
+    }
+
+    @Test
+    void malformedSignatureBeforeUnsupportedAlgorithm() {
+        String hs = b64(header("HS256", "no-such-kid").json()) + "." + b64(claims().json()) + "." + b64(new byte[32]) + "!";
+        assertEquals(RejectionReason.MALFORMED, rejection(VERIFIER, hs));
+    }
+
+    @Test
+    void malformedSignatureBeforeUnknownKey() {
+        String token = padSignature(sign("RS256", header("RS256", "no-such-kid").json(), badClaims().json()));
+        assertEquals(RejectionReason.MALFORMED, rejection(VERIFIER, token));
+    }
+
+    @Test
+    void malformedSignatureBeforeKeyNotFitting() {
+        String token = padSignature(sign("RS256", header("RS256", "ec256").json(), badClaims().json()));
+        assertEquals(RejectionReason.MALFORMED, rejection(VERIFIER, token));
+    }
+
+    @Test
+    void malformedSignatureBeforeKeysUnavailable() throws Exception {
+        // Port 9 on loopback: nothing listens, so the verifier never has keys.
+        try (TokenVerifier noKeys = TokenVerifier.builder().jwksUri(java.net.URI.create("http://127.0.0.1:9/jwks"))
+                .issuer("i").audience("a").build()) {
+            assertEquals(RejectionReason.KEYS_UNAVAILABLE, rejection(noKeys, "eyJhbGciOiJFUzI1NiIsImtpZCI6ImsifQ.e30.AAAA"));
+            assertEquals(RejectionReason.MALFORMED, rejection(noKeys, "eyJhbGciOiJFUzI1NiIsImtpZCI6ImsifQ.e30.AAB"));
+        }
+    }
+
+    @Test
+    void malformedSignatureBeforeBadSignatureAndClaims() {
+        // A known kid: the signature's form is found when it is decoded, before its check and every claim.
+        String valid = rs256(badClaims());
+        String nonCanonical = valid.substring(0, valid.length() - 1) + "!";
+        assertEquals(RejectionReason.MALFORMED, rejection(VERIFIER, nonCanonical));
+        assertEquals(RejectionReason.MALFORMED, rejection(VERIFIER, padSignature(valid)));
+    }
+
     @Test
     void unknownKeyBeforeBadSignatureAndClaims() {
         String token = breakSignature(sign("RS256", header("RS256", "no-such-kid").json(), badClaims().json()));

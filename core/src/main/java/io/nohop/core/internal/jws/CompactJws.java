@@ -17,14 +17,20 @@ import java.util.Set;
  * JWS layer can be checked on its own.
  *
  * <p>Cheap where an attacker drives it: the segments are decoded straight from the token text (the
- * token is copied to bytes only when its signature is checked, {@link #signingInput()}), a segment that
- * is not strict base64url rejects the token at once (header first, then payload, then the signature's
- * alphabet), and the signature is decoded only when asked for — after a key was found for it.
+ * token is copied to bytes only when its signature is checked, {@link #signingInput()}), a header or
+ * payload that is not strict base64url rejects the token at once, and the signature is read only when
+ * needed: decoded once a key was found for it ({@link #signature()}, which is also its form check), or,
+ * on a path that rejects the token before that, checked for form first ({@link #signatureIsCanonical()}),
+ * so that a malformed signature is still reported as {@code malformed} (step 3) before any later step's
+ * code. The accepting path thus reads the signature's text once, not twice.
  */
 public final class CompactJws {
     private static final int MAX_JSON_DEPTH = 32;
     /** The header members the rules of step 3 and the policy's type check read, in the order of {@link #parse}'s checks. */
     private static final String[] HEADER_MEMBERS = {"alg", "enc", "crit", "b64", "kid", "typ"};
+    /** The detail of a {@code malformed} rejection for a segment that is not strict base64url. */
+    public static final String NOT_BASE64URL =
+            "a segment is not strict base64url (a character outside the alphabet, or non-zero padding bits)";
 
     private final String token;
     private final Map<String, Object> header;
@@ -49,7 +55,8 @@ public final class CompactJws {
 
     /**
      * Parses a compact JWS and applies the header rules. Every form error ({@code malformed}) of any
-     * segment is found before an algorithm is refused ({@code unsupported_algorithm}).
+     * segment is found before an algorithm is refused ({@code unsupported_algorithm}); the signature's
+     * form is otherwise left to {@link #signature()} or {@link #signatureIsCanonical()}.
      *
      * @param token the token text, no longer than the size cap
      * @param allowed the algorithms the policy accepts
@@ -70,8 +77,8 @@ public final class CompactJws {
         }
         byte[] headerBytes = Base64Url.decode(token, 0, firstDot);
         byte[] payloadBytes = headerBytes == null ? null : Base64Url.decode(token, firstDot + 1, secondDot);
-        if (payloadBytes == null || !Base64Url.isCanonical(token, secondDot + 1, token.length())) {
-            throw new TokenRejectedException(RejectionReason.MALFORMED, "a segment is not strict base64url (a character outside the alphabet, or non-zero padding bits)");
+        if (payloadBytes == null) {
+            throw new TokenRejectedException(RejectionReason.MALFORMED, NOT_BASE64URL);
         }
         // 3b. Header: an alg string; no JWE, crit or b64:false; a kid, if any, is a string; then the alg allowed.
         // Checked in full, but only the members these rules read are made: the header is built when first read.
@@ -100,10 +107,19 @@ public final class CompactJws {
         }
         JwsAlgorithm algorithm = JwsAlgorithm.byName((String) algName);
         if (algorithm == null || !allowed.contains(algorithm)) {
-            throw new TokenRejectedException(RejectionReason.UNSUPPORTED_ALGORITHM, "the algorithm is not allowed");
+            throw algorithmRefused(token, secondDot);
         }
         return new CompactJws(token, StrictJson.parseObjectWhenRead(headerBytes, MAX_JSON_DEPTH), algorithm,
                 (String) kidValue, members[5], payloadBytes, secondDot);
+    }
+
+    // Out of parse, whose size decides whether the JIT inlines it: the signature's form first (step 3's form rules
+    // come before its algorithm rule), then the algorithm.
+    private static TokenRejectedException algorithmRefused(String token, int secondDot) {
+        if (!Base64Url.isCanonical(token, secondDot + 1, token.length())) {
+            return new TokenRejectedException(RejectionReason.MALFORMED, NOT_BASE64URL);
+        }
+        return new TokenRejectedException(RejectionReason.UNSUPPORTED_ALGORITHM, "the algorithm is not allowed");
     }
 
     /** @return the protected header (checked; built when first read) */
@@ -135,12 +151,24 @@ public final class CompactJws {
     }
 
     /**
-     * Decodes the signature (its form was checked by {@link #parse}); call it once, after a key was found.
+     * Decodes the signature, which checks its form too; call it once, after a key was found.
      *
-     * @return the decoded signature bytes
+     * @return the decoded signature bytes, or null when the segment is not canonical strict base64url
+     *         ({@code malformed}, {@link #NOT_BASE64URL})
      */
     public byte[] signature() {
         return Base64Url.decode(token, secondDot + 1, token.length());
+    }
+
+    /**
+     * Whether the signature segment is canonical strict base64url, without decoding it (no allocation): for
+     * a path that rejects the token before its signature is decoded, which must report a malformed signature
+     * first.
+     *
+     * @return true when {@link #signature()} would decode it
+     */
+    public boolean signatureIsCanonical() {
+        return Base64Url.isCanonical(token, secondDot + 1, token.length());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.nohop.core.internal.refresh;
 
 import io.nohop.core.RefreshFailure;
+import io.nohop.core.RejectionReason;
 import io.nohop.core.TokenRejectedException;
 import io.nohop.core.internal.LogText;
 import io.nohop.core.internal.crypto.SignatureEngine;
@@ -144,6 +145,11 @@ public final class SignedKeySetVerifier {
             throw new InvalidKeySetException(RefreshFailure.UNSIGNED,
                     "not a strict compact JWS signed with an allowed algorithm ("
                             + e.reason().code() + ")");
+        }
+        if (!jws.signatureIsCanonical()) {
+            // As parse would have refused it before the signature's form was left to the caller.
+            throw new InvalidKeySetException(RefreshFailure.UNSIGNED,
+                    "not a strict compact JWS signed with an allowed algorithm (" + RejectionReason.MALFORMED.code() + ")");
         }
         JwsAlgorithm algorithm = jws.algorithm();
         VerificationKey root = roots.select(jws.kid(), algorithm);
