@@ -159,6 +159,11 @@ public final class TokenVerifier implements AutoCloseable {
             // Headed for unknown_key (step 5), the cheapest rejection an attacker can ask for: a malformed
             // payload must still be reported first, so the payload is checked — without building the claims,
             // which would cost most of this rejection. Only iss is read, and only when a source is bound to an issuer.
+            // The signature's form is checked now too: a malformed token must not reach the refresh request and
+            // the wait of step 5.
+            if (!jws.signatureIsCanonical()) {
+                throw new TokenRejectedException(RejectionReason.MALFORMED, CompactJws.NOT_BASE64URL);
+            }
             claims = null;
             unverifiedIssuer = checkJson(jws.payload(), keySelector.routesByIssuer());
         } else {
@@ -166,7 +171,7 @@ public final class TokenVerifier implements AutoCloseable {
             unverifiedIssuer = claims.get("iss");
         }
         // 4-5. Key selection: from the key sets only, never from the token.
-        KeySelector.Selected selected = select(jws, unverifiedIssuer, now);
+        KeySelector.Selected selected = select(jws, unverifiedIssuer, now, claims == null);
         VerificationKey key = selected.key();
         if (claims == null) {
             // The kid arrived meanwhile (a refresh, or the configured unknown-kid wait); the payload is known good.
@@ -186,15 +191,16 @@ public final class TokenVerifier implements AutoCloseable {
     }
 
     /**
-     * Steps 4-5. The signature's form (step 3) is checked here only when no key is found, so that a malformed
-     * signature is reported before any later step's code; the accepting path checks it by decoding it (step 6).
+     * Steps 4-5. Unless it was checked already ({@code signatureChecked}: the unknown-kid path), the signature's
+     * form (step 3) is checked here only when no key is found, so that a malformed signature is reported before
+     * any later step's code; the accepting path checks it by decoding it (step 6).
      */
-    private KeySelector.Selected select(CompactJws jws, @Nullable Object unverifiedIssuer, long now)
-            throws TokenRejectedException {
+    private KeySelector.Selected select(CompactJws jws, @Nullable Object unverifiedIssuer, long now,
+                                        boolean signatureChecked) throws TokenRejectedException {
         try {
             return keySelector.select(jws.kid(), jws.algorithm(), unverifiedIssuer, now);
         } catch (TokenRejectedException e) {
-            if (!jws.signatureIsCanonical()) {
+            if (!signatureChecked && !jws.signatureIsCanonical()) {
                 throw new TokenRejectedException(RejectionReason.MALFORMED, CompactJws.NOT_BASE64URL);
             }
             throw e;

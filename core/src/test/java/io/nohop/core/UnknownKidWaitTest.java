@@ -158,6 +158,24 @@ class UnknownKidWaitTest {
     }
 
     @Test
+    void verify_newKidWithMalformedSignature_rejectedAsMalformedWithoutFetchOrWait() throws Exception {
+        ECKey first = new ECKeyGenerator(Curve.P_256).keyID("first").generate();
+        ECKey added = new ECKeyGenerator(Curve.P_256).keyID("added").generate();
+        URI uri = serve(new JWKSet(first.toPublicJWK()).toString());
+        verifier = TokenVerifier.builder().jwksUri(uri).issuer(ISSUER).audience("svc")
+                .waitForUnknownKid(Duration.ofSeconds(10)).build();
+        assertTrue(verifier.awaitKeys(Duration.ofSeconds(10)));
+        jwks.set(new JWKSet(List.of(first.toPublicJWK(), added.toPublicJWK())).toString());
+
+        // The new key's token with its signature padded: malformed (step 3) before the kid is looked for, so
+        // neither the refresh request nor the wait of step 5 is spent on it.
+        long start = System.nanoTime();
+        assertEquals(RejectionReason.MALFORMED, rejection(verifier, token(added) + "=="));
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "answered without waiting for a fetch");
+        assertEquals(1, fetches.get(), "no fetch for a malformed token");
+    }
+
+    @Test
     void verify_waitTurnedOff_newKeyRejectedUntilTheFetchItsFirstTokenTriggeredLands() throws Exception {
         ECKey first = new ECKeyGenerator(Curve.P_256).keyID("first").generate();
         ECKey added = new ECKeyGenerator(Curve.P_256).keyID("added").generate();
