@@ -139,18 +139,27 @@ class UnknownKidWaitTest {
         assertTrue(e.getMessage().contains("PT3S") && e.getMessage().contains("PT2S"), e.getMessage());
     }
 
-    @Test
-    void verify_issuerSignsWithANewKeyRightAfterTheVerifiersFetch_acceptedAtItsFirstToken() throws Exception {
+    /**
+     * A verifier (unknown-kid wait 10 s) that has fetched a set of one key, after which the issuer adds a key
+     * and signs with it at once (no pre-publication). The default bound is 1 s; a generous one here, so that a
+     * loaded machine cannot fail these tests.
+     *
+     * @return the added key, which the verifier has not fetched yet
+     */
+    private ECKey keyAddedRightAfterTheFetch() throws Exception {
         ECKey first = new ECKeyGenerator(Curve.P_256).keyID("first").generate();
         ECKey added = new ECKeyGenerator(Curve.P_256).keyID("added").generate();
         URI uri = serve(new JWKSet(first.toPublicJWK()).toString());
-        // The default bound is 1 s; a generous one here, so that a loaded machine cannot fail this test.
         verifier = TokenVerifier.builder().jwksUri(uri).issuer(ISSUER).audience("svc")
                 .waitForUnknownKid(Duration.ofSeconds(10)).build();
         assertTrue(verifier.awaitKeys(Duration.ofSeconds(10)));
-
-        // The issuer adds a key and signs with it at once (no pre-publication), right after the fetch.
         jwks.set(new JWKSet(List.of(first.toPublicJWK(), added.toPublicJWK())).toString());
+        return added;
+    }
+
+    @Test
+    void verify_issuerSignsWithANewKeyRightAfterTheVerifiersFetch_acceptedAtItsFirstToken() throws Exception {
+        ECKey added = keyAddedRightAfterTheFetch();
         VerifiedToken verified = verifier.verify(token(added));
 
         assertEquals("added", verified.keyId().orElseThrow());
@@ -159,14 +168,7 @@ class UnknownKidWaitTest {
 
     @Test
     void verify_newKidWithMalformedSignature_rejectedAsMalformedWithoutFetchOrWait() throws Exception {
-        ECKey first = new ECKeyGenerator(Curve.P_256).keyID("first").generate();
-        ECKey added = new ECKeyGenerator(Curve.P_256).keyID("added").generate();
-        URI uri = serve(new JWKSet(first.toPublicJWK()).toString());
-        verifier = TokenVerifier.builder().jwksUri(uri).issuer(ISSUER).audience("svc")
-                .waitForUnknownKid(Duration.ofSeconds(10)).build();
-        assertTrue(verifier.awaitKeys(Duration.ofSeconds(10)));
-        jwks.set(new JWKSet(List.of(first.toPublicJWK(), added.toPublicJWK())).toString());
-
+        ECKey added = keyAddedRightAfterTheFetch();
         // The new key's token with its signature padded: malformed (step 3) before the kid is looked for, so
         // neither the refresh request nor the wait of step 5 is spent on it.
         long start = System.nanoTime();
