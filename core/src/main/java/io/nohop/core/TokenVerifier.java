@@ -4,6 +4,7 @@ import io.nohop.core.internal.crypto.SignatureEngine;
 import io.nohop.core.internal.json.JsonParseException;
 import io.nohop.core.internal.json.StrictJson;
 import io.nohop.core.internal.jws.CompactJws;
+import io.nohop.core.internal.jws.HeaderMemo;
 import io.nohop.core.internal.keyset.InvalidKeySetException;
 import io.nohop.core.internal.keyset.JwsAlgorithm;
 import io.nohop.core.internal.keyset.KeySetLoader;
@@ -84,6 +85,8 @@ public final class TokenVerifier implements AutoCloseable {
     private final StatsCounter stats;
     private final @Nullable ResultCache resultCache;
     private final SignatureEngine engine;
+    /** The headers of tokens this verifier accepted lately (step 3 skips decoding a header seen before). */
+    private final HeaderMemo headerMemo = new HeaderMemo();
 
     private TokenVerifier(Builder b, SignatureEngine engine) {
         this.engine = engine;
@@ -149,7 +152,7 @@ public final class TokenVerifier implements AutoCloseable {
             }
         }
         // 3. Strict form and header rules (CompactJws); the payload must be a JSON object.
-        CompactJws jws = CompactJws.parse(token, policy.algorithms);
+        CompactJws jws = CompactJws.parse(token, policy.algorithms, headerMemo);
         JwsAlgorithm algorithm = jws.algorithm();
         String kid = jws.kid();
         long now = clock.millis();
@@ -183,6 +186,7 @@ public final class TokenVerifier implements AutoCloseable {
         }
         // 7. Claims.
         VerifiedToken verified = policy.check(jws.header(), jws.type(), claims, algorithm, key.kid(), selected.source().issuer(), now);
+        jws.rememberHeader(headerMemo);
         if (resultCache != null) {
             resultCache.remember(token, verified, key, selected.source(), algorithm, jws.kid() != null);
         }

@@ -87,6 +87,39 @@ class VerifyHeaderTest {
     }
 
     @Test
+    void verify_headerOfAnAcceptedToken_signatureStillChecked() {
+        // The verifier remembers an accepted token's header (step 3 is not done again for the same header text);
+        // nothing after step 3 is remembered.
+        TokenVerifier verifier = builder().build();
+        String headerJson = header("RS256", "rsa").json();
+        Tokens.accepted(verifier, sign("RS256", headerJson, claims().json()));
+
+        String forged = sign("RS256", Tokens.RSA_OTHER.getPrivate(), headerJson, claims().json());
+
+        assertEquals(RejectionReason.BAD_SIGNATURE, rejection(verifier, forged));
+    }
+
+    @Test
+    void verify_headerOfAnAcceptedToken_claimsStillChecked() {
+        TokenVerifier verifier = builder().build();
+        String headerJson = header("RS256", "rsa").json();
+        Tokens.accepted(verifier, sign("RS256", headerJson, claims().json()));
+
+        String expired = sign("RS256", headerJson, claims().num("exp", Tokens.NOW_S - 3600).json());
+
+        assertEquals(RejectionReason.EXPIRED, rejection(verifier, expired));
+    }
+
+    @Test
+    void verify_headerOfAnAcceptedToken_malformedSignatureStillMalformed() {
+        TokenVerifier verifier = builder().build();
+        String accepted = Tokens.valid("RS256");
+        Tokens.accepted(verifier, accepted);
+
+        assertEquals(RejectionReason.MALFORMED, rejection(verifier, accepted.substring(0, accepted.length() - 1) + "*"));
+    }
+
+    @Test
     void verify_jweFiveParts_rejectedAsMalformed() {
         String jwe = b64("{\"alg\":\"RSA-OAEP\",\"enc\":\"A256GCM\"}") + "." + b64(new byte[256]) + "."
                 + b64(new byte[12]) + "." + b64("ciphertext") + "." + b64(new byte[16]);

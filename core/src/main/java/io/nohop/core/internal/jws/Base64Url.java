@@ -26,6 +26,7 @@ public final class Base64Url {
     private static final int[] AT6 = new int[256];
     private static final int[] AT0 = new int[256];
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INTS_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     static {
         Arrays.fill(DECODE, -1);
@@ -89,6 +90,67 @@ public final class Base64Url {
             storeLast(out, 3 * (fullQuads - 1), bits);
         }
         return lastGroup(s, from + 4 * fullQuads, remainder, out, 3 * fullQuads) ? out : null;
+    }
+
+    /**
+     * {@link #decode(String, int, int)} on the text's Latin-1 bytes, for a token already copied to bytes: one
+     * {@code int} read per group of four instead of four {@code charAt} calls. A byte outside the alphabet
+     * (a character above U+00FF copies as {@code ?}) reads the tables' sign bit, as on text.
+     *
+     * @param ascii the text as Latin-1 bytes
+     * @param from first index
+     * @param to index after the last
+     * @return the bytes, or null when the text is not canonical strict base64url
+     */
+    public static byte[] decode(byte[] ascii, int from, int to) {
+        int length = to - from;
+        int remainder = length & 3;
+        if (remainder == 1) {
+            return null;
+        }
+        int fullQuads = length >> 2;
+        byte[] out = new byte[fullQuads * 3 + (remainder == 0 ? 0 : remainder - 1)];
+        for (int q = 0; q < fullQuads - 1; q++) {
+            int bits = group(ascii, from + 4 * q);
+            if (bits < 0) {
+                return null;
+            }
+            INTS.set(out, 3 * q, bits << 8);
+        }
+        if (fullQuads > 0) {
+            int bits = group(ascii, from + 4 * (fullQuads - 1));
+            if (bits < 0) {
+                return null;
+            }
+            storeLast(out, 3 * (fullQuads - 1), bits);
+        }
+        int i = from + 4 * fullQuads;
+        int o = 3 * fullQuads;
+        if (remainder == 2) {
+            int a = DECODE[ascii[i] & 0xff];
+            int b = DECODE[ascii[i + 1] & 0xff];
+            if ((a | b) < 0 || (b & 0x0f) != 0) {
+                return null;
+            }
+            out[o] = (byte) (a << 2 | b >> 4);
+        } else if (remainder == 3) {
+            int a = DECODE[ascii[i] & 0xff];
+            int b = DECODE[ascii[i + 1] & 0xff];
+            int c = DECODE[ascii[i + 2] & 0xff];
+            if ((a | b | c) < 0 || (c & 0x03) != 0) {
+                return null;
+            }
+            int bits = a << 12 | b << 6 | c;
+            out[o] = (byte) (bits >> 10);
+            out[o + 1] = (byte) (bits >> 2);
+        }
+        return out;
+    }
+
+    /** The 24 bits of the four bytes at {@code i}, read as one little-endian int, or a negative number when one is outside the alphabet. */
+    private static int group(byte[] ascii, int i) {
+        int w = (int) INTS_LE.get(ascii, i);
+        return AT18[w & 0xff] | AT12[(w >>> 8) & 0xff] | AT6[(w >>> 16) & 0xff] | AT0[w >>> 24];
     }
 
     /** The 24 bits of the four characters at {@code i}, or a negative number when one is outside the alphabet. */

@@ -5,6 +5,7 @@ import io.nohop.core.TokenRejectedException;
 import io.nohop.core.internal.json.JsonParseException;
 import io.nohop.core.internal.json.StrictJson;
 import io.nohop.core.internal.keyset.JwsAlgorithm;
+import org.jspecify.annotations.Nullable;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -38,19 +39,24 @@ public final class CompactJws {
     private final String kid;
     private final Object type;
     private final byte[] payload;
+    private final int firstDot;
     private final int secondDot;
+    /** Whether the header came from a {@link HeaderMemo} (so remembering it again is pointless). */
+    private final boolean headerRemembered;
     /** The token's bytes once {@link #signingInput()} made them (for the signature check). */
     private byte[] ascii;
 
     private CompactJws(String token, Map<String, Object> header, JwsAlgorithm algorithm, String kid, Object type,
-                       byte[] payload, int secondDot) {
+                       byte[] payload, int firstDot, int secondDot, boolean headerRemembered) {
         this.token = token;
         this.header = header;
         this.algorithm = algorithm;
         this.kid = kid;
         this.type = type;
         this.payload = payload;
+        this.firstDot = firstDot;
         this.secondDot = secondDot;
+        this.headerRemembered = headerRemembered;
     }
 
     /**
@@ -64,6 +70,21 @@ public final class CompactJws {
      * @throws TokenRejectedException {@code malformed} or {@code unsupported_algorithm}
      */
     public static CompactJws parse(String token, Set<JwsAlgorithm> allowed) throws TokenRejectedException {
+        return parse(token, allowed, null);
+    }
+
+    /**
+     * {@link #parse(String, Set)}, taking the header from {@code memo} when its segment is one a verified token
+     * had: the same outcome, without decoding and checking the header again (see {@link HeaderMemo}).
+     *
+     * @param token the token text, no longer than the size cap
+     * @param allowed the algorithms the policy accepts; always the same set for one memo
+     * @param memo the verifier's memo, or null
+     * @return the parsed token
+     * @throws TokenRejectedException {@code malformed} or {@code unsupported_algorithm}
+     */
+    public static CompactJws parse(String token, Set<JwsAlgorithm> allowed, @Nullable HeaderMemo memo)
+            throws TokenRejectedException {
         // 3a. Strict form: three base64url segments, nothing else. The dots are found with indexOf (an
         // intrinsic); every other byte is checked against the alphabet by the decoder itself, so the
         // token is read once, not twice.
@@ -75,11 +96,44 @@ public final class CompactJws {
         if (token.indexOf('.', secondDot + 1) >= 0) {
             throw new TokenRejectedException(RejectionReason.MALFORMED, "the token has more than three segments (JWE is not accepted)");
         }
+        HeaderMemo.Entry known = memo == null ? null : memo.candidate(token, firstDot);
+        if (known != null) {
+            return parseAgainst(known, token, allowed, firstDot, secondDot);
+        }
         byte[] headerBytes = Base64Url.decode(token, 0, firstDot);
         byte[] payloadBytes = headerBytes == null ? null : Base64Url.decode(token, firstDot + 1, secondDot);
         if (payloadBytes == null) {
             throw new TokenRejectedException(RejectionReason.MALFORMED, NOT_BASE64URL);
         }
+        return checkHeader(token, allowed, headerBytes, payloadBytes, firstDot, secondDot);
+    }
+
+    /**
+     * {@link #parse} for a token whose header segment may be a remembered one ({@link HeaderMemo#candidate}).
+     * Out of {@code parse}, whose size decides whether the JIT inlines it into the cheap rejections.
+     */
+    private static CompactJws parseAgainst(HeaderMemo.Entry known, String token, Set<JwsAlgorithm> allowed,
+                                           int firstDot, int secondDot) throws TokenRejectedException {
+        // The token's bytes, which its signature check needs anyway: the comparison is one vectorised call, and
+        // the segments decode a third faster from bytes than from the text.
+        byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
+        boolean same = HeaderMemo.matches(known, ascii);
+        byte[] headerBytes = same ? null : Base64Url.decode(ascii, 0, firstDot);
+        byte[] payloadBytes = !same && headerBytes == null ? null : Base64Url.decode(ascii, firstDot + 1, secondDot);
+        if (payloadBytes == null) {
+            throw new TokenRejectedException(RejectionReason.MALFORMED, NOT_BASE64URL);
+        }
+        // A remembered header passed every rule of checkHeader (the allowlist included), for this same text.
+        CompactJws jws = same
+                ? new CompactJws(token, known.header, known.algorithm, known.kid, known.type, payloadBytes, firstDot, secondDot, true)
+                : checkHeader(token, allowed, headerBytes, payloadBytes, firstDot, secondDot);
+        jws.ascii = ascii;
+        return jws;
+    }
+
+    /** Step 3b on decoded segments: the header's rules, then the algorithm allowed. */
+    private static CompactJws checkHeader(String token, Set<JwsAlgorithm> allowed, byte[] headerBytes,
+                                          byte[] payloadBytes, int firstDot, int secondDot) throws TokenRejectedException {
         // 3b. Header: an alg string; no JWE, crit or b64:false; a kid, if any, is a string; then the alg allowed.
         // Checked in full, but only the members these rules read are made: the header is built when first read.
         Object[] members;
@@ -110,7 +164,19 @@ public final class CompactJws {
             throw algorithmRefused(token, secondDot);
         }
         return new CompactJws(token, StrictJson.parseObjectWhenRead(headerBytes, MAX_JSON_DEPTH), algorithm,
-                (String) kidValue, members[5], payloadBytes, secondDot);
+                (String) kidValue, members[5], payloadBytes, firstDot, secondDot, false);
+    }
+
+    /**
+     * Keeps this token's header in {@code memo} for the next token with the same header segment; call it only
+     * once the token verified, so that only issuers' headers are kept.
+     *
+     * @param memo the memo of the verifier that parsed this token
+     */
+    public void rememberHeader(HeaderMemo memo) {
+        if (!headerRemembered) {
+            memo.remember(token, firstDot, header, algorithm, kid, type);
+        }
     }
 
     // Out of parse, whose size decides whether the JIT inlines it: the signature's form first (step 3's form rules
@@ -157,7 +223,9 @@ public final class CompactJws {
      *         ({@code malformed}, {@link #NOT_BASE64URL})
      */
     public byte[] signature() {
-        return Base64Url.decode(token, secondDot + 1, token.length());
+        // The bytes, when a header memo's comparison made them already: a third faster than the text.
+        return ascii != null ? Base64Url.decode(ascii, secondDot + 1, ascii.length)
+                : Base64Url.decode(token, secondDot + 1, token.length());
     }
 
     /**

@@ -48,6 +48,7 @@ class Base64UrlPropertiesTest {
         String text = Base64.getUrlEncoder().withoutPadding().encodeToString(data);
         String framed = "xy." + text + ".z";
         assertArrayEquals(data, Base64Url.decode(framed, 3, 3 + text.length()));
+        assertArrayEquals(data, Base64Url.decode(framed.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 3, 3 + text.length()));
         assertEquals(true, Base64Url.isCanonical(framed, 3, 3 + text.length()));
     }
 
@@ -56,6 +57,10 @@ class Base64UrlPropertiesTest {
         byte[] fromText = Base64Url.decode(text, 0, text.length());
         assertEquals(isCanonicalByTheJdk(text), fromText != null, text);
         assertEquals(fromText != null, Base64Url.isCanonical(text, 0, text.length()), text);
+        // The same text copied to Latin-1 bytes, as a token is for its signature check (a character above U+00FF
+        // copies as '?'): the byte decoder decides and decodes exactly as the text decoder.
+        byte[] latin1 = text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertArrayEquals(fromText, Base64Url.decode(latin1, 0, latin1.length), text);
         if (fromText != null) {
             // Canonical: the JDK decodes it to the same bytes, and re-encoding gives the same text back.
             assertArrayEquals(Base64.getUrlDecoder().decode(text), fromText, text);
