@@ -175,7 +175,7 @@ public final class CompactJws {
      */
     public void rememberHeader(HeaderMemo memo) {
         if (!headerRemembered) {
-            memo.remember(token, firstDot, header, algorithm, kid, type);
+            memo.remember(token, signingInput(), firstDot, header, algorithm, kid, type);
         }
     }
 

@@ -3,7 +3,6 @@ package io.nohop.core.internal.jws;
 import io.nohop.core.internal.keyset.JwsAlgorithm;
 import org.jspecify.annotations.Nullable;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -75,10 +74,14 @@ public final class HeaderMemo {
         return Arrays.equals(ascii, 0, e.segment.length, e.segment, 0, e.segment.length);
     }
 
-    void remember(String token, int headerEnd, Map<String, Object> header, JwsAlgorithm algorithm,
+    /**
+     * @param token the verified token
+     * @param ascii its Latin-1 bytes (at least the header segment)
+     * @param headerEnd the index of its first dot
+     */
+    void remember(String token, byte[] ascii, int headerEnd, Map<String, Object> header, JwsAlgorithm algorithm,
                   @Nullable String kid, @Nullable Object type) {
-        byte[] segment = token.substring(0, headerEnd).getBytes(StandardCharsets.ISO_8859_1);
-        slots[slot(token, headerEnd)] = new Entry(segment, header, algorithm, kid, type);
+        slots[slot(token, headerEnd)] = new Entry(Arrays.copyOf(ascii, headerEnd), header, algorithm, kid, type);
     }
 
     /** A slot from the segment's length and its last characters (the kid is the header's last member, as issuers write it). */
