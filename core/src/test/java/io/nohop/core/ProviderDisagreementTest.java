@@ -596,8 +596,8 @@ class ProviderDisagreementTest {
                 if (parts.length != 3) {
                     continue;
                 }
-                byte[] header = Base64Url.decode(parts[0], 0, parts[0].length());
-                byte[] sig = Base64Url.decode(parts[2], 0, parts[2].length());
+                byte[] header = Base64Url.decode(parts[0].getBytes(StandardCharsets.ISO_8859_1), 0, parts[0].length());
+                byte[] sig = Base64Url.decode(parts[2].getBytes(StandardCharsets.ISO_8859_1), 0, parts[2].length());
                 if (header == null || sig == null) {
                     continue; // nohop refuses it as malformed before any provider sees it
                 }

@@ -10,11 +10,11 @@ import java.util.Arrays;
  * {@code [A-Za-z0-9_-]}, no padding, no whitespace, and the unused bits of the last character must be
  * zero, so that every byte string has exactly one accepted encoding.
  *
- * <p>The token path reads the token's characters straight from the {@code String} (no copy: a token
- * rejected before its signature is checked never needs its bytes) through a 256-entry table: no branch
- * per character beyond the one table read, and a rejection at the first bad group of four. A character
- * above U+00FF is refused before any table read, and every byte outside the alphabet (0x80-0xFF
- * included) reads -1, so nothing non-ASCII can pass.
+ * <p>It reads the token's Latin-1 bytes, which the signature check needs anyway (a character above U+00FF
+ * copies as {@code ?}), one {@code int} per group of four (a third faster than four {@code String.charAt}
+ * calls), through 256-entry tables: no branch per character beyond the table reads, and a rejection at the
+ * first bad group of four. Every byte outside the alphabet (0x80-0xFF included) reads the sign bit, so
+ * nothing non-ASCII can pass.
  */
 public final class Base64Url {
     // -1 for every byte outside the alphabet (all of 0x80-0xFF included).
@@ -48,56 +48,10 @@ public final class Base64Url {
     }
 
     /**
-     * @param c a character
-     * @return true when {@code c} is in the base64url alphabet
-     */
-    public static boolean isAlphabet(char c) {
-        return c < 256 && DECODE[c] >= 0;
-    }
-
-    /**
-     * Decodes {@code s[from, to)} straight from the text, without copying it to bytes first: the token path
-     * reads each character once, and a token rejected before its signature is checked (malformed, unknown
-     * kid) never needs its bytes at all.
+     * Decodes {@code ascii[from, to)}.
      *
-     * @param s the text
-     * @param from first index
-     * @param to index after the last
-     * @return the bytes, or null when the text is not canonical strict base64url
-     */
-    public static byte[] decode(String s, int from, int to) {
-        int length = to - from;
-        int remainder = length & 3;
-        if (remainder == 1) {
-            return null;
-        }
-        int fullQuads = length >> 2;
-        byte[] out = new byte[fullQuads * 3 + (remainder == 0 ? 0 : remainder - 1)];
-        // Every full group but the last: its three bytes as one big-endian int store, whose fourth byte the next
-        // group overwrites (a fifth faster than three byte stores); the last full group byte by byte.
-        for (int q = 0; q < fullQuads - 1; q++) {
-            int bits = group(s, from + 4 * q);
-            if (bits < 0) {
-                return null;
-            }
-            INTS.set(out, 3 * q, bits << 8);
-        }
-        if (fullQuads > 0) {
-            int bits = group(s, from + 4 * (fullQuads - 1));
-            if (bits < 0) {
-                return null;
-            }
-            storeLast(out, 3 * (fullQuads - 1), bits);
-        }
-        return lastGroup(s, from + 4 * fullQuads, remainder, out, 3 * fullQuads) ? out : null;
-    }
-
-    /**
-     * {@link #decode(String, int, int)} on the text's Latin-1 bytes, for a token already copied to bytes: one
-     * {@code int} read per group of four instead of four {@code charAt} calls. A byte outside the alphabet
-     * (a character above U+00FF copies as {@code ?}) reads the tables' sign bit, as on text.
-     *
-     * @param ascii the text as Latin-1 bytes
+     * @param ascii the text as Latin-1 bytes ({@code String.getBytes(ISO_8859_1)}: a character above U+00FF
+     *              copies as {@code ?}, which is outside the alphabet)
      * @param from first index
      * @param to index after the last
      * @return the bytes, or null when the text is not canonical strict base64url
@@ -110,6 +64,8 @@ public final class Base64Url {
         }
         int fullQuads = length >> 2;
         byte[] out = new byte[fullQuads * 3 + (remainder == 0 ? 0 : remainder - 1)];
+        // Every full group but the last: its three bytes as one big-endian int store, whose fourth byte the next
+        // group overwrites (a fifth faster than three byte stores); the last full group byte by byte.
         for (int q = 0; q < fullQuads - 1; q++) {
             int bits = group(ascii, from + 4 * q);
             if (bits < 0) {
@@ -124,6 +80,7 @@ public final class Base64Url {
             }
             storeLast(out, 3 * (fullQuads - 1), bits);
         }
+        // The last 2 or 3 characters: 1 or 2 bytes, and the unused low bits must be zero (one encoding only).
         int i = from + 4 * fullQuads;
         int o = 3 * fullQuads;
         if (remainder == 2) {
@@ -147,23 +104,13 @@ public final class Base64Url {
         return out;
     }
 
-    /** The 24 bits of the four bytes at {@code i}, read as one little-endian int, or a negative number when one is outside the alphabet. */
+    /**
+     * The 24 bits of the four bytes at {@code i}, read as one little-endian int, or a negative number when one is
+     * outside the alphabet.
+     */
     private static int group(byte[] ascii, int i) {
         int w = (int) INTS_LE.get(ascii, i);
         return AT18[w & 0xff] | AT12[(w >>> 8) & 0xff] | AT6[(w >>> 16) & 0xff] | AT0[w >>> 24];
-    }
-
-    /** The 24 bits of the four characters at {@code i}, or a negative number when one is outside the alphabet. */
-    private static int group(String s, int i) {
-        char c0 = s.charAt(i);
-        char c1 = s.charAt(i + 1);
-        char c2 = s.charAt(i + 2);
-        char c3 = s.charAt(i + 3);
-        // A character above U+00FF is outside the alphabet; below it, the tables decide.
-        if ((c0 | c1 | c2 | c3) > 0xff) {
-            return -1;
-        }
-        return AT18[c0] | AT12[c1] | AT6[c2] | AT0[c3];
     }
 
     private static void storeLast(byte[] out, int o, int bits) {
@@ -173,15 +120,15 @@ public final class Base64Url {
     }
 
     /**
-     * Whether {@code s[from, to)} is canonical strict base64url, without decoding it (no allocation): a
+     * Whether {@code ascii[from, to)} is canonical strict base64url, without decoding it (no allocation): a
      * token's signature is only decoded once a key is found for it.
      *
-     * @param s the text
+     * @param ascii the text as Latin-1 bytes
      * @param from first index
      * @param to index after the last
-     * @return true when {@link #decode(String, int, int)} would succeed
+     * @return true when {@link #decode(byte[], int, int)} would succeed
      */
-    public static boolean isCanonical(String s, int from, int to) {
+    public static boolean isCanonical(byte[] ascii, int from, int to) {
         int length = to - from;
         int remainder = length & 3;
         if (remainder == 1) {
@@ -190,41 +137,19 @@ public final class Base64Url {
         int fullEnd = to - remainder;
         int acc = 0;
         for (int i = from; i < fullEnd; i++) {
-            char c = s.charAt(i);
-            // Above U+00FF: the OR'd high bits make acc negative through the shift below.
-            acc |= DECODE[c & 0xff] | ((0xff - c) >> 31);
+            acc |= DECODE[ascii[i] & 0xff];
         }
-        return acc >= 0 && lastGroup(s, fullEnd, remainder, null, 0);
-    }
-
-    /** {@link #lastGroup(byte[], int, int, byte[], int)} on text. */
-    private static boolean lastGroup(String s, int i, int remainder, byte[] out, int o) {
+        if (acc < 0) {
+            return false;
+        }
         if (remainder == 2) {
-            int a = value(s.charAt(i));
-            int b = value(s.charAt(i + 1));
-            if ((a | b) < 0 || (b & 0x0f) != 0) {
-                return false;
-            }
-            if (out != null) {
-                out[o] = (byte) (a << 2 | b >> 4);
-            }
-        } else if (remainder == 3) {
-            int a = value(s.charAt(i));
-            int b = value(s.charAt(i + 1));
-            int c = value(s.charAt(i + 2));
-            if ((a | b | c) < 0 || (c & 0x03) != 0) {
-                return false;
-            }
-            if (out != null) {
-                int bits = a << 12 | b << 6 | c;
-                out[o] = (byte) (bits >> 10);
-                out[o + 1] = (byte) (bits >> 2);
-            }
+            int b = DECODE[ascii[fullEnd + 1] & 0xff];
+            return (DECODE[ascii[fullEnd] & 0xff] | b) >= 0 && (b & 0x0f) == 0;
+        }
+        if (remainder == 3) {
+            int c = DECODE[ascii[fullEnd + 2] & 0xff];
+            return (DECODE[ascii[fullEnd] & 0xff] | DECODE[ascii[fullEnd + 1] & 0xff] | c) >= 0 && (c & 0x03) == 0;
         }
         return true;
-    }
-
-    private static int value(char c) {
-        return c < 256 ? DECODE[c] : -1;
     }
 }

@@ -17,9 +17,9 @@ import java.util.Set;
  * it is a JWT claims set is for the caller (a JWS payload may be any octets, RFC 7515), so that the
  * JWS layer can be checked on its own.
  *
- * <p>Cheap where an attacker drives it: the segments are decoded straight from the token text (the
- * token is copied to bytes only when its signature is checked, {@link #signingInput()}), a header or
- * payload that is not strict base64url rejects the token at once, and the signature is read only when
+ * <p>Cheap where an attacker drives it: the token is copied to Latin-1 bytes once (an intrinsic copy, which
+ * the signature check needs anyway as {@link #signingInput()}) and its segments decode from those bytes; a
+ * header or payload that is not strict base64url rejects the token at once, and the signature is read only when
  * needed: decoded once a key was found for it ({@link #signature()}, which is also its form check), or,
  * on a path that rejects the token before that, checked for form first ({@link #signatureIsCanonical()}),
  * so that a malformed signature is still reported as {@code malformed} (step 3) before any later step's
@@ -33,7 +33,8 @@ public final class CompactJws {
     public static final String NOT_BASE64URL =
             "a segment is not strict base64url (a character outside the alphabet, or non-zero padding bits)";
 
-    private final String token;
+    /** The token as Latin-1 bytes (a character above U+00FF copied as {@code ?}, which no segment may hold). */
+    private final byte[] ascii;
     private final Map<String, Object> header;
     private final JwsAlgorithm algorithm;
     private final String kid;
@@ -43,12 +44,9 @@ public final class CompactJws {
     private final int secondDot;
     /** Whether the header came from a {@link HeaderMemo} (so remembering it again is pointless). */
     private final boolean headerRemembered;
-    /** The token's bytes once {@link #signingInput()} made them (for the signature check). */
-    private byte[] ascii;
-
-    private CompactJws(String token, Map<String, Object> header, JwsAlgorithm algorithm, String kid, Object type,
+    private CompactJws(byte[] ascii, Map<String, Object> header, JwsAlgorithm algorithm, String kid, Object type,
                        byte[] payload, int firstDot, int secondDot, boolean headerRemembered) {
-        this.token = token;
+        this.ascii = ascii;
         this.header = header;
         this.algorithm = algorithm;
         this.kid = kid;
@@ -96,43 +94,24 @@ public final class CompactJws {
         if (token.indexOf('.', secondDot + 1) >= 0) {
             throw new TokenRejectedException(RejectionReason.MALFORMED, "the token has more than three segments (JWE is not accepted)");
         }
-        HeaderMemo.Entry known = memo == null ? null : memo.candidate(token, firstDot);
-        if (known != null) {
-            return parseAgainst(known, token, allowed, firstDot, secondDot);
-        }
-        byte[] headerBytes = Base64Url.decode(token, 0, firstDot);
-        byte[] payloadBytes = headerBytes == null ? null : Base64Url.decode(token, firstDot + 1, secondDot);
-        if (payloadBytes == null) {
-            throw new TokenRejectedException(RejectionReason.MALFORMED, NOT_BASE64URL);
-        }
-        return checkHeader(token, allowed, headerBytes, payloadBytes, firstDot, secondDot);
-    }
-
-    /**
-     * {@link #parse} for a token whose header segment may be a remembered one ({@link HeaderMemo#candidate}).
-     * Out of {@code parse}, whose size decides whether the JIT inlines it into the cheap rejections.
-     */
-    private static CompactJws parseAgainst(HeaderMemo.Entry known, String token, Set<JwsAlgorithm> allowed,
-                                           int firstDot, int secondDot) throws TokenRejectedException {
-        // The token's bytes, which its signature check needs anyway: the comparison is one vectorised call, and
-        // the segments decode a third faster from bytes than from the text.
+        // The token's bytes, which the signature check needs anyway: the segments decode a third faster from
+        // bytes than from the text, and a remembered header is compared in one vectorised call.
         byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
-        boolean same = HeaderMemo.matches(known, ascii);
+        HeaderMemo.Entry known = memo == null ? null : memo.candidate(ascii, firstDot);
+        boolean same = known != null && HeaderMemo.matches(known, ascii);
         byte[] headerBytes = same ? null : Base64Url.decode(ascii, 0, firstDot);
         byte[] payloadBytes = !same && headerBytes == null ? null : Base64Url.decode(ascii, firstDot + 1, secondDot);
         if (payloadBytes == null) {
             throw new TokenRejectedException(RejectionReason.MALFORMED, NOT_BASE64URL);
         }
         // A remembered header passed every rule of checkHeader (the allowlist included), for this same text.
-        CompactJws jws = same
-                ? new CompactJws(token, known.header, known.algorithm, known.kid, known.type, payloadBytes, firstDot, secondDot, true)
-                : checkHeader(token, allowed, headerBytes, payloadBytes, firstDot, secondDot);
-        jws.ascii = ascii;
-        return jws;
+        return same
+                ? new CompactJws(ascii, known.header, known.algorithm, known.kid, known.type, payloadBytes, firstDot, secondDot, true)
+                : checkHeader(ascii, allowed, headerBytes, payloadBytes, firstDot, secondDot);
     }
 
     /** Step 3b on decoded segments: the header's rules, then the algorithm allowed. */
-    private static CompactJws checkHeader(String token, Set<JwsAlgorithm> allowed, byte[] headerBytes,
+    private static CompactJws checkHeader(byte[] ascii, Set<JwsAlgorithm> allowed, byte[] headerBytes,
                                           byte[] payloadBytes, int firstDot, int secondDot) throws TokenRejectedException {
         // 3b. Header: an alg string; no JWE, crit or b64:false; a kid, if any, is a string; then the alg allowed.
         // Checked in full, but only the members these rules read are made: the header is built when first read.
@@ -161,9 +140,9 @@ public final class CompactJws {
         }
         JwsAlgorithm algorithm = JwsAlgorithm.byName((String) algName);
         if (algorithm == null || !allowed.contains(algorithm)) {
-            throw algorithmRefused(token, secondDot);
+            throw algorithmRefused(ascii, secondDot);
         }
-        return new CompactJws(token, StrictJson.parseObjectWhenRead(headerBytes, MAX_JSON_DEPTH), algorithm,
+        return new CompactJws(ascii, StrictJson.parseObjectWhenRead(headerBytes, MAX_JSON_DEPTH), algorithm,
                 (String) kidValue, members[5], payloadBytes, firstDot, secondDot, false);
     }
 
@@ -175,14 +154,14 @@ public final class CompactJws {
      */
     public void rememberHeader(HeaderMemo memo) {
         if (!headerRemembered) {
-            memo.remember(token, signingInput(), firstDot, header, algorithm, kid, type);
+            memo.remember(ascii, firstDot, header, algorithm, kid, type);
         }
     }
 
     // Out of parse, whose size decides whether the JIT inlines it: the signature's form first (step 3's form rules
     // come before its algorithm rule), then the algorithm.
-    private static TokenRejectedException algorithmRefused(String token, int secondDot) {
-        if (!Base64Url.isCanonical(token, secondDot + 1, token.length())) {
+    private static TokenRejectedException algorithmRefused(byte[] ascii, int secondDot) {
+        if (!Base64Url.isCanonical(ascii, secondDot + 1, ascii.length)) {
             return new TokenRejectedException(RejectionReason.MALFORMED, NOT_BASE64URL);
         }
         return new TokenRejectedException(RejectionReason.UNSUPPORTED_ALGORITHM, "the algorithm is not allowed");
@@ -223,9 +202,7 @@ public final class CompactJws {
      *         ({@code malformed}, {@link #NOT_BASE64URL})
      */
     public byte[] signature() {
-        // The bytes, when a header memo's comparison made them already: a third faster than the text.
-        return ascii != null ? Base64Url.decode(ascii, secondDot + 1, ascii.length)
-                : Base64Url.decode(token, secondDot + 1, token.length());
+        return Base64Url.decode(ascii, secondDot + 1, ascii.length);
     }
 
     /**
@@ -236,20 +213,17 @@ public final class CompactJws {
      * @return true when {@link #signature()} would decode it
      */
     public boolean signatureIsCanonical() {
-        return Base64Url.isCanonical(token, secondDot + 1, token.length());
+        return Base64Url.isCanonical(ascii, secondDot + 1, ascii.length);
     }
 
     /**
-     * The token's bytes, made on the first call (when a key was found): its form was checked by
-     * {@link #parse}, so every character is ASCII and each byte is one character.
+     * The token's bytes: the form of header and payload was checked by {@link #parse}, so each byte of the
+     * signing input is one ASCII character.
      *
      * @return the array whose first {@link #signingInputLength()} bytes are the signing input {@code header.payload}
      *         (not copied: the caller owns this parse)
      */
     public byte[] signingInput() {
-        if (ascii == null) {
-            ascii = token.getBytes(StandardCharsets.ISO_8859_1);
-        }
         return ascii;
     }
 

@@ -55,12 +55,12 @@ public final class HeaderMemo {
     }
 
     /**
-     * @param token the token
+     * @param ascii the token as Latin-1 bytes
      * @param headerEnd the index of its first dot: the header segment is {@code [0, headerEnd)}
      * @return the remembered header that may be this token's (a segment as long, in the slot for it), or null
      */
-    @Nullable Entry candidate(String token, int headerEnd) {
-        Entry e = slots[slot(token, headerEnd)];
+    @Nullable Entry candidate(byte[] ascii, int headerEnd) {
+        Entry e = slots[slot(ascii, headerEnd)];
         return e != null && e.segment.length == headerEnd ? e : null;
     }
 
@@ -75,20 +75,19 @@ public final class HeaderMemo {
     }
 
     /**
-     * @param token the verified token
-     * @param ascii its Latin-1 bytes (at least the header segment)
+     * @param ascii the verified token as Latin-1 bytes
      * @param headerEnd the index of its first dot
      */
-    void remember(String token, byte[] ascii, int headerEnd, Map<String, Object> header, JwsAlgorithm algorithm,
+    void remember(byte[] ascii, int headerEnd, Map<String, Object> header, JwsAlgorithm algorithm,
                   @Nullable String kid, @Nullable Object type) {
-        slots[slot(token, headerEnd)] = new Entry(Arrays.copyOf(ascii, headerEnd), header, algorithm, kid, type);
+        slots[slot(ascii, headerEnd)] = new Entry(Arrays.copyOf(ascii, headerEnd), header, algorithm, kid, type);
     }
 
     /** A slot from the segment's length and its last characters (the kid is the header's last member, as issuers write it). */
-    private static int slot(String token, int headerEnd) {
+    private static int slot(byte[] ascii, int headerEnd) {
         int h = headerEnd;
         for (int i = Math.max(0, headerEnd - 4); i < headerEnd; i++) {
-            h = 31 * h + token.charAt(i);
+            h = 31 * h + ascii[i];
         }
         return (h ^ (h >>> 7)) & (SLOTS - 1);
     }
