@@ -512,6 +512,8 @@ public final class StrictJson {
             // Members go on the parser's stack (shared by all nesting levels) and into a JsonObject at '}'.
             int base = members;
             java.util.HashSet<String> many = null;
+            // As in checkObject: one bit per name so far, so that most names skip the pairwise comparison.
+            long hashBits = 0;
             try {
                 skipWhitespace();
                 if (pos < end && in[pos] == '}') {
@@ -538,12 +540,14 @@ public final class StrictJson {
                         duplicate = !many.add(name);
                     } else {
                         duplicate = false;
-                        for (int k = base; k < members; k++) {
+                        long bit = 1L << (hash & 63);
+                        for (int k = (hashBits & bit) != 0 ? base : members; k < members; k++) {
                             if (memberHashes[k] == hash && memberNames[k].equals(name)) {
                                 duplicate = true;
                                 break;
                             }
                         }
+                        hashBits |= bit;
                         if (!duplicate && members - base == JsonObject.LINEAR_MEMBERS) {
                             many = new java.util.HashSet<>();
                             for (int k = base; k < members; k++) {
@@ -655,6 +659,13 @@ public final class StrictJson {
             int significant = 0;
             if (in[pos] == '0') {
                 pos++;
+            } else if (!build) {
+                // Check-only: an integer part needs no value, only its digits counted.
+                int digitsFrom = pos;
+                while (pos < end && isDigit(in[pos])) {
+                    pos++;
+                }
+                significant = pos - digitsFrom;
             } else {
                 while (pos < end && isDigit(in[pos])) {
                     int digit = in[pos++] - '0';
@@ -698,7 +709,8 @@ public final class StrictJson {
             if (significant > MAX_SIGNIFICANT_DIGITS) {
                 throw syntax("number has too many digits", from);
             }
-            if (integer && fitsLong) {
+            if (integer && (fitsLong || !build)) {
+                // Check-only: an integer of any size is a valid number (no exponent, so no scale to overflow).
                 if (!build) {
                     return null;
                 }
@@ -727,6 +739,9 @@ public final class StrictJson {
             pos++;
             int base = names;
             java.util.HashSet<String> many = null;
+            // One bit per name so far, at its hash's low six bits: a name whose bit is clear repeats none of them,
+            // so the pairwise comparison runs only for the few names whose bit is taken.
+            long hashBits = 0;
             try {
                 skipWhitespace();
                 if (pos < end && in[pos] == '}') {
@@ -782,7 +797,9 @@ public final class StrictJson {
                     if (many != null) {
                         duplicate = !many.add(decoded != null ? decoded : ascii(from, nameEnd));
                     } else {
-                        duplicate = seenBefore(base, from, nameEnd, hash, decoded);
+                        long bit = 1L << (hash & 63);
+                        duplicate = (hashBits & bit) != 0 && seenBefore(base, from, nameEnd, hash, decoded);
+                        hashBits |= bit;
                         if (names - base == PAIRWISE_NAMES) {
                             many = new java.util.HashSet<>();
                             for (int k = base; k < names; k++) {

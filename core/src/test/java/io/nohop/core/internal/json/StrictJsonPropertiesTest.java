@@ -271,6 +271,29 @@ class StrictJsonPropertiesTest {
         }
     }
 
+    // ---- numbers around the significant-digit limit (check-only mode counts digits without a value) ----
+
+    /** A number of 990-1010 digits, as an integer, with a fraction or with an exponent, signed or not. */
+    @Provide
+    Arbitrary<String> numbersAroundTheDigitLimit() {
+        return Combinators.combine(Arbitraries.integers().between(990, 1010), Arbitraries.integers().between(0, 3),
+                Arbitraries.of("", "-"), Arbitraries.of('1', '5', '9'))
+                .as((digits, form, sign, first) -> {
+                    String body = first + "0".repeat(digits - 1);
+                    return sign + switch (form) {
+                        case 0 -> body;
+                        case 1 -> body.substring(0, digits / 2) + "." + body.substring(digits / 2);
+                        case 2 -> body + "e+7";
+                        default -> "0." + body;
+                    };
+                });
+    }
+
+    @Property(tries = 200)
+    void validate_decidesAsParse_onNumbersAroundTheDigitLimit(@ForAll("numbersAroundTheDigitLimit") String number) {
+        assertValidateDecidesAsParse(("{\"exp\":" + number + ",\"n\":[" + number + "]}").getBytes(StandardCharsets.US_ASCII), 32);
+    }
+
     // ---- long plain runs (read eight bytes at a time) and names alike in length, first and last character ----
 
     /** Plain ASCII text of up to 40 characters with one byte at any place that ends a plain run. */
