@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything one key source knows, as one immutable value: the keys and what the endpoint last said
@@ -21,7 +22,7 @@ import java.util.Optional;
  * @param keys the keys in use; {@link KeySnapshot#usableUntil()} is the staleness bound
  * @param documentUri where the document held came from (its revalidation headers apply only there)
  * @param revalidation ETag / Last-Modified of the document held
- * @param lastSuccess the last confirmation (200 or 304)
+ * @param lastSuccessAt the last confirmation (200 or 304), null before any ({@link #lastSuccess()})
  * @param freshUntil the end of the freshness lifetime granted by the last confirmation
  * @param staleFrom when the keys turn STALE unless a refresh confirms them first and none fails: the end of
  *                  the freshness lifetime or, when the refresh that confirmation scheduled is due so late
@@ -29,32 +30,43 @@ import java.util.Optional;
  *                  before {@code freshUntil})
  * @param consecutiveFailures failed attempts since the last confirmation
  * @param lastError {@code "code: short detail"} of the last failure; empty after a confirmation
- * @param nextRefresh when the next fetch is scheduled
+ * @param nextRefreshAt when the next fetch is scheduled, null when none is ({@link #nextRefresh()})
  * @param persisted the document held as the cache file stores it (only when there is a cache file), to
  *                  write it again after a 304
  */
 record KeyCacheState(URI configured, Optional<URI> jwksUri, KeySnapshot keys, Optional<URI> documentUri,
-                     RevalidationHeaders revalidation, Optional<Instant> lastSuccess, Instant freshUntil,
-                     Instant staleFrom, int consecutiveFailures, Optional<String> lastError, Optional<Instant> nextRefresh,
+                     RevalidationHeaders revalidation, @Nullable Instant lastSuccessAt, Instant freshUntil,
+                     Instant staleFrom, int consecutiveFailures, Optional<String> lastError, @Nullable Instant nextRefreshAt,
                      Optional<CachedKeySet> persisted) {
+    // lastSuccessAt and nextRefreshAt are nullable rather than Optional: a state is made at every poll and held
+    // until the next, and a fleet of key caches (the simulation of issue 11) would otherwise allocate, and copy at
+    // each young collection, two Optionals per poll that nobody reads on the request path.
     KeyCacheState {
         Objects.requireNonNull(configured, "configured");
         Objects.requireNonNull(jwksUri, "jwksUri");
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(documentUri, "documentUri");
         Objects.requireNonNull(revalidation, "revalidation");
-        Objects.requireNonNull(lastSuccess, "lastSuccess");
         Objects.requireNonNull(freshUntil, "freshUntil");
         Objects.requireNonNull(staleFrom, "staleFrom");
         Objects.requireNonNull(lastError, "lastError");
-        Objects.requireNonNull(nextRefresh, "nextRefresh");
         Objects.requireNonNull(persisted, "persisted");
     }
 
     /** @return the state before any keys: DOWN */
     static KeyCacheState initial(URI configured, Optional<URI> jwksUri) {
         return new KeyCacheState(configured, jwksUri, KeySnapshot.EMPTY, Optional.empty(), RevalidationHeaders.NONE,
-                Optional.empty(), Instant.MIN, Instant.MIN, 0, Optional.empty(), Optional.empty(), Optional.empty());
+                null, Instant.MIN, Instant.MIN, 0, Optional.empty(), null, Optional.empty());
+    }
+
+    /** @return the last confirmation (200 or 304), if any */
+    Optional<Instant> lastSuccess() {
+        return Optional.ofNullable(lastSuccessAt);
+    }
+
+    /** @return when the next fetch is scheduled, if one is */
+    Optional<Instant> nextRefresh() {
+        return Optional.ofNullable(nextRefreshAt);
     }
 
     /** @return the URI to name in health, events and logs: the JWKS URI once known, else the configured one */
@@ -101,13 +113,13 @@ record KeyCacheState(URI configured, Optional<URI> jwksUri, KeySnapshot keys, Op
     }
 
     VerifierHealth.Source health(Instant now, boolean closed) {
-        return new VerifierHealth.Source(Optional.of(shownUri()), statusAt(now), keys.keys().size(), lastSuccess,
-                consecutiveFailures, lastError, closed ? Optional.empty() : nextRefresh);
+        return new VerifierHealth.Source(Optional.of(shownUri()), statusAt(now), keys.keys().size(), lastSuccess(),
+                consecutiveFailures, lastError, closed ? Optional.empty() : nextRefresh());
     }
 
     KeyCacheState discovered(URI found) {
-        return new KeyCacheState(configured, Optional.of(found), keys, documentUri, revalidation, lastSuccess,
-                freshUntil, staleFrom, consecutiveFailures, lastError, nextRefresh, persisted);
+        return new KeyCacheState(configured, Optional.of(found), keys, documentUri, revalidation, lastSuccessAt,
+                freshUntil, staleFrom, consecutiveFailures, lastError, nextRefreshAt, persisted);
     }
 
     /**
@@ -123,7 +135,7 @@ record KeyCacheState(URI configured, Optional<URI> jwksUri, KeySnapshot keys, Op
                            RevalidationHeaders firstRevalidation) {
         Instant fresh = entry.confirmedAt().plus(lifetime);
         return new KeyCacheState(configured, jwksUri, restoredKeys, Optional.of(entry.jwksUri()), firstRevalidation,
-                Optional.of(entry.confirmedAt()), fresh, fresh, 0, Optional.empty(), Optional.of(now), Optional.of(entry));
+                entry.confirmedAt(), fresh, fresh, 0, Optional.empty(), now, Optional.of(entry));
     }
 
     /**
@@ -136,19 +148,37 @@ record KeyCacheState(URI configured, Optional<URI> jwksUri, KeySnapshot keys, Op
     KeyCacheState confirmed(URI from, KeySnapshot confirmedKeys, RevalidationHeaders newRevalidation, Instant at,
                             Duration lifetime, Instant next, Duration fetchTime, Optional<CachedKeySet> held) {
         Instant fresh = at.plus(lifetime);
-        Instant refreshAnswered = next.plus(fetchTime);
-        return new KeyCacheState(configured, jwksUri, confirmedKeys, Optional.of(from), newRevalidation,
-                Optional.of(at), fresh, refreshAnswered.isAfter(fresh) ? refreshAnswered : fresh, 0, Optional.empty(),
-                Optional.of(next), held);
+        // The same endpoint as last time keeps its Optional, and the refresh's answer time is made only when it
+        // is the later one (rarely): two objects fewer per poll.
+        Optional<URI> source = documentUri.isPresent() && documentUri.get() == from ? documentUri : Optional.of(from);
+        Instant staleFrom = endsAfter(next, fetchTime, fresh) ? next.plus(fetchTime) : fresh;
+        return new KeyCacheState(configured, jwksUri, confirmedKeys, source, newRevalidation,
+                at, fresh, staleFrom, 0, Optional.empty(), next, held);
+    }
+
+    /** Whether {@code start + length} is after {@code other}, without making the sum (no allocation). */
+    static boolean endsAfter(Instant start, Duration length, Instant other) {
+        long seconds;
+        try {
+            seconds = Math.addExact(start.getEpochSecond(), length.getSeconds());
+        } catch (ArithmeticException e) {
+            return length.getSeconds() > 0;
+        }
+        int nanos = start.getNano() + length.getNano();
+        if (nanos >= 1_000_000_000) {
+            seconds++;
+            nanos -= 1_000_000_000;
+        }
+        return seconds > other.getEpochSecond() || seconds == other.getEpochSecond() && nanos > other.getNano();
     }
 
     KeyCacheState failed(String error, Instant next) {
-        return new KeyCacheState(configured, jwksUri, keys, documentUri, revalidation, lastSuccess, freshUntil,
-                staleFrom, consecutiveFailures + 1, Optional.of(error), Optional.of(next), persisted);
+        return new KeyCacheState(configured, jwksUri, keys, documentUri, revalidation, lastSuccessAt, freshUntil,
+                staleFrom, consecutiveFailures + 1, Optional.of(error), next, persisted);
     }
 
     KeyCacheState rescheduled(Instant next) {
-        return new KeyCacheState(configured, jwksUri, keys, documentUri, revalidation, lastSuccess, freshUntil,
-                staleFrom, consecutiveFailures, lastError, Optional.of(next), persisted);
+        return new KeyCacheState(configured, jwksUri, keys, documentUri, revalidation, lastSuccessAt, freshUntil,
+                staleFrom, consecutiveFailures, lastError, next, persisted);
     }
 }

@@ -28,6 +28,8 @@ final class RefreshTiming {
     private final Duration defaultRefresh;
     private final Duration maxRefresh;
     private final Duration initialRetryDelay;
+    // Computed once: Duration.dividedBy goes through BigDecimal, and every retry asks for the floor.
+    private final Duration retryDelayFloor;
     private final RandomGenerator random;
 
     RefreshTiming(RefreshOptions options, RandomGenerator random) {
@@ -35,6 +37,7 @@ final class RefreshTiming {
         this.maxRefresh = options.maxRefresh();
         this.defaultRefresh = clamp(options.defaultRefresh());
         this.initialRetryDelay = min(options.initialRetryDelay(), maxRefresh);
+        this.retryDelayFloor = initialRetryDelay.dividedBy(2);
         this.random = random;
     }
 
@@ -71,7 +74,7 @@ final class RefreshTiming {
 
     /** @return the smallest retry delay: half the initial retry delay */
     Duration retryDelayFloor() {
-        return initialRetryDelay.dividedBy(2);
+        return retryDelayFloor;
     }
 
     /**

@@ -16,6 +16,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -513,9 +514,17 @@ public final class RefreshingKeySource implements KeySource {
 
     /** Arms the refresh timer for the state's next refresh; called when no round is in flight. */
     private void armRefreshTimer() {
-        Optional<Instant> next = state.nextRefresh();
-        if (next.isPresent()) {
-            refreshTimer.arm(Duration.between(clock.instant(), next.get()), fetchDue);
+        Instant next = state.nextRefreshAt();
+        if (next != null) {
+            // In nanoseconds, not a Duration: armed at every poll. Beyond 292 years either way, the far end.
+            Instant now = clock.instant();
+            long delay;
+            try {
+                delay = ChronoUnit.NANOS.between(now, next);
+            } catch (ArithmeticException e) {
+                delay = next.isAfter(now) ? Long.MAX_VALUE : 0;
+            }
+            refreshTimer.armNanos(delay, fetchDue);
         }
     }
 }

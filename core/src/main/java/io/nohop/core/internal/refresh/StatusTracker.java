@@ -107,8 +107,8 @@ final class StatusTracker {
 
     // The refresh the state schedules is due no later than the next change: the round it starts looks then.
     private static boolean refreshComesFirst(KeyCacheState s, Optional<Instant> nextChange) {
-        return nextChange.isEmpty()
-                || s.nextRefresh().isPresent() && !s.nextRefresh().get().isAfter(nextChange.get());
+        Instant refresh = s.nextRefreshAt();
+        return nextChange.isEmpty() || refresh != null && !refresh.isAfter(nextChange.get());
     }
 
     void close() {

@@ -42,13 +42,21 @@ final class TimerSlot {
      * @return false when the slot is closed or the scheduler refused the task (shut down)
      */
     synchronized boolean arm(Duration delay, Runnable task) {
+        return armNanos(nanos(delay), task);
+    }
+
+    /**
+     * {@link #arm(Duration, Runnable)} with the delay in nanoseconds (negative: now), for the refresh timer, armed at
+     * every poll, which then makes no Duration.
+     */
+    synchronized boolean armNanos(long delayNanos, Runnable task) {
         cancel();
         if (closed) {
             return false;
         }
         Firing mine = new Firing(task);
         try {
-            pending = scheduler.schedule(mine, nanos(delay), TimeUnit.NANOSECONDS);
+            pending = scheduler.schedule(mine, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             LOG.debug("scheduler refused the {} timer", role);
             return false;
