@@ -190,7 +190,7 @@ final class FleetSimulation {
             public void run() {
                 long now = clock.millis();
                 admin.advanceTo(now);
-                long[] sets = admin.census().pollersBySet();
+                long[] sets = admin.pollersBySet();
                 int minute = (int) ((now - originMillis) / 60_000);
                 for (int i = 0; i < 3; i++) {
                     pollers[i][minute] = sets[i];

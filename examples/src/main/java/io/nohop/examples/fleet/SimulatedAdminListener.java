@@ -49,6 +49,10 @@ final class SimulatedAdminListener {
     // (a census or a document), not one counter increment per request.
     private long unreportedOk;
     private long unreportedNotModified;
+    // The validator presented last and the one-element list JwksServer would hand the history: the fleet presents
+    // the same few ETag strings, so one list per validator rather than one per request.
+    private String presentedLast;
+    private List<String> presentedList = List.of();
 
     /**
      * @param publications what the endpoint serves, in time order
@@ -68,7 +72,7 @@ final class SimulatedAdminListener {
         SimulatedEndpoint.Publication first = publications.get(0);
         this.history = new PublicationHistory(first.etag(), first.kids(), Instant.EPOCH);
         this.metrics = new EndpointMetrics(List.of(JwksServer.JWKS_PATH, JwksServer.SIGNED_JWKS_PATH,
-                JwksServer.OPENID_PATH, JwksServer.HEALTH_PATH), this::census, table::size,
+                JwksServer.OPENID_PATH, JwksServer.HEALTH_PATH), this::pollersBySet, table::size,
                 () -> Duration.between(history.current().firstServedAt(), Instant.ofEpochMilli(nowMillis)), lead, maxAge);
     }
 
@@ -82,7 +86,7 @@ final class SimulatedAdminListener {
      */
     void answered(String instance, Optional<String> presentedEtag, long nowMillis, boolean notModified) {
         advanceTo(nowMillis);
-        long presented = presentedEtag.isPresent() ? history.generationOf(List.of(presentedEtag.get()))
+        long presented = presentedEtag.isPresent() ? history.generationOf(presented(presentedEtag.get()))
                 : InstanceTable.PRESENTED_NONE;
         table.record(instance, true, nowMillis, presented, history.current().generation());
         if (notModified) {
@@ -90,6 +94,14 @@ final class SimulatedAdminListener {
         } else {
             unreportedOk++;
         }
+    }
+
+    private List<String> presented(String etag) {
+        if (etag != presentedLast) {
+            presentedLast = etag;
+            presentedList = List.of(etag);
+        }
+        return presentedList;
     }
 
     private void reportRequests() {
@@ -116,6 +128,14 @@ final class SimulatedAdminListener {
     /** @return the census {@code GET /status} and the pollers gauges would show now */
     FleetView census() {
         return new FleetView(table, history, Instant.ofEpochMilli(nowMillis), FRESHNESS_WINDOW, maxAge);
+    }
+
+    /**
+     * @return what the {@code nohop_endpoint_pollers} gauges would show now (counted as the endpoint's scrape counts
+     *         them, without copying the table)
+     */
+    long[] pollersBySet() {
+        return FleetView.pollersBySet(table, history, Instant.ofEpochMilli(nowMillis), FRESHNESS_WINDOW);
     }
 
     /** @return entries in the instance table */

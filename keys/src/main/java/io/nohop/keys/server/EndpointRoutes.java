@@ -64,7 +64,8 @@ final class EndpointRoutes {
         this.cacheControl = "public, max-age=" + maxAge.toSeconds() + ", stale-if-error=" + staleIfError.toSeconds();
         this.instances = admin ? new InstanceTable(instanceTableSize) : null;
         this.publicRoutes = publicRoutes();
-        this.metrics = admin ? new EndpointMetrics(new ArrayList<>(publicRoutes.keySet()), this::fleet,
+        this.metrics = admin ? new EndpointMetrics(new ArrayList<>(publicRoutes.keySet()),
+                () -> FleetView.pollersBySet(instances, history, clock.instant(), freshnessWindow),
                 instances::size, () -> Duration.between(history.current().firstServedAt(), clock.instant()),
                 publishLead.orElse(null), maxAge) : null;
     }

@@ -25,7 +25,7 @@ public final class EndpointMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<String> paths;
     private final ConcurrentHashMap<Integer, Counter> requests = new ConcurrentHashMap<>();
-    private final Supplier<FleetView> census;
+    private final Supplier<long[]> census;
     private volatile CachedCensus cached;
 
     private record CachedCensus(long atNanos, long[] sets) { }
@@ -34,13 +34,15 @@ public final class EndpointMetrics {
      * Registers the gauges (held strongly: Micrometer would otherwise let the suppliers be collected).
      *
      * @param paths the public paths that get their own {@code path} label; any other is {@code other}
-     * @param census takes a census of the instance table (called at most once per scrape)
+     * @param census counts the instances seen within the freshness window by the set they hold, {current, previous,
+     *               older} ({@link FleetView#pollersBySet(InstanceTable, PublicationHistory, java.time.Instant, Duration)});
+     *               called at most once per scrape
      * @param instances the number of entries in the instance table
      * @param publicationAge time since what is served last changed
      * @param publishLead the store's publish lead L, or null if unknown (reported as NaN)
      * @param maxAge the max-age sent
      */
-    public EndpointMetrics(List<String> paths, Supplier<FleetView> census, Supplier<Integer> instances,
+    public EndpointMetrics(List<String> paths, Supplier<long[]> census, Supplier<Integer> instances,
                            Supplier<Duration> publicationAge, Duration publishLead, Duration maxAge) {
         this.paths = List.copyOf(paths);
         this.census = census;
@@ -70,7 +72,7 @@ public final class EndpointMetrics {
         long now = System.nanoTime();
         // The three pollers gauges are read in one scrape; one table walk serves them all.
         if (c == null || now - c.atNanos() > 500_000_000L) {
-            c = new CachedCensus(now, census.get().pollersBySet());
+            c = new CachedCensus(now, census.get());
             cached = c;
         }
         return c;

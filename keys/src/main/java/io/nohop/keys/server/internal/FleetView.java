@@ -73,8 +73,21 @@ public final class FleetView {
     }
 
     private int setIndex(long generation) {
-        long behind = current.generation() - generation;
-        return behind <= 0 ? 0 : behind == 1 ? 1 : 2;
+        return InstanceTable.setIndex(current.generation(), generation);
+    }
+
+    /**
+     * {@link #pollersBySet()} of the census that {@code new FleetView(table, history, now, window, maxAge)} would take,
+     * counted in the table without copying its entries (for the metrics scrape).
+     *
+     * @param table the instance table
+     * @param history the publications served
+     * @param now the instant of the census
+     * @param window the freshness window
+     * @return {current, previous, older}
+     */
+    public static long[] pollersBySet(InstanceTable table, PublicationHistory history, Instant now, Duration window) {
+        return table.pollersBySet(now.minus(window).toEpochMilli(), history.current().generation());
     }
 
     private static final String[] SETS = {"current", "previous", "older"};

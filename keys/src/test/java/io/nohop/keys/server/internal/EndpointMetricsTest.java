@@ -17,8 +17,8 @@ class EndpointMetricsTest {
     private static EndpointMetrics metrics() {
         InstanceTable table = new InstanceTable(10);
         PublicationHistory history = new PublicationHistory("\"e\"", List.of("k"), Instant.EPOCH);
-        return new EndpointMetrics(List.of(JWKS), () -> new FleetView(table, history, Instant.EPOCH,
-                Duration.ofHours(1), Duration.ofMinutes(5)), table::size, () -> Duration.ZERO, Duration.ofHours(2),
+        return new EndpointMetrics(List.of(JWKS), () -> FleetView.pollersBySet(table, history, Instant.EPOCH,
+                Duration.ofHours(1)), table::size, () -> Duration.ZERO, Duration.ofHours(2),
                 Duration.ofMinutes(5));
     }
 

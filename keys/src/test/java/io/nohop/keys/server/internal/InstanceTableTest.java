@@ -99,6 +99,40 @@ class InstanceTableTest {
         assertTrue(table.logLength() <= 4 * 50 + 16, "log length " + table.logLength());
     }
 
+    /**
+     * The metrics scrape counts in the table what the census behind {@code GET /status} counts from its copies:
+     * the same three numbers for any polls, window and current generation (the scrape stopped copying; issue 11).
+     */
+    @Property(tries = 300)
+    void pollersBySet_anyPolls_countsWhatTheCopiedCensusCounts(
+            @ForAll @Size(max = 300) List<@IntRange(min = 0, max = 20) Integer> polls,
+            @ForAll @Size(max = 300) List<@IntRange(min = 0, max = 4) Integer> generations,
+            @ForAll @IntRange(min = 1, max = 12) int capacity,
+            @ForAll @IntRange(min = 0, max = 320) int since,
+            @ForAll @IntRange(min = 0, max = 5) int current) {
+        InstanceTable table = new InstanceTable(capacity);
+        long now = 0;
+        for (int i = 0; i < polls.size(); i++) {
+            now++;
+            long sent = generations.isEmpty() ? 1 : generations.get(i % generations.size());
+            table.record("i" + polls.get(i), true, now, InstanceTable.PRESENTED_NONE, sent);
+        }
+        long[] copied = new long[3];
+        for (InstanceTable.Row r : table.polledSince(since)) {
+            copied[InstanceTable.setIndex(current, r.sentGeneration())]++;
+        }
+        assertEquals(List.of(copied[0], copied[1], copied[2]),
+                java.util.Arrays.stream(table.pollersBySet(since, current)).boxed().toList());
+    }
+
+    @Test
+    void setIndex_currentPreviousOlder() {
+        assertEquals(0, InstanceTable.setIndex(3, 3));
+        assertEquals(0, InstanceTable.setIndex(3, 4));
+        assertEquals(1, InstanceTable.setIndex(3, 2));
+        assertEquals(2, InstanceTable.setIndex(3, 1));
+    }
+
     @Test
     void polledSince_leavesOutOlderPolls() {
         InstanceTable table = new InstanceTable(10);
