@@ -174,7 +174,11 @@ public final class TokenVerifier implements AutoCloseable {
             unverifiedIssuer = claims.get("iss");
         }
         // 4-5. Key selection: from the key sets only, never from the token.
-        KeySelector.Selected selected = select(jws, unverifiedIssuer, now, claims == null);
+        // On the unknown-kid path the signature's form is known good: the selector's rejection goes straight to the
+        // caller, not through a handler that would catch and throw it again (a second unwinding, a tenth of this path).
+        KeySelector.Selected selected = claims == null
+                ? keySelector.select(kid, algorithm, unverifiedIssuer, now)
+                : select(jws, unverifiedIssuer, now);
         VerificationKey key = selected.key();
         if (claims == null) {
             // The kid arrived meanwhile (a refresh, or the configured unknown-kid wait); the payload is known good.
@@ -195,16 +199,16 @@ public final class TokenVerifier implements AutoCloseable {
     }
 
     /**
-     * Steps 4-5. Unless it was checked already ({@code signatureChecked}: the unknown-kid path), the signature's
-     * form (step 3) is checked here only when no key is found, so that a malformed signature is reported before
-     * any later step's code; the accepting path checks it by decoding it (step 6).
+     * Steps 4-5 for a token whose signature's form was not checked yet: the signature's form (step 3) is checked
+     * here only when no key is found, so that a malformed signature is reported before any later step's code; the
+     * accepting path checks it by decoding it (step 6).
      */
-    private KeySelector.Selected select(CompactJws jws, @Nullable Object unverifiedIssuer, long now,
-                                        boolean signatureChecked) throws TokenRejectedException {
+    private KeySelector.Selected select(CompactJws jws, @Nullable Object unverifiedIssuer, long now)
+            throws TokenRejectedException {
         try {
             return keySelector.select(jws.kid(), jws.algorithm(), unverifiedIssuer, now);
         } catch (TokenRejectedException e) {
-            if (!signatureChecked && !jws.signatureIsCanonical()) {
+            if (!jws.signatureIsCanonical()) {
                 throw new TokenRejectedException(RejectionReason.MALFORMED, CompactJws.NOT_BASE64URL);
             }
             throw e;
