@@ -175,10 +175,13 @@ public final class TokenVerifier implements AutoCloseable {
         }
         // 4-5. Key selection: from the key sets only, never from the token.
         // On the unknown-kid path the signature's form is known good: the selector's rejection goes straight to the
-        // caller, not through a handler that would catch and throw it again (a second unwinding, a tenth of this path).
+        // caller, not through a handler that would catch and throw it again.
         KeySelector.Selected selected = claims == null
                 ? keySelector.select(kid, algorithm, unverifiedIssuer, now)
                 : select(jws, unverifiedIssuer, now);
+        if (selected == null) {
+            throw new TokenRejectedException(RejectionReason.UNKNOWN_KEY, KeySelector.NO_KEY_WITH_KID);
+        }
         VerificationKey key = selected.key();
         if (claims == null) {
             // The kid arrived meanwhile (a refresh, or the configured unknown-kid wait); the payload is known good.
@@ -201,18 +204,24 @@ public final class TokenVerifier implements AutoCloseable {
     /**
      * Steps 4-5 for a token whose signature's form was not checked yet: the signature's form (step 3) is checked
      * here only when no key is found, so that a malformed signature is reported before any later step's code; the
-     * accepting path checks it by decoding it (step 6).
+     * accepting path checks it by decoding it (step 6). Null as {@link KeySelector#select} returns it: no key has
+     * the token's kid.
      */
-    private KeySelector.Selected select(CompactJws jws, @Nullable Object unverifiedIssuer, long now)
+    private KeySelector.@Nullable Selected select(CompactJws jws, @Nullable Object unverifiedIssuer, long now)
             throws TokenRejectedException {
+        KeySelector.Selected selected;
         try {
-            return keySelector.select(jws.kid(), jws.algorithm(), unverifiedIssuer, now);
+            selected = keySelector.select(jws.kid(), jws.algorithm(), unverifiedIssuer, now);
         } catch (TokenRejectedException e) {
             if (!jws.signatureIsCanonical()) {
                 throw new TokenRejectedException(RejectionReason.MALFORMED, CompactJws.NOT_BASE64URL);
             }
             throw e;
         }
+        if (selected == null && !jws.signatureIsCanonical()) {
+            throw new TokenRejectedException(RejectionReason.MALFORMED, CompactJws.NOT_BASE64URL);
+        }
+        return selected;
     }
 
     private static byte[] signature(CompactJws jws) throws TokenRejectedException {
