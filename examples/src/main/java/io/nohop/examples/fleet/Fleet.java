@@ -53,11 +53,11 @@ public final class Fleet {
     public static List<FleetRun> run(FleetParameters p, PrintStream out) throws Exception {
         long began = System.nanoTime();
         out.println("Fleet " + p.asOptions());
-        FleetKeys keys = FleetKeys.generate();
         ExecutorService runs = Executors.newFixedThreadPool(Math.min(2, Runtime.getRuntime().availableProcessors()));
         FleetRun a;
         FleetRun b;
         try {
+            FleetKeys keys = FleetKeys.generate(runs);
             Future<FleetRun> on = runs.submit(() -> FleetSimulation.run(p, true, keys));
             Future<FleetRun> off = runs.submit(() -> FleetSimulation.run(p, false, keys));
             a = on.get();

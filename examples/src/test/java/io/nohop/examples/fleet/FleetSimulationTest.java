@@ -27,12 +27,18 @@ class FleetSimulationTest {
     private static FleetRun off;
 
     @BeforeAll
-    static void runTheShortDayTwice() {
+    static void runTheShortDayTwice() throws InterruptedException {
         // 1,000 verifiers each log the outage; the assertions say what matters.
         level = NOHOP.getLevel();
         NOHOP.setLevel(Level.OFF);
         p = FleetParameters.shortRun();
-        FleetKeys keys = FleetKeys.generate();
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        FleetKeys keys;
+        try {
+            keys = FleetKeys.generate(threads);
+        } finally {
+            threads.shutdownNow();
+        }
         on = FleetSimulation.run(p, true, keys);
         off = FleetSimulation.run(p, false, keys);
     }
