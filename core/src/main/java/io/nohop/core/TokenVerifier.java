@@ -164,9 +164,7 @@ public final class TokenVerifier implements AutoCloseable {
             // which would cost most of this rejection. Only iss is read, and only when a source is bound to an issuer.
             // The signature's form is checked now too: a malformed token must not reach the refresh request and
             // the wait of step 5.
-            if (!jws.signatureIsCanonical()) {
-                throw new TokenRejectedException(RejectionReason.MALFORMED, CompactJws.NOT_BASE64URL);
-            }
+            requireCanonicalSignature(jws);
             claims = null;
             unverifiedIssuer = checkJson(jws.payload(), keySelector.routesByIssuer());
         } else {
@@ -213,15 +211,20 @@ public final class TokenVerifier implements AutoCloseable {
         try {
             selected = keySelector.select(jws.kid(), jws.algorithm(), unverifiedIssuer, now);
         } catch (TokenRejectedException e) {
-            if (!jws.signatureIsCanonical()) {
-                throw new TokenRejectedException(RejectionReason.MALFORMED, CompactJws.NOT_BASE64URL);
-            }
+            requireCanonicalSignature(jws);
             throw e;
         }
-        if (selected == null && !jws.signatureIsCanonical()) {
-            throw new TokenRejectedException(RejectionReason.MALFORMED, CompactJws.NOT_BASE64URL);
+        if (selected == null) {
+            requireCanonicalSignature(jws);
         }
         return selected;
+    }
+
+    /** Step 3's form rule for the signature, on a path that rejects the token before decoding it. */
+    private static void requireCanonicalSignature(CompactJws jws) throws TokenRejectedException {
+        if (!jws.signatureIsCanonical()) {
+            throw new TokenRejectedException(RejectionReason.MALFORMED, CompactJws.NOT_BASE64URL);
+        }
     }
 
     private static byte[] signature(CompactJws jws) throws TokenRejectedException {
