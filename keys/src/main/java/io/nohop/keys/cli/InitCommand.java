@@ -2,6 +2,7 @@ package io.nohop.keys.cli;
 
 import io.nohop.keys.KeyRecord;
 import io.nohop.keys.SigningAlgorithm;
+import io.nohop.keys.ScheduleRefusedException;
 import io.nohop.keys.SigningKeyStore;
 import io.nohop.keys.StoreConfig;
 import io.nohop.keys.StoreException;
@@ -72,9 +73,9 @@ final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws StoreException {
-        StoreConfig config;
+        StoreConfig.Builder builder;
         try {
-            StoreConfig.Builder builder = StoreConfig.builder()
+            builder = StoreConfig.builder()
                     .algorithm(algorithm)
                     .maxTokenLifetime(maxTokenLifetime)
                     .clockSkew(clockSkew)
@@ -86,9 +87,16 @@ final class InitCommand implements Callable<Integer> {
             if (issuer != null) {
                 builder.issuer(issuer);
             }
-            config = builder.build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        StoreConfig config;
+        try {
+            config = builder.build();
+        } catch (IllegalArgumentException e) {
+            // Each value is well-formed and within its own bounds; together they break the rotation timeline. That is
+            // a refused schedule (exit 1), as the store's own refusal of a publish lead under 2R is, not a usage error.
+            throw new ScheduleRefusedException("refused: " + e.getMessage());
         }
         CliContext context = parent.context;
         char[] secret = passphrase.read(context);

@@ -46,8 +46,11 @@ final class IssueCommand implements Callable<Integer> {
             description = "The aud claim; repeat for several audiences.")
     List<String> audiences = new ArrayList<>();
 
-    @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "5m",
-            description = "Token lifetime, at most the store's T (default: ${DEFAULT-VALUE}).")
+    /** The lifetime of a token when {@code --ttl} is not given and the store's T allows it. */
+    static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
+
+    @Option(names = "--ttl", paramLabel = "DURATION",
+            description = "Token lifetime, at most the store's T (default: 5m, or T where T is shorter).")
     Duration ttl;
 
     @Option(names = "--claim", paramLabel = "NAME=VALUE", description = "A string claim; repeatable.")
@@ -65,9 +68,14 @@ final class IssueCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws StoreException {
-        TokenRequest request = request();
+        TokenRequest request = request(ttl != null ? ttl : DEFAULT_TTL);
         CliContext context = parent.context;
         SigningKeyStore opened = SigningKeyStore.open(store.folder(), context.clock);
+        Duration longest = opened.config().maxTokenLifetime();
+        if (ttl == null && longest.compareTo(DEFAULT_TTL) < 0) {
+            // Only the default yields to the store's T; a --ttl over it is refused as asked.
+            request = request(longest);
+        }
         Optional<Provider> provider = crypto.provider(context);
         char[] secret = passphrase.read(context);
         try (TokenIssuer issuer = provider.isPresent()
@@ -80,9 +88,9 @@ final class IssueCommand implements Callable<Integer> {
         }
     }
 
-    private TokenRequest request() {
+    private TokenRequest request(Duration lifetime) {
         try {
-            TokenRequest.Builder builder = TokenRequest.builder().subject(subject).ttl(ttl);
+            TokenRequest.Builder builder = TokenRequest.builder().subject(subject).ttl(lifetime);
             audiences.forEach(builder::audience);
             // A name given twice is a mistake to point out, not a value to overwrite silently.
             Set<String> names = new HashSet<>();

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -53,6 +54,10 @@ final class RevokeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws StoreException {
+        if (kid.isBlank()) {
+            // No key has an empty id: the argument is missing, not a kid the store lacks.
+            throw new ParameterException(spec.commandLine(), "--kid must name a key, not be empty");
+        }
         URI admin = adminUrl == null ? null : FleetStatus.parseUrl(adminUrl, spec.commandLine());
         CliContext context = parent.context;
         SigningKeyStore opened = SigningKeyStore.open(store.folder(), context.clock);

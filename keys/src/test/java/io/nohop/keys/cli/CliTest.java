@@ -272,6 +272,30 @@ class CliTest {
     }
 
     @Test
+    void issue_noTtl_storeAllowsLessThanTheDefault_tokenLivesAsLongAsTheStoreAllows() throws Exception {
+        String shortLived = tmp.resolve("short").toString();
+        assertEquals(0, run("init", "--store", shortLived, "--algorithm", "ES256", "--issuer", "https://auth.example",
+                "--max-token-lifetime", "2m").status());
+        Result r = run("issue", "--store", shortLived, "--subject", "a", "--audience", "b");
+        assertEquals(0, r.status(), r.err());
+        com.nimbusds.jwt.JWTClaimsSet claims = com.nimbusds.jwt.SignedJWT.parse(r.out().trim()).getJWTClaimsSet();
+        assertEquals(120_000, claims.getExpirationTime().getTime() - claims.getIssueTime().getTime());
+    }
+
+    @Test
+    void issue_ttlOverAShortStoreLifetime_stillRefused() {
+        String shortLived = tmp.resolve("short").toString();
+        assertEquals(0, run("init", "--store", shortLived, "--algorithm", "ES256", "--issuer", "https://auth.example",
+                "--max-token-lifetime", "2m").status());
+        assertFails(run("issue", "--store", shortLived, "--subject", "a", "--audience", "b", "--ttl", "5m"), 1, "refused");
+    }
+
+    @Test
+    void revoke_emptyKid_usageError() {
+        assertFails(run("revoke", "--store", store, "--kid", ""), 2, "--kid must name a key");
+    }
+
+    @Test
     void revoke_unknownKid_fails() {
         assertFails(run("revoke", "--store", store, "--kid", "nope"), 1, "unknown kid nope");
     }

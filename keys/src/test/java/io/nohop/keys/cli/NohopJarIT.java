@@ -63,6 +63,32 @@ class NohopJarIT {
         assertEquals(List.of("a", "b"), jwt.getJWTClaimsSet().getStringListClaim("tags"));
     }
 
+    /**
+     * Writes that fail part-way, as on a full disk (here a file-size limit of 2 KiB, so that the root and the signed
+     * key set are written and the RSA key's encrypted record is not): init fails with one line and leaves no folder,
+     * no key file behind; run again with room, it creates the store.
+     */
+    @Test
+    void init_writesFailPartWay_leavesNothingBehind() throws Exception {
+        Path store = tmp.resolve("store");
+        List<String> command = new java.util.ArrayList<>(List.of("bash", "-c", "ulimit -f 2 && exec \"$@\"", "nohop"));
+        command.addAll(NohopJar.command(List.of("init", "--store", store.toString(), "--algorithm", "RS256",
+                "--issuer", "https://auth.example")));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("NOHOP_PASSPHRASE", NohopJar.PASSPHRASE);
+        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Process process = builder.start();
+        process.getOutputStream().close();
+        String err = new String(process.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(1, process.waitFor(), err);
+        assertTrue(err.startsWith("nohop: cannot create the store at ") && err.contains("File too large")
+                && err.lines().count() == 1, err);
+        assertTrue(!Files.exists(store), "left behind: " + (Files.exists(store) ? TestStores.picture(store) : List.of()));
+
+        assertEquals(0, NohopJar.run("init", "--store", store.toString(), "--algorithm", "RS256",
+                "--issuer", "https://auth.example").status());
+    }
+
     @Test
     void wrongPassphrase_clearErrorAndNothingChanged() throws Exception {
         String store = init("ES256");

@@ -92,11 +92,26 @@ class SignedKeySetCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"90m", "91d", "0s"})
+    @ValueSource(strings = {"91d", "0s"})
     void init_absurdKeySetLifetime_usageError(String lifetime) {
         Result r = run("init", "--store", tmp.resolve("x").toString(), "--key-set-lifetime", lifetime);
         assertOneLineFailure(r, 2, "key-set lifetime");
         assertFalse(Files.exists(tmp.resolve("x").resolve("store.json")));
+    }
+
+    /** A well-formed lifetime under 2R breaks the timeline: a refused schedule (exit 1), like a publish lead under 2R. */
+    @Test
+    void init_keySetLifetimeUnderTwiceTheRefreshBound_refusedSchedule() {
+        Result r = run("init", "--store", tmp.resolve("x").toString(), "--key-set-lifetime", "90m");
+        assertOneLineFailure(r, 1, "refused: key-set lifetime");
+        assertFalse(Files.exists(tmp.resolve("x")));
+    }
+
+    @Test
+    void init_rotationPeriodNotLongerThanThePublishLead_refusedSchedule() {
+        Result r = run("init", "--store", tmp.resolve("x").toString(), "--publish-lead", "3d", "--rotation-period", "2d");
+        assertOneLineFailure(r, 1, "refused: rotation period");
+        assertFalse(Files.exists(tmp.resolve("x")));
     }
 
     @Test
