@@ -26,10 +26,18 @@ class ModuleDescriptorTest {
 
     @Test
     void onlyTheApiPackagesAreExported() {
-        Set<String> exported = CORE.getDescriptor().exports().stream().map(ModuleDescriptor.Exports::source)
-                .collect(Collectors.toSet());
+        Set<String> exported = CORE.getDescriptor().exports().stream().filter(e -> !e.isQualified())
+                .map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
         assertEquals(Set.of("io.nohop.core", "io.nohop.core.micrometer", "io.nohop.core.servlet"), exported);
         assertFalse(CORE.isExported("io.nohop.core.internal.keyset"));
+        assertFalse(CORE.isExported("io.nohop.core.internal.json"));
+    }
+
+    @Test
+    void theStrictJsonReaderIsExportedToTheKeyToolAlone() {
+        Set<String> qualified = CORE.getDescriptor().exports().stream().filter(ModuleDescriptor.Exports::isQualified)
+                .map(e -> e.source() + " to " + e.targets()).collect(Collectors.toSet());
+        assertEquals(Set.of("io.nohop.core.internal.json to [io.nohop.keys]"), qualified);
     }
 
     @Test

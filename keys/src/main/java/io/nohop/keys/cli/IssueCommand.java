@@ -1,10 +1,13 @@
 package io.nohop.keys.cli;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import io.nohop.core.internal.json.JsonParseException;
+import io.nohop.core.internal.json.StrictJson;
 import io.nohop.keys.SigningKeyStore;
 import io.nohop.keys.StoreException;
 import io.nohop.keys.TokenIssuer;
 import io.nohop.keys.TokenRequest;
+import java.nio.charset.StandardCharsets;
 import java.security.Provider;
 import java.text.ParseException;
 import java.time.Duration;
@@ -48,6 +51,11 @@ final class IssueCommand implements Callable<Integer> {
 
     /** The lifetime of a token when {@code --ttl} is not given and the store's T allows it. */
     static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
+    /**
+     * The verifier's nesting limit for a payload (DESIGN.md: deeper than 32 levels is malformed), the claims object
+     * counted as 1: the wrapper a --claim-json value is read in stands where the claims object will.
+     */
+    private static final int CLAIM_JSON_DEPTH = 32;
 
     @Option(names = "--ttl", paramLabel = "DURATION",
             description = "Token lifetime, at most the store's T (default: 5m, or T where T is shorter).")
@@ -128,7 +136,12 @@ final class IssueCommand implements Callable<Integer> {
         try {
             // Wrapped in an object because the JSON parser at hand reads objects; a value that
             // escapes the wrapper shows up as extra or duplicate members and is refused.
-            Map<String, Object> wrapper = JSONObjectUtils.parse("{\"value\":" + json + "\n}");
+            String wrapped = "{\"value\":" + json + "\n}";
+            // First by the verifier's own rules (the parser below keeps the last of two members of the same name
+            // inside a value): a claim is minted only as a verifier will read it.
+            byte[] utf8 = wrapped.getBytes(StandardCharsets.UTF_8);
+            StrictJson.validateObject(utf8, 0, utf8.length, CLAIM_JSON_DEPTH, null);
+            Map<String, Object> wrapper = JSONObjectUtils.parse(wrapped);
             if (wrapper.size() != 1 || !wrapper.containsKey("value")) {
                 throw new IllegalArgumentException("--claim-json " + name + ": not one JSON value: " + json);
             }
@@ -137,6 +150,13 @@ final class IssueCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--claim-json " + name + ": null is not a claim value");
             }
             return value;
+        } catch (JsonParseException e) {
+            String why = switch (e.kind()) {
+                case DUPLICATE_MEMBER -> "an object names the same member twice";
+                case TOO_DEEP -> "nested deeper than a verifier reads (" + CLAIM_JSON_DEPTH + " levels with the claims)";
+                default -> "invalid JSON";
+            };
+            throw new IllegalArgumentException("--claim-json " + name + ": " + why + ": " + json, e);
         } catch (ParseException e) {
             throw new IllegalArgumentException("--claim-json " + name + ": invalid JSON: " + json, e);
         }

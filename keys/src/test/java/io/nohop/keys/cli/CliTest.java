@@ -175,6 +175,24 @@ class CliTest {
                 2, "--claim-json");
     }
 
+    /** The verifier refuses a payload with duplicate members at any depth; the issuer must not pick one silently. */
+    @ParameterizedTest
+    @ValueSource(strings = {"x={\"a\":1,\"a\":2}", "x=[{\"a\":{\"b\":1,\"b\":1}}]"})
+    void issue_claimJsonDuplicateMemberInside_usageError(String claim) {
+        assertFails(run("issue", "--store", store, "--subject", "a", "--audience", "b", "--claim-json", claim),
+                2, "--claim-json x: an object names the same member twice");
+    }
+
+    @Test
+    void issue_claimJsonNestedDeeperThanAVerifierReads_usageError() {
+        // The claims object is level 1: 31 arrays inside it make the 32 levels a verifier reads, 32 are one too many.
+        String deep = "[".repeat(32) + "]".repeat(32);
+        assertFails(run("issue", "--store", store, "--subject", "a", "--audience", "b", "--claim-json", "x=" + deep),
+                2, "--claim-json x: nested deeper than a verifier reads");
+        String fits = "[".repeat(31) + "]".repeat(31);
+        assertEquals(0, run("issue", "--store", store, "--subject", "a", "--audience", "b", "--claim-json", "x=" + fits).status());
+    }
+
     @Test
     void issue_sameClaimNameTwice_usageError() {
         assertFails(run("issue", "--store", store, "--subject", "a", "--audience", "b", "--claim", "scope=read",
