@@ -3,6 +3,7 @@ package io.nohop.keys.cli;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.nohop.keys.StoreException;
 import io.nohop.keys.internal.LogSafe;
+import io.nohop.keys.server.internal.FleetView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -183,10 +184,29 @@ final class FleetStatus {
                     + " in the instance table)";
         }
         double fraction = seconds(summary, "fractionOnCurrentSet");
-        return count(seen) + (seen == 1 ? " instance" : " instances") + " seen in the last " + span(window())
-                + String.format(Locale.ROOT, ", %.1f %% on the current key set", fraction * 100)
-                + "; every one is expected to have polled again within "
-                + ago(Duration.ofMillis((long) (seconds(summary, "expectedFleetPollWithinSeconds") * 1000)));
+        long overdue = Math.min(seen, number(summary, "overdueInstances"));
+        long expected = seen - overdue;
+        String head = count(seen) + (seen == 1 ? " instance" : " instances") + " seen in the last " + span(window())
+                + String.format(Locale.ROOT, ", %.1f %% on the current key set", fraction * 100);
+        if (expected == 0) {
+            return head + "; " + (seen == 1 ? "it is" : "all are") + " " + OVERDUE;
+        }
+        String within = ago(expectedWithin(summary));
+        if (overdue == 0) {
+            return head + "; every one is expected to have polled again within " + within;
+        }
+        return head + "; " + count(expected) + (expected == 1 ? " is" : " are") + " expected to have polled again within "
+                + within + ", " + count(overdue) + (overdue == 1 ? " is " : " are ") + OVERDUE;
+    }
+
+    /** What an overdue instance is, for a person (FleetView.OVERDUE_INTERVALS). */
+    private static final String OVERDUE = "overdue (no poll for more than " + FleetView.OVERDUE_INTERVALS
+            + " poll intervals: stopped, or cut off from the endpoint)";
+
+    /** When the instances still polling will all have polled again, rounded up to the second ("within 0 s" never). */
+    private static Duration expectedWithin(Map<String, Object> summary) {
+        double s = seconds(summary, "expectedFleetPollWithinSeconds");
+        return Double.isNaN(s) ? Duration.ZERO : Duration.ofSeconds((long) Math.ceil(s));
     }
 
     /**
@@ -200,14 +220,21 @@ final class FleetStatus {
             return "fleet: no verifier instance has polled " + adminUrl + "'s endpoint in the last " + span(window())
                     + ", so nothing to predict for " + change;
         }
-        Duration within = Duration.ofMillis((long) (seconds(summary, "expectedFleetPollWithinSeconds") * 1000))
-                .plusSeconds(2);
+        long overdue = Math.min(seen, number(summary, "overdueInstances"));
+        long expected = seen - overdue;
+        if (expected == 0) {
+            return "fleet: " + (seen == 1 ? "the 1 instance" : "all " + count(seen) + " instances") + " seen in the last "
+                    + span(window()) + (seen == 1 ? " is " : " are ") + OVERDUE + ", so none is expected to fetch " + change;
+        }
+        Duration within = expectedWithin(summary).plusSeconds(2);
         double longest = seconds(summary, "maxPollIntervalSeconds");
-        return "fleet: " + count(seen) + (seen == 1 ? " instance" : " instances") + " seen in the last " + span(window())
-                + (seen == 1 ? " is" : " are") + " expected to hold " + change + " within " + ago(within) + " (by "
-                + now.plus(within).truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")"
+        return "fleet: " + count(expected) + (expected == 1 ? " instance" : " instances") + " seen in the last "
+                + span(window()) + (expected == 1 ? " is" : " are") + " expected to hold " + change + " within "
+                + ago(within) + " (by " + now.plus(within).truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")"
                 + (Double.isNaN(longest) ? ", judging by the max-age sent (no instance has polled twice yet)"
-                : ", judging by the poll intervals observed (longest " + ago(Duration.ofMillis((long) (longest * 1000))) + ")");
+                : ", judging by the poll intervals observed (longest " + ago(Duration.ofMillis((long) (longest * 1000))) + ")")
+                + (overdue == 0 ? "" : "; " + count(overdue) + " more " + (overdue == 1 ? "is " : "are ") + OVERDUE
+                + " and may never fetch it");
     }
 
     private static Instant instant(String text) {

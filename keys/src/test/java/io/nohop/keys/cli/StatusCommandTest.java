@@ -108,8 +108,67 @@ class StatusCommandTest {
                 "key " + kids(0) + " (ACTIVE) published 57 min ago, held by 3 of 3 instances seen in the last hour; all have it",
                 "key " + kids(1) + " (PENDING) published 7 min ago, held by 2 of 3 instances seen in the last hour;"
                         + " 1 has not polled since; slowest: orders-7f9c, 52 min",
-                "3 instances seen in the last hour, 66.7 % on the current key set; every one is expected to have polled"
-                        + " again within 3 min"), r.outLines());
+                "3 instances seen in the last hour, 66.7 % on the current key set; 2 are expected to have polled"
+                        + " again within 3 min, 1 is overdue (no poll for more than 1.5 poll intervals: stopped, or cut off"
+                        + " from the endpoint)"), r.outLines());
+    }
+
+    @Test
+    void status_everyInstanceWithinItsInterval_everyOneExpected() throws Exception {
+        poll("billing-1");
+        clock.advance(Duration.ofMinutes(1));
+        poll("search-2");
+        Result r = run("status", "--admin-url", admin);
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.outLines().get(r.outLines().size() - 1).endsWith(
+                "; every one is expected to have polled again within 5 min"), r.out());
+    }
+
+    @Test
+    void status_expectedWithinUnderASecond_roundedUpNotToZero() throws Exception {
+        poll("billing-1");
+        clock.advance(Duration.ofMillis(299_400)); // the max-age sent is 5 min: due in 0.6 s
+        Result r = run("status", "--admin-url", admin);
+        assertTrue(r.outLines().get(r.outLines().size() - 1).endsWith("expected to have polled again within 1 s"), r.out());
+    }
+
+    @Test
+    void status_everyInstanceOverdue_noneExpected() throws Exception {
+        poll("orders-7f9c");
+        clock.advance(Duration.ofMinutes(20));
+        Result r = run("status", "--admin-url", admin);
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.outLines().get(r.outLines().size() - 1).endsWith(
+                "; it is overdue (no poll for more than 1.5 poll intervals: stopped, or cut off from the endpoint)"), r.out());
+        Map<String, Object> summary = JSONObjectUtils.getJSONObject(
+                JSONObjectUtils.parse(run("status", "--admin-url", admin, "--json").out()), "summary");
+        assertEquals(1L, ((Number) summary.get("overdueInstances")).longValue());
+        assertEquals(null, summary.get("expectedFleetPollWithinSeconds"));
+    }
+
+    @Test
+    void rotate_withAdminUrl_overdueInstancesNotCountedAsExpected() throws Exception {
+        poll("orders-7f9c");
+        clock.advance(Duration.ofMinutes(20));
+        poll("billing-1");
+        clock.advance(Duration.ofMinutes(1));
+        Result r = run("rotate", "--store", store, "--admin-url", admin);
+        assertEquals(0, r.status(), r.err());
+        String fleet = r.outLines().get(1);
+        assertTrue(fleet.startsWith("fleet: 1 instance seen in the last hour is expected to hold key " + kids(1)
+                + " within 4 min"), fleet);
+        assertTrue(fleet.endsWith("; 1 more is overdue (no poll for more than 1.5 poll intervals: stopped, or cut off"
+                + " from the endpoint) and may never fetch it"), fleet);
+    }
+
+    @Test
+    void rotate_withAdminUrl_everyInstanceOverdue_noneExpectedToFetch() throws Exception {
+        poll("orders-7f9c");
+        clock.advance(Duration.ofMinutes(20));
+        Result r = run("rotate", "--store", store, "--admin-url", admin);
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.outLines().get(1).startsWith("fleet: the 1 instance seen in the last hour is overdue")
+                && r.outLines().get(1).endsWith("so none is expected to fetch key " + kids(1)), r.out());
     }
 
     @Test

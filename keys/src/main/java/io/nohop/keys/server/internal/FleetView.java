@@ -102,6 +102,14 @@ public final class FleetView {
         return SETS[setIndex(generation)];
     }
 
+    /**
+     * An instance seen in the window is overdue when it has not polled for more than this many of its poll intervals
+     * (the last one observed, else the max-age sent): a verifier draws each interval between 75 and 95 % of the max-age,
+     * so a live one is at most about 1.3 intervals late; one past 1.5 has stopped, or lost its way to the endpoint, and
+     * no estimate of when the fleet holds a change can count on it.
+     */
+    public static final double OVERDUE_INTERVALS = 1.5;
+
     private long intervalMillis(InstanceTable.Row r) {
         long observed = r.pollIntervalMillis();
         return observed > 0 ? observed : maxAge.toMillis();
@@ -175,15 +183,23 @@ public final class FleetView {
         summary.put("notPolledSinceChange", sets[1] + sets[2]);
         long maxInterval = -1;
         long expectedWithin = 0;
+        long overdue = 0;
         for (InstanceTable.Row r : seen) {
             long observed = r.pollIntervalMillis();
             if (observed > 0) {
                 maxInterval = Math.max(maxInterval, observed);
             }
-            expectedWithin = Math.max(expectedWithin, r.lastPollMillis() + intervalMillis(r) - nowMillis);
+            long interval = intervalMillis(r);
+            if (nowMillis - r.lastPollMillis() > OVERDUE_INTERVALS * interval) {
+                overdue++;
+            } else {
+                expectedWithin = Math.max(expectedWithin, r.lastPollMillis() + interval - nowMillis);
+            }
         }
         summary.put("maxPollIntervalSeconds", maxInterval < 0 ? null : maxInterval / 1000.0);
-        summary.put("expectedFleetPollWithinSeconds", seen.isEmpty() ? null : Math.max(0, expectedWithin) / 1000.0);
+        summary.put("overdueInstances", overdue);
+        summary.put("expectedFleetPollWithinSeconds",
+                seen.size() == overdue ? null : Math.max(0, expectedWithin) / 1000.0);
         if (seen.isEmpty()) {
             summary.put("slowest", null);
         } else {
