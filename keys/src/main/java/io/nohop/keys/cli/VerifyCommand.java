@@ -126,7 +126,9 @@ final class VerifyCommand implements Callable<Integer> {
                 try {
                     builder.instanceName(instance);
                 } catch (IllegalArgumentException e) {
-                    throw new ParameterException(spec.commandLine(), "--instance: " + e.getMessage());
+                    // The builder names its own setting; here the user typed --instance.
+                    throw new ParameterException(spec.commandLine(), "--instance: "
+                            + e.getMessage().replaceFirst("^instanceName ", "the name "));
                 }
             }
             applyRefreshBounds(builder);
@@ -138,7 +140,7 @@ final class VerifyCommand implements Callable<Integer> {
         try {
             verifier = builder.build();
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw new ParameterException(spec.commandLine(), forCommandLine(e.getMessage()));
         }
         try (verifier) {
             if (!verifier.awaitKeys(startupTimeout)) {
@@ -186,6 +188,16 @@ final class VerifyCommand implements Callable<Integer> {
             stale = max;
         }
         builder.minRefreshInterval(floor).maxRefreshInterval(max).maxStaleness(stale);
+    }
+
+    /**
+     * A builder's refusal in the user's terms: the command line has no counterpart of the library's
+     * {@code unsafeAllowPlainHttp()}, so its message does not offer it.
+     */
+    static String forCommandLine(String builderMessage) {
+        int hint = builderMessage.indexOf("; unsafeAllowPlainHttp() allows");
+        return hint < 0 ? builderMessage
+                : "--jwks-uri: " + builderMessage.substring(0, hint) + "; anyone on the path to another host could substitute keys";
     }
 
     private static Duration min(Duration a, Duration b) {

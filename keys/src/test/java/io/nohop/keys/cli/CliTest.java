@@ -147,8 +147,10 @@ class CliTest {
     @ParameterizedTest
     @ValueSource(strings = {"http://127.evil.example/jwks.json", "http://keys.example/jwks.json"})
     void verify_plainHttpToAHostThatIsNotLoopback_usageErrorInOneLine(String uri) {
-        assertFails(run("verify", "--jwks-uri", uri, "--issuer", "https://auth.example", "--audience", "orders"), 2,
-                "key endpoint " + uri + " is not allowed: it must use https");
+        Result r = run("verify", "--jwks-uri", uri, "--issuer", "https://auth.example", "--audience", "orders");
+        assertFails(r, 2, "--jwks-uri: key endpoint " + uri + " is not allowed: it must use https");
+        // The library's escape hatch has no command-line counterpart: the message does not offer it.
+        assertTrue(!r.err().contains("unsafeAllowPlainHttp"), r.err());
     }
 
     @ParameterizedTest
@@ -156,7 +158,7 @@ class CliTest {
     void verify_instanceNameNotVisibleAscii_usageErrorInOneLine(String name) {
         assertFails(run("verify", "--jwks-uri", "https://keys.example/jwks.json", "--issuer", "https://auth.example",
                 "--audience", "orders", "--instance", name), 2,
-                "--instance: instanceName must be 1 to 64 visible ASCII characters");
+                "--instance: the name must be 1 to 64 visible ASCII characters");
     }
 
     @Test
