@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Provider;
 import java.time.Duration;
@@ -146,8 +147,13 @@ final class VerifyCommand implements Callable<Integer> {
             if (!verifier.awaitKeys(startupTimeout)) {
                 // Why, when a refresh said so: with --key-set-signer a plain JWKS is "unsigned", another root "bad_signature".
                 String why = verifier.health().sources().get(0).lastError().map(e -> " (" + e + ")").orElse("");
+                // The library says why it ignored a cache file in its log, which this command keeps off stderr.
+                String file = cacheFile != null && Files.exists(cacheFile)
+                        ? "; the cache file " + cacheFile + " held no usable key set for it (unreadable, past --max-stale,"
+                        + " for another endpoint, or not signed by a --key-set-signer root)"
+                        : "";
                 context.err.println("nohop: no key set from " + uri + " within " + startupTimeout.toString().substring(2)
-                        .toLowerCase(java.util.Locale.ROOT) + why + "; answering keys_unavailable until keys arrive");
+                        .toLowerCase(java.util.Locale.ROOT) + why + file + "; answering keys_unavailable until keys arrive");
                 context.err.flush();
             }
             new TokenLineProtocol(verifier, TokenVerifier.Builder.DEFAULT_MAX_TOKEN_BYTES).run(in, context.out);

@@ -377,6 +377,7 @@ class SignedKeySetVerifyIT {
         assertEquals("keys_unavailable", verify.error(token(genuineKey)));
         String line = verify.stderrLine();
         assertTrue(line.startsWith("nohop: no key set from " + endpoint.uri() + " within 2s (unsigned: "), line);
+        assertTrue(!line.contains("cache file"), "no --cache-file, so no word about one: " + line);
     }
 
     /**
@@ -503,6 +504,8 @@ class SignedKeySetVerifyIT {
             assertEquals("keys_unavailable", restarted.error(genuine), t.getKey() + ": the file is refused whole");
             String line = restarted.stderrLine();
             assertTrue(line.startsWith("nohop: no key set from " + endpoint.uri() + " within 1s"), line);
+            // The library's reason is in its log, which the command keeps off stderr: the line names the file.
+            assertTrue(line.contains("; the cache file " + cache + " held no usable key set"), line);
             restarted.stop();
         }
     }
