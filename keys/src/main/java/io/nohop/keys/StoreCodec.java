@@ -275,7 +275,18 @@ final class StoreCodec {
         if (!(iterations instanceof Number n)) {
             throw new ParseException("iterations missing", 0);
         }
-        return new KdfParameters(new Base64URL(required(json, "salt")).decode(), n.intValue());
+        // Checked before any key is derived from it: the count is not authenticated until a key derived with it is.
+        double count = n.doubleValue();
+        if (!(count >= PassphraseCipher.MIN_ITERATIONS && count <= PassphraseCipher.MAX_ITERATIONS) || count != Math.rint(count)) {
+            throw new ParseException("PBKDF2 iterations " + n + " outside " + PassphraseCipher.MIN_ITERATIONS + ".."
+                    + PassphraseCipher.MAX_ITERATIONS + " (nohop never writes more than " + PassphraseCipher.DEFAULT_ITERATIONS
+                    + ")", 0);
+        }
+        byte[] salt = new Base64URL(required(json, "salt")).decode();
+        if (salt.length < 16) {
+            throw new ParseException("salt shorter than 16 bytes", 0);
+        }
+        return new KdfParameters(salt, (int) count);
     }
 
     private static Sealed sealed(Map<String, Object> json) throws ParseException {

@@ -37,6 +37,13 @@ public final class PassphraseCipher {
     public static final int MIN_ITERATIONS = 1_000;
 
     /**
+     * The highest iteration count accepted anywhere: ten times the default. The count is read from files that
+     * someone without the passphrase can edit, before any MAC can be checked (the MAC key is what it derives), so
+     * an unbounded count would let them make every command spend hours in PBKDF2.
+     */
+    public static final int MAX_ITERATIONS = 10 * DEFAULT_ITERATIONS;
+
+    /**
      * System property read only when a new store is created: a lower work factor so that tests do
      * not spend a second per decryption. Never set it for a real store; the chosen count is stored
      * with every ciphertext, so the store stays as weak as it was created.
@@ -62,14 +69,15 @@ public final class PassphraseCipher {
          * Validates the parameters.
          *
          * @param salt random salt, at least 16 bytes
-         * @param iterations PBKDF2 iteration count, at least {@link #MIN_ITERATIONS}
+         * @param iterations PBKDF2 iteration count, between {@link #MIN_ITERATIONS} and {@link #MAX_ITERATIONS}
          */
         public KdfParameters {
             if (salt.length < SALT_BYTES) {
                 throw new IllegalArgumentException("salt must have at least " + SALT_BYTES + " bytes: " + salt.length);
             }
-            if (iterations < MIN_ITERATIONS) {
-                throw new IllegalArgumentException("iterations must be at least " + MIN_ITERATIONS + ": " + iterations);
+            if (iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
+                throw new IllegalArgumentException("iterations must be between " + MIN_ITERATIONS + " and " + MAX_ITERATIONS
+                        + ": " + iterations);
             }
             salt = salt.clone();
         }

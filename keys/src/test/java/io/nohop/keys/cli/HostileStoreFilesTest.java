@@ -107,6 +107,24 @@ class HostileStoreFilesTest {
                 "corrupt key record " + record);
     }
 
+    /**
+     * The PBKDF2 count is read before anything can be authenticated (the MAC key is what it derives): raised to two
+     * billion in store.json or in a key record, it must be refused at once, not spent (about 20 minutes of CPU).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"store", "record"})
+    void kdfIterationsRaisedWithoutThePassphrase_refusedAtOnce(String where) throws Exception {
+        Path file = where.equals("store") ? store.resolve("store.json") : record();
+        String json = Files.readString(file);
+        String raised = json.replaceAll("\"iterations\"\\s*:\\s*\\d+", "\"iterations\":2000000000");
+        assertTrue(!raised.equals(json), "the test's own premise: the file holds a count");
+        Files.writeString(file, raised);
+        Result r = run("issue", "--store", store.toString(), "--subject", "a", "--audience", "b");
+        assertEquals(1, r.status(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("PBKDF2 iterations 2000000000 outside"), r.err());
+    }
+
     @Test
     void serve_recordPlantedAsAFifo_reloadFailsAtOnceInsteadOfHangingForever() throws Exception {
         plant(record(), "fifo");
