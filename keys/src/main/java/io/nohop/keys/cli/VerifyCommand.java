@@ -121,6 +121,10 @@ final class VerifyCommand implements Callable<Integer> {
                 builder.requiredType(type);
             }
             if (cacheFile != null) {
+                if (Files.exists(cacheFile) && !Files.isRegularFile(cacheFile)) {
+                    // A directory, a device, a FIFO: the verifier would neither read nor replace it, without a word.
+                    throw new ParameterException(spec.commandLine(), "--cache-file " + cacheFile + " is not a regular file");
+                }
                 builder.cacheFile(cacheFile.toAbsolutePath());
             }
             if (instance != null) {

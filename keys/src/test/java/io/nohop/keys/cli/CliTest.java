@@ -153,6 +153,12 @@ class CliTest {
         assertTrue(!r.err().contains("unsafeAllowPlainHttp"), r.err());
     }
 
+    @Test
+    void verify_cacheFileIsADirectory_usageError() {
+        assertFails(run("verify", "--jwks-uri", "https://keys.example/jwks.json", "--issuer", "https://auth.example",
+                "--audience", "orders", "--cache-file", tmp.toString()), 2, "--cache-file " + tmp + " is not a regular file");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"orders 7f9c", "", "caf\u00e9"})
     void verify_instanceNameNotVisibleAscii_usageErrorInOneLine(String name) {

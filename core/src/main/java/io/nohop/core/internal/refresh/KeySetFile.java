@@ -20,6 +20,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -316,6 +317,12 @@ final class KeySetFile implements KeySetStore {
         byte[] bytes = (StrictJson.writeCompact(envelope) + "\n").getBytes(StandardCharsets.UTF_8);
         Path dir = path.toAbsolutePath().getParent();
         Files.createDirectories(dir);
+        // The rename below replaces whatever is at the path: never a device, a FIFO or a socket (as root, a cache
+        // file configured as /dev/urandom would otherwise turn that device into a file of JSON for the whole host).
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
+                && !Files.isSymbolicLink(path)) {
+            throw new IOException(path + " is not a regular file; it is left as it is");
+        }
         Path temp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {

@@ -157,6 +157,23 @@ class CacheFileTest {
         assertIgnored();
     }
 
+    /**
+     * Whatever is at the path that is not a regular file stays as it is: the atomic rename of a write would replace a
+     * FIFO (or, as root, a device such as /dev/urandom) with a file of JSON. The keys stay in memory.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void aFifoAtThePathIsNotReplacedByAWrite() throws Exception {
+        Process mkfifo = new ProcessBuilder("mkfifo", file.toString()).start();
+        assertEquals(0, mkfifo.waitFor());
+
+        RefreshingKeySource source = world.started();
+
+        assertEquals(List.of("a", "b"), List.copyOf(source.snapshot().kids()));
+        assertTrue(Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther(), "still a FIFO");
+    }
+
     @Test
     @org.junit.jupiter.api.Timeout(30)
     void aLinkToAnEndlessDeviceIsIgnoredWithoutReadingIt() throws IOException {
