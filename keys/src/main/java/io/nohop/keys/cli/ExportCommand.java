@@ -5,6 +5,7 @@ import io.nohop.keys.SigningKeyStore;
 import io.nohop.keys.StoreException;
 import io.nohop.keys.StoreSnapshot;
 import io.nohop.keys.internal.AtomicFileWriter;
+import io.nohop.keys.server.StorePublication;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,6 +53,8 @@ final class ExportCommand implements Callable<Integer> {
         // What is exported is exactly the latest signed key set, checked under the root: never the records.
         SignedKeySet set = snapshot.signedKeySet().orElseThrow(() -> new StoreException(
                 "nothing to export: " + snapshot.keySetProblem().orElse("no signed key set")));
+        // Nor a set that brings a revoked key back (an older keyset.jwt put back), whatever file it would go to.
+        StorePublication.refuseRevokedKeys(snapshot, set, context.clock.instant());
         byte[] content = signed ? set.compactSerialization().getBytes(StandardCharsets.US_ASCII)
                 : (set.jwksJson() + "\n").getBytes(StandardCharsets.UTF_8);
         if (out.toString().isEmpty()) {

@@ -1,6 +1,7 @@
 package io.nohop.keys.server;
 
 import io.nohop.keys.KeyRecord;
+import io.nohop.keys.KeyState;
 import io.nohop.keys.SignedKeySet;
 import io.nohop.keys.SigningKeyStore;
 import io.nohop.keys.StoreException;
@@ -79,6 +80,7 @@ public final class StorePublication {
     public static Publication at(StoreSnapshot snapshot, Instant now) throws StoreException {
         SignedKeySet set = snapshot.signedKeySet().orElseThrow(() -> new StoreException(
                 "nothing to publish: " + snapshot.keySetProblem().orElse("no signed key set")));
+        refuseRevokedKeys(snapshot, set, now);
         Optional<Instant> next = Optional.empty();
         for (KeyRecord r : snapshot.records()) {
             Optional<Instant> t = r.nextTransitionAfter(now);
@@ -95,5 +97,29 @@ public final class StorePublication {
         }
         return new Publication(set.jwksJson(), set.kids().size(), active, next, snapshot.config().issuer(),
                 Optional.of(set.compactSerialization()), keys);
+    }
+
+    /**
+     * Refuses a signed key set that still holds a key whose record says it is revoked. A revocation signs a new set
+     * without the key at once, so such a set is an older one put back (someone who can write the store but lacks
+     * the passphrase, replaying a {@code keyset.jwt} they copied earlier) or a revocation cut short between its
+     * writes; publishing it would bring the revoked key back to every verifier that does not pin the root, and to new
+     * ones that do. A key past its removal time (RETIRED) is not refused: it stays published until the set is
+     * re-signed, by design.
+     *
+     * @param snapshot the store as loaded (its records are checked under the root)
+     * @param set the signed key set about to be published
+     * @param now the instant of publication
+     * @throws StoreException naming the key, when the set holds a revoked key; the message says what to run
+     */
+    public static void refuseRevokedKeys(StoreSnapshot snapshot, SignedKeySet set, Instant now) throws StoreException {
+        for (KeyRecord r : snapshot.records()) {
+            if (set.kids().contains(r.kid()) && r.stateAt(now) == KeyState.REVOKED) {
+                throw new StoreException("the signed key set (keyset.jwt, signed " + set.issuedAt() + ") still holds key "
+                        + r.kid() + ", revoked at " + r.revokedAt().map(Instant::toString).orElse("an unknown time")
+                        + ": an older set put back, or a revocation cut short; it is not published until"
+                        + " nohop rotate --if-due signs a current one");
+            }
+        }
     }
 }

@@ -96,6 +96,59 @@ class StoreTamperingTest {
         assertFalse(jwks.contains(kid), jwks);
     }
 
+    /** Rotates, copies keyset.jwt (the attacker's copy, holding both keys), then revokes the new key. Returns its kid. */
+    private String revokeAfterCopyingTheKeySet(Path copy) throws Exception {
+        assertEquals(0, run("rotate", "--store", store.toString()).status());
+        Files.copy(store.resolve("keyset.jwt"), copy);
+        List<Object> keys = com.nimbusds.jose.util.JSONArrayUtils.parse(run("list", "--store", store.toString(), "--json").out());
+        String second = (String) ((Map<?, ?>) keys.get(1)).get("kid");
+        clock.advance(Duration.ofMinutes(1));
+        Result revoked = run("revoke", "--store", store.toString(), "--kid", second);
+        assertEquals(0, revoked.status(), revoked.err());
+        return second;
+    }
+
+    /** An older keyset.jwt put back by someone without the passphrase would bring a revoked key back: not exported. */
+    @Test
+    void export_olderKeySetPutBack_revokedKeyNotExported() throws Exception {
+        Path copy = tmp.resolve("keyset-before-revoke.jwt");
+        String revoked = revokeAfterCopyingTheKeySet(copy);
+        Files.copy(copy, store.resolve("keyset.jwt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        for (boolean signed : new boolean[] {false, true}) {
+            Path out = tmp.resolve(signed ? "jwks.jwt" : "jwks.json");
+            Result r = signed ? run("export", "--store", store.toString(), "--out", out.toString(), "--signed")
+                    : run("export", "--store", store.toString(), "--out", out.toString());
+            assertEquals(1, r.status(), r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().contains("still holds key " + revoked + ", revoked at"), r.err());
+            assertFalse(Files.exists(out));
+        }
+    }
+
+    @Test
+    void serve_olderKeySetPutBack_revokedKeyNotPublished() throws Exception {
+        Path copy = tmp.resolve("keyset-before-revoke.jwt");
+        String revoked = revokeAfterCopyingTheKeySet(copy);
+        Files.copy(copy, store.resolve("keyset.jwt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        io.nohop.keys.StoreException refused = org.junit.jupiter.api.Assertions.assertThrows(io.nohop.keys.StoreException.class,
+                () -> StorePublication.of(store, clock).publicationAt(clock.instant()));
+        assertTrue(refused.getMessage().contains("still holds key " + revoked), refused.getMessage());
+    }
+
+    @Test
+    void rotateIfDue_olderKeySetPutBack_signsACurrentSetWithoutTheRevokedKey() throws Exception {
+        Path copy = tmp.resolve("keyset-before-revoke.jwt");
+        String revoked = revokeAfterCopyingTheKeySet(copy);
+        Files.copy(copy, store.resolve("keyset.jwt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        Result cron = run("rotate", "--store", store.toString(), "--if-due");
+        assertEquals(0, cron.status(), cron.err());
+        String jwks = StorePublication.of(store, clock).publicationAt(clock.instant()).jwksJson();
+        assertFalse(jwks.contains(revoked), jwks);
+    }
+
     @Test
     void list_recordWithoutPassphrase_saysSoLoudly() throws Exception {
         String kid = dropAttackerRecord();
