@@ -1,10 +1,14 @@
 package io.nohop.keys.cli;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.JWK;
 import io.nohop.keys.RootKey;
 import io.nohop.keys.SigningAlgorithm;
 import io.nohop.keys.SigningKeyStore;
 import io.nohop.keys.StoreException;
+import io.nohop.keys.internal.KeySetJws;
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -73,6 +77,11 @@ final class RootKeyCommand implements Callable<Integer> {
                 throw new StoreException(mode == null ? opened.snapshot().keySetProblem().orElse("no root key")
                         : "no successor root is staged (nohop root-key --store " + store + " --rotate creates one)");
             }
+            if (mode != null) {
+                // Printed to be pinned everywhere: only a successor the current root vouched for, since root.json can be
+                // written by someone without the passphrase (who could stage a root of their own, unendorsed).
+                requireEndorsed(root.get(), opened.rootKey().orElseThrow(() -> new StoreException("no root key")));
+            }
             context.out.println(root.get().publicJwkJson());
             return 0;
         }
@@ -99,6 +108,25 @@ final class RootKeyCommand implements Callable<Integer> {
             return 0;
         } finally {
             Arrays.fill(passphrase, '\0');
+        }
+    }
+
+    /** The successor's endorsement must verify under the current root and name exactly the successor's key. */
+    private static void requireEndorsed(RootKey next, RootKey current) throws StoreException {
+        String refused = "the staged successor root " + next.kid() + " is not endorsed by the current root " + current.kid()
+                + " (root.json was changed without the passphrase?); do not pin it: run nohop audit verify";
+        if (next.endorsement().isEmpty()) {
+            throw new StoreException(refused);
+        }
+        try {
+            JWK endorser = JWK.parse(current.publicJwkJson());
+            JWK successor = KeySetJws.verifyEndorsement(next.endorsement().get(), endorser);
+            JWK staged = JWK.parse(next.publicJwkJson());
+            if (!successor.computeThumbprint().equals(staged.computeThumbprint())) {
+                throw new StoreException(refused);
+            }
+        } catch (KeySetJws.RefusedException | ParseException | JOSEException e) {
+            throw new StoreException(refused);
         }
     }
 }

@@ -151,6 +151,34 @@ class SignedKeySetCliTest {
         assertEquals(0, run("audit", "verify", "--store", store).status());
     }
 
+    /**
+     * root.json can be written without the passphrase: a successor staged there by someone else (their own key, with
+     * the endorsement removed, or under the genuine successor's endorsement) is not printed for pinning.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void rootKeyNext_successorSwappedInRootJson_refusedNotPrinted(boolean keepEndorsement) throws Exception {
+        String store = init();
+        assertEquals(0, run("root-key", "--store", store, "--rotate").status());
+        Path rootFile = Path.of(store, "root.json");
+        Map<String, Object> roots = com.nimbusds.jose.util.JSONObjectUtils.parse(Files.readString(rootFile));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> next = (Map<String, Object>) roots.get("next");
+        com.nimbusds.jose.jwk.ECKey attacker = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256)
+                .keyIDFromThumbprint(true).keyUse(com.nimbusds.jose.jwk.KeyUse.SIGNATURE)
+                .algorithm(com.nimbusds.jose.JWSAlgorithm.ES256).generate().toPublicJWK();
+        next.put("kid", attacker.getKeyID());
+        next.put("jwk", attacker.toJSONObject());
+        if (!keepEndorsement) {
+            next.put("endorsement", null);
+        }
+        Files.writeString(rootFile, com.nimbusds.jose.util.JSONObjectUtils.toJSONString(roots));
+
+        Result r = run("root-key", "--store", store, "--next");
+        assertOneLineFailure(r, 1, "is not endorsed by the current root");
+        assertFalse(r.out().contains(attacker.getX().toString()), r.out());
+    }
+
     @Test
     void rootKeyRotate_missingPassphrase_failsWithOneLine() {
         String store = init();
