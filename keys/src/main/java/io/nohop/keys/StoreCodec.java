@@ -159,6 +159,10 @@ final class StoreCodec {
             if (!(seq instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
                 throw new ParseException("seq missing", 0);
             }
+            // Up to 2^53, where a JSON number is still exact: the next record takes seq + 1, which must not wrap.
+            if (n.doubleValue() < 1 || n.doubleValue() > MAX_SEQUENCE) {
+                throw new ParseException("seq " + n + " outside 1.." + MAX_SEQUENCE, 0);
+            }
             Map<String, Object> privateJson = JSONObjectUtils.getJSONObject(json, "privateKey");
             Optional<SealedPrivateKey> privateKey = privateJson == null ? Optional.empty()
                     : Optional.of(new SealedPrivateKey(kdf(privateJson), sealed(privateJson)));
@@ -171,6 +175,9 @@ final class StoreCodec {
             throw new ParseException(e.getMessage(), 0);
         }
     }
+
+    /** The largest sequence number a record may hold: 2^53, the largest integer every JSON reader keeps exact. */
+    static final long MAX_SEQUENCE = 1L << 53;
 
     static byte[] writeRoots(StoreRoots roots) {
         Map<String, Object> json = new LinkedHashMap<>();

@@ -125,6 +125,15 @@ class HostileStoreFilesTest {
         assertTrue(r.err().contains("PBKDF2 iterations 2000000000 outside"), r.err());
     }
 
+    /** A sequence number past 2^53 in a record: refused as corrupt by every reader, not a crash of the next rotate. */
+    @Test
+    void keyRecordSequenceOutOfRange_refusedAsCorrupt() throws Exception {
+        Path record = record();
+        Files.writeString(record, Files.readString(record).replaceAll("\"seq\"\\s*:\\s*\\d+", "\"seq\":99999999999999999999"));
+        assertOneLineFailure(run("list", "--store", store.toString()), "corrupt key record " + record);
+        assertOneLineFailure(run("rotate", "--store", store.toString()), "corrupt key record " + record);
+    }
+
     @Test
     void serve_recordPlantedAsAFifo_reloadFailsAtOnceInsteadOfHangingForever() throws Exception {
         plant(record(), "fifo");
