@@ -193,7 +193,8 @@ final class AuditReconciliation {
             }
             return new AuditVerification(v.entries(), problems, notes, v.tornTail());
         } catch (IOException e) {
-            throw SigningKeyStore.ioFailure("cannot read the audit log of " + folder, e);
+            // Any of the files it reads (the log, its head, the key set, the records): the exception names which.
+            throw SigningKeyStore.ioFailure("cannot read the store at " + folder + " to check its audit log", e);
         }
     }
 }
