@@ -6,6 +6,13 @@ import java.time.format.DateTimeFormatter;
 
 /** The {@code Date} response header (RFC 9110 §6.6.1), formatted at most once per second. */
 public final class DateHeader {
+    /**
+     * IMF-fixdate, the one form a sender may use (RFC 9110 §5.6.7): a two-digit day. The JDK's RFC_1123_DATE_TIME
+     * writes "1 Dec", which strict parsers (Go's http.ParseTime among them) refuse.
+     */
+    static final DateTimeFormatter IMF_FIXDATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.ROOT);
+
     private final Clock clock;
     private volatile Cached cached = new Cached(Long.MIN_VALUE, "");
 
@@ -29,8 +36,7 @@ public final class DateHeader {
         long second = clock.millis() / 1000;
         Cached c = cached;
         if (c.second() != second) {
-            c = new Cached(second, DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                    java.time.Instant.ofEpochSecond(second).atOffset(ZoneOffset.UTC)));
+            c = new Cached(second, IMF_FIXDATE.format(java.time.Instant.ofEpochSecond(second).atOffset(ZoneOffset.UTC)));
             cached = c;
         }
         return c.text();
