@@ -28,8 +28,11 @@ import picocli.CommandLine.Spec;
                 + " GET /status and /metrics are served on a second listener. The first line on stdout is"
                 + " 'listening on http://HOST:PORT'. Changes other processes make to the store are served within"
                 + " a second: rotate, revoke, and rotate --if-due, which re-signs the set once a key reaches its"
-                + " removal time (until then the key stays published: run it from cron). Runs until stopped"
-                + " (SIGTERM or Ctrl-C); put a"
+                + " removal time (until then the key stays published: run it from cron). A store that cannot be"
+                + " read keeps the last good publication in service (/healthz: stale) and says why on stderr."
+                + " Each connection is bounded: its request head within 10 s, idle at most 30 s, header fields"
+                + " 8 KiB (else 431), request line 4 KiB (else 414), a request with a body answered and closed;"
+                + " at most 10,000 connections. Runs until stopped (SIGTERM or Ctrl-C); put a"
                 + " TLS terminator in front of it for verifiers on other hosts."})
 final class ServeCommand implements Callable<Integer> {
 
@@ -73,7 +76,12 @@ final class ServeCommand implements Callable<Integer> {
         SigningKeyStore opened = SigningKeyStore.open(store.folder(), context.clock);
         Duration r = opened.config().refreshBound();
         Duration age = maxAge != null ? maxAge : min(Duration.ofMinutes(5), r.dividedBy(2));
-        JwksServer.Settings settings = new JwksServer.Settings().clock(context.clock);
+        JwksServer.Settings settings = new JwksServer.Settings().clock(context.clock)
+                // The jar logs nowhere (slf4j-nop): an operator reads why /healthz says stale here.
+                .reloadProblems(line -> {
+                    context.err.println("nohop: serve: " + line);
+                    context.err.flush();
+                });
         try {
             settings.maxAge(age);
             if (publicUrl != null) {

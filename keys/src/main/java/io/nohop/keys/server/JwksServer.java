@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The key-distribution endpoint: a read-only HTTP server that serves what a {@link PublicationSource}
@@ -46,7 +47,8 @@ import java.util.concurrent.TimeUnit;
  * a thread, and every connection is bounded: its request head must arrive within
  * {@link Settings#requestHeaderTimeout(Duration)} (from the connection opening, or from the first byte
  * of a later request), it may sit idle between requests for {@link Settings#idleTimeout(Duration)},
- * its head may be at most {@link Settings#maxRequestHeaderBytes(int)} bytes (else 431 and closed),
+ * its header fields may take at most {@link Settings#maxRequestHeaderBytes(int)} bytes (else 431 and closed; the
+ * request line at most 4 KiB, else 414),
  * and at most {@link Settings#maxConnections(int)} are open at once.
  *
  * <p><b>Admin listener</b> (off unless {@link Settings#adminAddress(InetSocketAddress)} is set): a
@@ -86,7 +88,7 @@ public final class JwksServer implements AutoCloseable {
         Clock clock = settings.clock;
         // Served for the instant between binding and knowing the bound port (the openid document
         // names it): the openid route does not exist until it is rendered.
-        this.publisher = new Publisher(source, clock, first);
+        this.publisher = new Publisher(source, clock, first, settings.reloadProblems);
         boolean admin = settings.adminAddress.isPresent();
         EndpointRoutes routes = new EndpointRoutes(publisher, clock, settings.maxAge, settings.staleIfError,
                 settings.freshnessWindow, admin, settings.instanceTableSize, settings.publishLead);
@@ -298,6 +300,7 @@ public final class JwksServer implements AutoCloseable {
         private int instanceTableSize = 100_000;
         private Duration freshnessWindow = Duration.ofHours(1);
         private Optional<Duration> publishLead = Optional.empty();
+        private Consumer<String> reloadProblems = problem -> { };
 
         /**
          * Creates default settings: max-age 300 s, stale-if-error 1 d, reload every 1 s, I/O threads one
@@ -393,6 +396,20 @@ public final class JwksServer implements AutoCloseable {
         }
 
         /**
+         * Sets where to tell, besides the SLF4J log, that a reload failed and the last good publication stays in
+         * service, and that the source answers again: one line per distinct failure, for a process (such as
+         * {@code nohop serve}) whose operators read its output rather than a log. Called on the reload thread; a
+         * sink that throws is ignored. Default: nowhere but the log.
+         *
+         * @param sink receives one printable line (no control characters; paths as the source's message names them)
+         * @return this
+         */
+        public Settings reloadProblems(Consumer<String> sink) {
+            this.reloadProblems = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /**
          * Sets the number of I/O threads that read requests and write answers (default one per
          * processor, at most 4). They never block: answers are prepared bytes.
          *
@@ -433,9 +450,9 @@ public final class JwksServer implements AutoCloseable {
         }
 
         /**
-         * Sets the largest request head accepted, request line and headers together (default 8 KiB);
-         * a larger one is answered {@code 431} and the connection closed. The request line alone may
-         * take at most 4 KiB (else {@code 414}).
+         * Sets the most bytes of header fields a request may carry (default 8 KiB); more are answered
+         * {@code 431} and the connection closed. The request line is bounded apart: at most 4 KiB, or this
+         * value if smaller (else {@code 414}). A head is thus at most the two together.
          *
          * @param bytes 1 KiB to 64 KiB
          * @return this

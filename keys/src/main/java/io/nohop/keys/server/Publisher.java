@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Keeps what the endpoint serves in step with its source: asks the source on every reload, renders a
@@ -30,6 +31,7 @@ final class Publisher {
     private volatile Rendering rendered;
     private volatile String lastError;
     private volatile String lastErrorMessage;
+    private final Consumer<String> problems;
 
     /**
      * Starts with the first rendering in service (without its OpenID document until {@link #servedAt}).
@@ -38,8 +40,9 @@ final class Publisher {
      * @param clock decides what is published
      * @param first the first publication, rendered
      */
-    Publisher(PublicationSource source, Clock clock, Rendering first) {
+    Publisher(PublicationSource source, Clock clock, Rendering first, Consumer<String> problems) {
         this.source = source;
+        this.problems = problems;
         this.clock = clock;
         this.history = new PublicationHistory(first.etag(), kidsOf(first.publication()), first.renderedAt());
         if (first.signedJwks().length > 0) {
@@ -97,6 +100,7 @@ final class Publisher {
             }
             if (lastError != null) {
                 LOG.info("store readable again");
+                tell("the keys can be read again; publishing what the store holds now");
                 lastError = null;
                 lastErrorMessage = null;
             }
@@ -104,6 +108,7 @@ final class Publisher {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             if (!message.equals(lastErrorMessage)) {
                 LOG.warn("cannot read the keys; still serving the last good key set: {}", JwksServer.printable(message));
+                tell("cannot read the keys; still serving the last good key set: " + JwksServer.printable(message));
             }
             lastErrorMessage = message;
             lastError = e instanceof StoreException || e instanceof IOException || e instanceof UncheckedIOException
@@ -111,6 +116,14 @@ final class Publisher {
         } catch (Error e) {
             // Keep the timer alive whatever happens; the server keeps serving what it has.
             LOG.error("unexpected error while reloading; still serving the last good key set", e);
+        }
+    }
+
+    private void tell(String line) {
+        try {
+            problems.accept(line);
+        } catch (RuntimeException e) {
+            // The reload keeps its schedule whatever the sink does.
         }
     }
 

@@ -167,6 +167,32 @@ class JwksServerTest {
         assertTrue(!health.contains("disk unreadable"), health);
     }
 
+    /** What serve prints for its operators: each distinct failure once, and the recovery. */
+    @Test
+    void reload_sourceFailsTwiceThenRecovers_reloadProblemsToldOncePerFailureAndAtRecovery() throws Exception {
+        java.util.List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        start(new JwksServer.Settings().reloadProblems(told::add));
+        Object good = next.get();
+        next.set(new IOException("keyset.jwt: not a regular file"));
+        server.reload();
+        server.reload();
+        next.set(good);
+        server.reload();
+        assertEquals(java.util.List.of(
+                "cannot read the keys; still serving the last good key set: keyset.jwt: not a regular file",
+                "the keys can be read again; publishing what the store holds now"), told);
+    }
+
+    @Test
+    void reload_reloadProblemsSinkThrows_reloadGoesOn() throws Exception {
+        start(new JwksServer.Settings().reloadProblems(line -> {
+            throw new IllegalStateException("broken sink");
+        }));
+        next.set(new IOException("disk unreadable"));
+        server.reload();
+        assertTrue(send("GET", JwksServer.HEALTH_PATH).body().contains("\"lastError\":\"store_unreadable\""));
+    }
+
     @Test
     void start_sourceFailsFirstTime_refusesToStart() {
         next.set(new IOException("no store"));
