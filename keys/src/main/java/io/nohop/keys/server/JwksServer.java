@@ -396,10 +396,11 @@ public final class JwksServer implements AutoCloseable {
         }
 
         /**
-         * Sets where to tell, besides the SLF4J log, that a reload failed and the last good publication stays in
-         * service, and that the source answers again: one line per distinct failure, for a process (such as
-         * {@code nohop serve}) whose operators read its output rather than a log. Called on the reload thread; a
-         * sink that throws is ignored. Default: nowhere but the log.
+         * Sets where to tell, besides the SLF4J log, that reloads fail and the last good publication stays in
+         * service, and that the source answers again: one line per distinct failure, told once two reloads in a
+         * row saw it (a writing command caught between its two writes is gone a reload later), for a process
+         * (such as {@code nohop serve}) whose operators read its output rather than a log. Called on the reload
+         * thread; a sink that throws is ignored. Default: nowhere but the log.
          *
          * @param sink receives one printable line (no control characters; paths as the source's message names them)
          * @return this

@@ -31,6 +31,11 @@ final class Publisher {
     private volatile Rendering rendered;
     private volatile String lastError;
     private volatile String lastErrorMessage;
+    // The reload thread's own: how many reloads in a row failed with lastErrorMessage, and whether the sink was told.
+    // A failure is told only when the next reload sees it too: a writing command caught between its two writes (a
+    // revoke's record written, its new set not yet) is not an operator's problem and is gone a reload later.
+    private int sameFailures;
+    private boolean failureTold;
     private final Consumer<String> problems;
 
     /**
@@ -100,15 +105,23 @@ final class Publisher {
             }
             if (lastError != null) {
                 LOG.info("store readable again");
-                tell("the keys can be read again; publishing what the store holds now");
+                if (failureTold) {
+                    tell("the keys can be read again; publishing what the store holds now");
+                }
                 lastError = null;
                 lastErrorMessage = null;
             }
+            sameFailures = 0;
+            failureTold = false;
         } catch (Exception e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             if (!message.equals(lastErrorMessage)) {
                 LOG.warn("cannot read the keys; still serving the last good key set: {}", JwksServer.printable(message));
+                sameFailures = 0;
+            }
+            if (++sameFailures == 2) {
                 tell("cannot read the keys; still serving the last good key set: " + JwksServer.printable(message));
+                failureTold = true;
             }
             lastErrorMessage = message;
             lastError = e instanceof StoreException || e instanceof IOException || e instanceof UncheckedIOException

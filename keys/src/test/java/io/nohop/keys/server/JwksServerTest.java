@@ -183,12 +183,26 @@ class JwksServerTest {
                 "the keys can be read again; publishing what the store holds now"), told);
     }
 
+    /** A failure one reload sees and the next does not (a command between its two writes) is not told. */
+    @Test
+    void reload_sourceFailsOnceThenAnswers_nothingTold() throws Exception {
+        java.util.List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        start(new JwksServer.Settings().reloadProblems(told::add));
+        Object good = next.get();
+        next.set(new IOException("keyset.jwt still holds key k, revoked at ..."));
+        server.reload();
+        next.set(good);
+        server.reload();
+        assertEquals(java.util.List.of(), told);
+    }
+
     @Test
     void reload_reloadProblemsSinkThrows_reloadGoesOn() throws Exception {
         start(new JwksServer.Settings().reloadProblems(line -> {
             throw new IllegalStateException("broken sink");
         }));
         next.set(new IOException("disk unreadable"));
+        server.reload();
         server.reload();
         assertTrue(send("GET", JwksServer.HEALTH_PATH).body().contains("\"lastError\":\"store_unreadable\""));
     }
