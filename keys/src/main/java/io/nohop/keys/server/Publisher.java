@@ -2,6 +2,7 @@ package io.nohop.keys.server;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.nohop.keys.StoreException;
+import io.nohop.keys.internal.LogSafe;
 import io.nohop.keys.server.internal.PublicationHistory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,11 +117,11 @@ final class Publisher {
         } catch (Exception e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             if (!message.equals(lastErrorMessage)) {
-                LOG.warn("cannot read the keys; still serving the last good key set: {}", JwksServer.printable(message));
+                LOG.warn("cannot read the keys; still serving the last good key set: {}", problemText(message));
                 sameFailures = 0;
             }
             if (++sameFailures == 2) {
-                tell("cannot read the keys; still serving the last good key set: " + JwksServer.printable(message));
+                tell("cannot read the keys; still serving the last good key set: " + problemText(message));
                 failureTold = true;
             }
             lastErrorMessage = message;
@@ -131,6 +132,16 @@ final class Publisher {
             LOG.error("unexpected error while reloading; still serving the last good key set", e);
         }
     }
+
+    /**
+     * The store's message, printable and bounded: its own sentences name the file and the command that repairs it,
+     * which the 200 characters of an access-log field would cut (an attacker's text inside stays bounded).
+     */
+    private static String problemText(String message) {
+        return LogSafe.printable(message, MAX_PROBLEM_CHARS) + (message.length() > MAX_PROBLEM_CHARS ? "..." : "");
+    }
+
+    private static final int MAX_PROBLEM_CHARS = 600;
 
     private void tell(String line) {
         try {

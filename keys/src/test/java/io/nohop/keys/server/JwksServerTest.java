@@ -196,6 +196,23 @@ class JwksServerTest {
         assertEquals(java.util.List.of(), told);
     }
 
+    /** The store's sentence whole (it names the file and the repair), up to 600 characters; control characters replaced. */
+    @Test
+    void reload_longFailureMessage_toldWholeUpTo600CharactersPrintable() throws Exception {
+        java.util.List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        start(new JwksServer.Settings().reloadProblems(told::add));
+        String sentence = "x".repeat(300) + "\n" + "y".repeat(200) + " run nohop rotate --if-due";
+        next.set(new IOException(sentence));
+        server.reload();
+        server.reload();
+        assertEquals(1, told.size(), told.toString());
+        assertTrue(told.get(0).endsWith("x".repeat(300) + "?" + "y".repeat(200) + " run nohop rotate --if-due"), told.get(0));
+        next.set(new IOException("z".repeat(700)));
+        server.reload();
+        server.reload();
+        assertTrue(told.get(1).endsWith("z".repeat(600) + "..."), told.get(1));
+    }
+
     @Test
     void reload_reloadProblemsSinkThrows_reloadGoesOn() throws Exception {
         start(new JwksServer.Settings().reloadProblems(line -> {
