@@ -38,6 +38,8 @@ final class Publisher {
     private int sameFailures;
     private boolean failureTold;
     private final Consumer<String> problems;
+    /** The longest store message told or logged whole; past it, cut and marked. */
+    private static final int MAX_PROBLEM_CHARS = 600;
 
     /**
      * Starts with the first rendering in service (without its OpenID document until {@link #servedAt}).
@@ -140,8 +142,6 @@ final class Publisher {
     private static String problemText(String message) {
         return LogSafe.printable(message, MAX_PROBLEM_CHARS) + (message.length() > MAX_PROBLEM_CHARS ? "..." : "");
     }
-
-    private static final int MAX_PROBLEM_CHARS = 600;
 
     private void tell(String line) {
         try {

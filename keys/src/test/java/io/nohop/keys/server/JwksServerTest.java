@@ -167,11 +167,17 @@ class JwksServerTest {
         assertTrue(!health.contains("disk unreadable"), health);
     }
 
+    /** What the reload told the {@link JwksServer.Settings#reloadProblems} sink, in order. */
+    private final java.util.List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private void startTelling() throws Exception {
+        start(new JwksServer.Settings().reloadProblems(told::add));
+    }
+
     /** What serve prints for its operators: each distinct failure once, and the recovery. */
     @Test
     void reload_sourceFailsTwiceThenRecovers_reloadProblemsToldOncePerFailureAndAtRecovery() throws Exception {
-        java.util.List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
-        start(new JwksServer.Settings().reloadProblems(told::add));
+        startTelling();
         Object good = next.get();
         next.set(new IOException("keyset.jwt: not a regular file"));
         server.reload();
@@ -186,8 +192,7 @@ class JwksServerTest {
     /** A failure one reload sees and the next does not (a command between its two writes) is not told. */
     @Test
     void reload_sourceFailsOnceThenAnswers_nothingTold() throws Exception {
-        java.util.List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
-        start(new JwksServer.Settings().reloadProblems(told::add));
+        startTelling();
         Object good = next.get();
         next.set(new IOException("keyset.jwt still holds key k, revoked at ..."));
         server.reload();
@@ -199,8 +204,7 @@ class JwksServerTest {
     /** The store's sentence whole (it names the file and the repair), up to 600 characters; control characters replaced. */
     @Test
     void reload_longFailureMessage_toldWholeUpTo600CharactersPrintable() throws Exception {
-        java.util.List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
-        start(new JwksServer.Settings().reloadProblems(told::add));
+        startTelling();
         String sentence = "x".repeat(300) + "\n" + "y".repeat(200) + " run nohop rotate --if-due";
         next.set(new IOException(sentence));
         server.reload();
