@@ -19,7 +19,7 @@ import java.util.List;
  * endpoint makes.
  *
  * <p>Thread-safe: one lock around a {@link HashMap} and a log of polls in poll order. A poll costs one
- * hash lookup and one append to the log, under the lock; nothing here allocates per poll once an instance
+ * hash lookup (none when the caller hands back the instance's {@link Entry}) and one append to the log, under the lock; nothing here allocates per poll once an instance
  * is known (the log grows by doubling until it settles). Least recently polled first is read from the
  * log: an entry's latest slot in it is its place; its older slots still name it but are stale (the entry
  * records where its latest slot is), and when they make up half the log they are dropped in one pass.
@@ -48,18 +48,23 @@ public final class InstanceTable {
     private int logHead;
     private int logSize;
 
-    /** One instance's last poll; mutated under the table's lock only. */
-    private static final class Entry {
-        final String name;
-        final boolean named;
-        /** Its slot in the log: where its latest poll is recorded. */
-        int slot = -1;
-        long lastPollMillis;
-        long previousPollMillis = -1;
-        long presentedGeneration;
-        long sentGeneration;
+    /**
+     * One instance's last poll, as {@link #record} returns it: opaque to callers, mutated under the table's lock only.
+     * A caller that knows which instance polls again may hand it back to {@link #recordAgain}, which then skips the
+     * name lookup (the fleet simulation, where each simulated verifier polls as itself; a server cannot tell who
+     * polls without reading the name).
+     */
+    public static final class Entry {
+        private final String name;
+        private final boolean named;
+        /** Its slot in the log: where its latest poll is recorded; -1 once evicted. */
+        private int slot = -1;
+        private long lastPollMillis;
+        private long previousPollMillis = -1;
+        private long presentedGeneration;
+        private long sentGeneration;
 
-        Entry(String name, boolean named) {
+        private Entry(String name, boolean named) {
             this.name = name;
             this.named = named;
         }
@@ -126,8 +131,9 @@ public final class InstanceTable {
      * @param nowMillis when
      * @param presentedGeneration what it presented
      * @param sentGeneration what it holds now
+     * @return the instance's entry, for {@link #recordAgain}
      */
-    public void record(String name, boolean named, long nowMillis, long presentedGeneration, long sentGeneration) {
+    public Entry record(String name, boolean named, long nowMillis, long presentedGeneration, long sentGeneration) {
         synchronized (entries) {
             Entry e = entries.get(name);
             if (e == null) {
@@ -136,13 +142,44 @@ public final class InstanceTable {
             } else {
                 e.previousPollMillis = e.lastPollMillis;
             }
-            e.lastPollMillis = nowMillis;
-            e.presentedGeneration = presentedGeneration;
-            e.sentGeneration = sentGeneration;
-            append(e);
-            while (entries.size() > capacity) {
-                evictLeastRecentlyPolled();
+            polled(e, nowMillis, presentedGeneration, sentGeneration);
+            return e;
+        }
+    }
+
+    /**
+     * Records another poll of the instance {@code known} stands for: the same as {@link #record} with its name and
+     * {@code named}, without looking the name up while the entry is still held. An entry this table has evicted since,
+     * or one from another table, is looked up by its name as {@link #record} does (a new entry if the name is not held).
+     *
+     * @param known what {@link #record} or this method returned for the instance
+     * @param nowMillis when
+     * @param presentedGeneration what it presented
+     * @param sentGeneration what it holds now
+     * @return the instance's entry now: {@code known}, or the one that replaced it
+     */
+    public Entry recordAgain(Entry known, long nowMillis, long presentedGeneration, long sentGeneration) {
+        synchronized (entries) {
+            // Held by this table exactly when its latest slot here names it: an evicted entry has no slot, and another
+            // table's entry is not in this log (a read of the ring instead of a field per entry in every server's table).
+            int at = known.slot;
+            if (at < 0 || at >= log.length || log[at] != known) {
+                return record(known.name, known.named, nowMillis, presentedGeneration, sentGeneration);
             }
+            known.previousPollMillis = known.lastPollMillis;
+            polled(known, nowMillis, presentedGeneration, sentGeneration);
+            return known;
+        }
+    }
+
+    // Under the lock: the poll's values, its slot at the log's end, and the bound.
+    private void polled(Entry e, long nowMillis, long presentedGeneration, long sentGeneration) {
+        e.lastPollMillis = nowMillis;
+        e.presentedGeneration = presentedGeneration;
+        e.sentGeneration = sentGeneration;
+        append(e);
+        while (entries.size() > capacity) {
+            evictLeastRecentlyPolled();
         }
     }
 

@@ -89,6 +89,59 @@ class InstanceTableTest {
         assertEquals(model.size(), table.size());
     }
 
+    /**
+     * Handing back the entry {@code record} returned records the same table as recording by name, whatever the
+     * polls: the same rows (interval, presented and sent included) in the same order, evictions included. Each
+     * instance keeps the entry it was last given, as the fleet simulation's verifiers do, so evicted entries are
+     * handed back too.
+     */
+    @Property(tries = 300)
+    void recordAgain_anyPolls_sameRowsAsRecordByName(
+            @ForAll @Size(max = 300) List<@IntRange(min = 0, max = 12) Integer> polls,
+            @ForAll @Size(max = 300) List<@IntRange(min = 0, max = 4) Integer> generations,
+            @ForAll @IntRange(min = 1, max = 8) int capacity) {
+        InstanceTable byName = new InstanceTable(capacity);
+        InstanceTable byEntry = new InstanceTable(capacity);
+        Map<String, InstanceTable.Entry> held = new java.util.HashMap<>();
+        long now = 0;
+        for (int i = 0; i < polls.size(); i++) {
+            String name = "i" + polls.get(i);
+            now += 1 + i % 3;
+            long presented = i % 2 == 0 ? InstanceTable.PRESENTED_NONE : i % 5;
+            long sent = generations.isEmpty() ? 1 : generations.get(i % generations.size());
+            byName.record(name, true, now, presented, sent);
+            InstanceTable.Entry known = held.get(name);
+            held.put(name, known == null ? byEntry.record(name, true, now, presented, sent)
+                    : byEntry.recordAgain(known, now, presented, sent));
+        }
+        assertEquals(byName.polledSince(Long.MIN_VALUE), byEntry.polledSince(Long.MIN_VALUE));
+        assertEquals(byName.size(), byEntry.size());
+    }
+
+    @Test
+    void recordAgain_evictedEntry_recordedAsNewInstance() {
+        InstanceTable table = new InstanceTable(1);
+        InstanceTable.Entry a = table.record("a", true, 1, InstanceTable.PRESENTED_NONE, 1);
+        table.record("b", true, 2, InstanceTable.PRESENTED_NONE, 1);
+        table.recordAgain(a, 3, 1, 1);
+        InstanceTable.Row row = table.polledSince(0).get(0);
+        assertEquals(List.of("a"), names(table));
+        assertEquals(-1, row.pollIntervalMillis());
+    }
+
+    @Test
+    void recordAgain_entryOfAnotherTable_recordedByNameInThisOne() {
+        InstanceTable other = new InstanceTable(10);
+        InstanceTable table = new InstanceTable(10);
+        InstanceTable.Entry foreign = other.record("a", true, 1, InstanceTable.PRESENTED_NONE, 1);
+        table.record("a", true, 5, InstanceTable.PRESENTED_NONE, 1);
+        table.recordAgain(foreign, 9, 1, 2);
+        InstanceTable.Row row = table.polledSince(0).get(0);
+        assertEquals(4, row.pollIntervalMillis());
+        assertEquals(2, row.sentGeneration());
+        assertEquals(1, other.polledSince(0).get(0).lastPollMillis());
+    }
+
     @Test
     void record_manyPollsOfFewInstances_logStaysWithinFourTimesTheEntries() {
         InstanceTable table = new InstanceTable(100);
