@@ -277,7 +277,7 @@ final class FleetSimulation {
         if (usable && v.restartWave > 0 && v.usableAfterRestartAt[v.restartWave - 1] < 0) {
             v.usableAfterRestartAt[v.restartWave - 1] = now;
         }
-        if (!usable || held.byKid(signingKid(now)) == null) {
+        if (!usable || !v.holds(held, signingKid(now))) {
             v.tokensAtRisk();
         }
     }

@@ -79,21 +79,32 @@ final class SimulatedAdminListener {
     /**
      * An answered JWKS request, recorded as {@code JwksServer} records it.
      *
+     * <p>The table entry the verifier's last poll was recorded in comes back with it, so that the poll is recorded
+     * without looking its name up: the same table as {@code JwksServer} keeps by name (a property of
+     * {@code InstanceTable} proves it), without the hash lookup that was a sixth of the simulation's time (two
+     * cache misses per poll at 100,000 names, where a server pays them once per request among many other costs).
+     *
+     * @param known the entry of the verifier's previous poll under its current name, or null before its first
      * @param instance the {@code Nohop-Instance} the verifier sent
      * @param presentedEtag the {@code If-None-Match} it sent, if any
      * @param nowMillis when it was answered
      * @param notModified whether the answer was 304
+     * @return the verifier's entry, to hand back at its next poll
      */
-    void answered(String instance, Optional<String> presentedEtag, long nowMillis, boolean notModified) {
+    InstanceTable.Entry answered(InstanceTable.Entry known, String instance, Optional<String> presentedEtag,
+                                 long nowMillis, boolean notModified) {
         advanceTo(nowMillis);
         long presented = presentedEtag.isPresent() ? history.generationOf(presented(presentedEtag.get()))
                 : InstanceTable.PRESENTED_NONE;
-        table.record(instance, true, nowMillis, presented, history.current().generation());
+        long sent = history.current().generation();
+        InstanceTable.Entry entry = known == null ? table.record(instance, true, nowMillis, presented, sent)
+                : table.recordAgain(known, nowMillis, presented, sent);
         if (notModified) {
             unreportedNotModified++;
         } else {
             unreportedOk++;
         }
+        return entry;
     }
 
     private List<String> presented(String etag) {

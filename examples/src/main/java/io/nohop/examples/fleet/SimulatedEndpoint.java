@@ -135,11 +135,11 @@ final class SimulatedEndpoint {
      *
      * @param fate its fate
      * @param sent the validators it presented
-     * @param instance the {@code Nohop-Instance} it sent
+     * @param client the verifier asking (its {@code Nohop-Instance}, and its entry in the admin side's table)
      * @param nowMillis when the verifier gets the answer
      * @return what the verifier's transport hands back
      */
-    FetchResult outcome(Fate fate, RevalidationHeaders sent, String instance, long nowMillis) {
+    FetchResult outcome(Fate fate, RevalidationHeaders sent, SimulatedVerifier client, long nowMillis) {
         if (fate == Fate.REFUSED) {
             return REFUSED;
         }
@@ -151,7 +151,7 @@ final class SimulatedEndpoint {
         Optional<String> etag = sent.etag();
         boolean same = etag.isPresent() && etag.get().equals(publications.get(current).etag());
         if (admin != null) {
-            admin.answered(instance, etag, nowMillis, same);
+            client.tableEntry = admin.answered(client.tableEntry, client.instanceName(), etag, nowMillis, same);
         }
         if (same) {
             notModifiedAnswers[second]++;

@@ -4,6 +4,7 @@ import io.nohop.core.VerifierHealth;
 import io.nohop.core.VerifierListener;
 import io.nohop.core.internal.keyset.InvalidKeySetException;
 import io.nohop.core.internal.keyset.KeySnapshot;
+import io.nohop.core.internal.keyset.VerificationKey;
 import io.nohop.core.internal.refresh.CachedKeySet;
 import io.nohop.core.internal.refresh.FetchResult;
 import io.nohop.core.internal.refresh.KeyCache;
@@ -13,10 +14,12 @@ import io.nohop.core.internal.refresh.RefreshEnvironment;
 import io.nohop.core.internal.refresh.RefreshingKeySource;
 import io.nohop.core.internal.refresh.RevalidationHeaders;
 import io.nohop.core.internal.refresh.SignedKeySetVerifier;
+import io.nohop.keys.server.internal.InstanceTable;
 
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +65,13 @@ final class SimulatedVerifier implements KeySetTransport, KeySetTransport.Exchan
     private KeyCache keyCache;
     private boolean tokensAtRisk;
     private String instanceName;
+    /** Its entry in the admin side's instance table under its current name; null until its first answered poll. */
+    InstanceTable.Entry tableEntry;
     int restartWave;
+    // The last answer of holds(...), and the key list and kid it was for.
+    private List<VerificationKey> checkedKeys;
+    private String checkedKid;
+    private boolean checkedHolds;
     // What the simulation records of this verifier (epoch millis, -1 until it happens). Kept here rather
     // than in arrays indexed by verifier, which every refresh would touch at a random index (a cache miss
     // each, 34 million refreshes a day).
@@ -93,6 +102,7 @@ final class SimulatedVerifier implements KeySetTransport, KeySetTransport.Exchan
         restartWave = wave;
         // A new process draws a new default name, as a verifier without instanceName(...) does.
         instanceName = world.nextInstanceName();
+        tableEntry = null;
         RefreshEnvironment environment = new RefreshEnvironment(world.clock, world.scheduler, this,
                 world.jitter, this);
         keyCache = new KeyCache(environment, this, world.decoder,
@@ -102,8 +112,28 @@ final class SimulatedVerifier implements KeySetTransport, KeySetTransport.Exchan
         world.observe(this);
     }
 
+    /** @return the {@code Nohop-Instance} it sends: a default name, new at each (re)start */
+    String instanceName() {
+        return instanceName;
+    }
+
     KeySnapshot keys() {
         return source.snapshot();
+    }
+
+    /**
+     * Whether {@code held} has a key with {@code kid}, asked after every round. A 304 renews the snapshot around the
+     * same immutable key list, so the answer is kept for that list and kid: the kid-map lookup (three cache misses at
+     * 100,000 verifiers, each with its own map) is made only when the list or the kid changed.
+     */
+    boolean holds(KeySnapshot held, String kid) {
+        List<VerificationKey> list = held.keys();
+        if (list != checkedKeys || !kid.equals(checkedKid)) {
+            checkedKeys = list;
+            checkedKid = kid;
+            checkedHolds = held.byKid(kid) != null;
+        }
+        return checkedHolds;
     }
 
     /** The verifier may be unable to verify the current token: hand it tokens until it can. */
@@ -144,7 +174,7 @@ final class SimulatedVerifier implements KeySetTransport, KeySetTransport.Exchan
     /** The network: each exchange is answered by the endpoint, at the instant the round runs. */
     @Override
     public Exchange start(URI uri, String accept, RevalidationHeaders sent, Duration deadline, int maxBodyBytes) {
-        outcome = world.endpoint.outcome(fate, sent, instanceName, world.clock.millis());
+        outcome = world.endpoint.outcome(fate, sent, this, world.clock.millis());
         return this;
     }
 
