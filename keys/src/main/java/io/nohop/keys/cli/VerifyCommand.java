@@ -125,6 +125,7 @@ final class VerifyCommand implements Callable<Integer> {
                     // A directory, a device, a FIFO: the verifier would neither read nor replace it, without a word.
                     throw new ParameterException(spec.commandLine(), "--cache-file " + cacheFile + " is not a regular file");
                 }
+                requireWritableDirectory(cacheFile);
                 builder.cacheFile(cacheFile.toAbsolutePath());
             }
             if (instance != null) {
@@ -163,6 +164,26 @@ final class VerifyCommand implements Callable<Integer> {
             new TokenLineProtocol(verifier, TokenVerifier.Builder.DEFAULT_MAX_TOKEN_BYTES).run(in, context.out);
         }
         return 0;
+    }
+
+    /**
+     * The cache file is written after every confirmed fetch, into its directory, which the library creates. A
+     * directory that cannot be made or written (a parent that is a file, a read-only file system) would leave the
+     * keys in memory only, said in a log this command keeps off stderr: the user asked for a file that would
+     * carry the keys over a restart, so that is a usage error here, before any fetch.
+     */
+    private void requireWritableDirectory(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException | RuntimeException e) {
+            throw new ParameterException(spec.commandLine(), "--cache-file " + file + ": its directory " + dir
+                    + " cannot be created (" + e.getClass().getSimpleName() + ")");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new ParameterException(spec.commandLine(), "--cache-file " + file + ": its directory " + dir
+                    + " is not writable");
+        }
     }
 
     private URI parseUri() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.util.JSONArrayUtils;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -157,6 +158,15 @@ class CliTest {
     void verify_cacheFileIsADirectory_usageError() {
         assertFails(run("verify", "--jwks-uri", "https://keys.example/jwks.json", "--issuer", "https://auth.example",
                 "--audience", "orders", "--cache-file", tmp.toString()), 2, "--cache-file " + tmp + " is not a regular file");
+    }
+
+    @Test
+    void verify_cacheFileUnderARegularFile_usageErrorBeforeAnyFetch() throws IOException {
+        Path file = Files.writeString(tmp.resolve("not-a-directory"), "x");
+        Path cache = file.resolve("keys.json");
+        assertFails(run("verify", "--jwks-uri", "https://keys.example/jwks.json", "--issuer", "https://auth.example",
+                "--audience", "orders", "--cache-file", cache.toString()), 2,
+                "--cache-file " + cache + ": its directory " + file + " cannot be created");
     }
 
     @ParameterizedTest
