@@ -120,6 +120,13 @@ final class ServeCommand implements Callable<Integer> {
         context.out.println("listening on " + server.boundUrl());
         server.adminUrl().ifPresent(url -> context.out.println("admin on " + url));
         context.out.flush();
+        if (publicUrl == null && address.isAnyLocalAddress() && opened.config().issuer().isPresent()) {
+            // jwks_uri defaults to the bound address, and a wildcard is no address a verifier elsewhere can reach.
+            context.err.println("nohop: serve: /.well-known/openid-configuration names " + server.boundUrl()
+                    + JwksServer.JWKS_PATH + " as jwks_uri (the bound address); give --public-url with the URL"
+                    + " verifiers reach this server at");
+            context.err.flush();
+        }
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -124,6 +124,20 @@ class ServeAndVerifyIT {
     }
 
     @Test
+    void serve_wildcardBindWithoutPublicUrl_saysJwksUriNamesTheWildcard() throws Exception {
+        Process p = NohopJar.start(Map.of(), "serve", "--store", init(), "--bind", "0.0.0.0", "--port", "0");
+        processes.add(p);
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String first = out.readLine();
+        assertTrue(first != null && first.matches("listening on http://0\\.0\\.0\\.0:[0-9]+"), String.valueOf(first));
+        BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+        String warning = err.readLine();
+        String base = first.substring("listening on ".length());
+        assertEquals("nohop: serve: /.well-known/openid-configuration names " + base + "/.well-known/jwks.json"
+                + " as jwks_uri (the bound address); give --public-url with the URL verifiers reach this server at", warning);
+    }
+
+    @Test
     void serve_jwks_neverCarriesPrivateMembers() throws Exception {
         String base = serve(init());
         HttpResponse<String> r = get(base + "/.well-known/jwks.json");
