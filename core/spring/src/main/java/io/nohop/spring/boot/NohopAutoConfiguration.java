@@ -52,7 +52,8 @@ import java.util.Map;
  *   <li>with a Micrometer {@code MeterRegistry}, nohop's metrics ({@link VerifierMetrics}).</li>
  * </ul>
  * The application's {@link VerifierListener} beans receive the verifier's events. An application that
- * defines its own {@link TokenVerifier} bean keeps it, and gets the decoder and health for it; for
+ * defines its own {@link TokenVerifier} bean keeps it, and gets the decoder, the 503 filter and health for it (no
+ * {@code nohop.*} key-source property is needed then, and none is read); for
  * nohop's metrics it passes the {@link VerifierMetrics} bean to its builder's {@code listener(...)}
  * (combined with its own through {@code VerifierListener.combine}).
  */
@@ -200,10 +201,15 @@ public class NohopAutoConfiguration {
         }
     }
 
-    /** Active when a key source is configured: {@code nohop.jwks-uri} or {@code nohop.issuer-uri}. */
+    /**
+     * Active when a key source is configured ({@code nohop.jwks-uri} or {@code nohop.issuer-uri}), or when the
+     * application defines its own {@link TokenVerifier}: the way to the builder settings that have no property
+     * (pinned roots, several issuers, a fixed key set), which must not need a key-source property it ignores.
+     * Judged when beans are registered, after the application's own configuration (an auto-configuration comes last).
+     */
     static final class KeySourceConfigured extends AnyNestedCondition {
         KeySourceConfigured() {
-            super(ConfigurationPhase.PARSE_CONFIGURATION);
+            super(ConfigurationPhase.REGISTER_BEAN);
         }
 
         @ConditionalOnProperty("nohop.jwks-uri")
@@ -212,6 +218,10 @@ public class NohopAutoConfiguration {
 
         @ConditionalOnProperty("nohop.issuer-uri")
         static final class IssuerUri {
+        }
+
+        @ConditionalOnBean(TokenVerifier.class)
+        static final class OwnVerifier {
         }
     }
 }

@@ -13,16 +13,19 @@ import java.util.List;
  * {@code TokenVerifier.Builder}); the builder checks every value at start-up and refuses settings that
  * contradict each other, so a wrong property stops the application with a message naming it.
  *
+ * <p>(Spring Boot's configuration processor takes a component's description from the first {@code @param} line
+ * whose name starts with the component's: {@code issuer} is therefore documented before {@code issuerUri}.)
+ *
  * <p>The three that make a resource server: {@code nohop.issuer-uri} (or {@code nohop.jwks-uri} with
  * {@code nohop.issuer}) and {@code nohop.audience}.
  *
  * @param jwksUri A JWKS endpoint, fetched and refreshed in the background; https, or plain http to a
  *     loopback address. Give it, or issuer-uri, or both.
+ * @param issuer Accepted iss values, compared exactly (with jwks-uri); one of issuer, issuer-uri or
+ *     allow-any-issuer is required.
  * @param issuerUri An OpenID Connect issuer: its jwks_uri is discovered from
  *     issuer-uri/.well-known/openid-configuration, and its keys vouch only for tokens whose iss is
  *     exactly this value (which is thereby trusted).
- * @param issuer Accepted iss values, compared exactly (with jwks-uri); one of issuer, issuer-uri or
- *     allow-any-issuer is required.
  * @param allowAnyIssuer Accept tokens of any issuer: only for a key endpoint that serves one issuer alone.
  * @param audience Accepted aud values: a token's aud (string or array) must contain one of them; this
  *     or allow-any-audience is required.

@@ -157,6 +157,26 @@ class NohopAutoConfigurationTest {
                 });
     }
 
+    /**
+     * A verifier built in code is how an application reaches the builder settings without a property (pinned roots,
+     * several issuers): it needs no key-source property to get the decoder, the 503 filter and health.
+     */
+    @Test
+    void applicationDefinesATokenVerifier_noNohopProperties_decoderFilterAndHealthForIt() {
+        new WebApplicationContextRunner().withConfiguration(NOHOP).withUserConfiguration(OwnVerifier.class)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context).getBean("ownVerifier").isSameAs(context.getBean(TokenVerifier.class));
+                    assertThat(context).hasSingleBean(NohopJwtDecoder.class);
+                    assertThat(context).hasSingleBean(KeysUnavailableFilter.class);
+                    assertThat(context).hasBean("nohopHealthIndicator");
+                    // The application's verifier accepts only "billing".
+                    String forBilling = claims().replace("\"aud\":\"" + TestIssuer.AUDIENCE + "\"", "\"aud\":\"billing\"");
+                    Jwt jwt = context.getBean(JwtDecoder.class).decode(issuer.rs256(forBilling));
+                    assertEquals("alice", jwt.getSubject());
+                });
+    }
+
     @Test
     void missingAudience_startupFailsNamingIt() {
         new WebApplicationContextRunner().withConfiguration(NOHOP)
@@ -286,6 +306,10 @@ class NohopAutoConfigurationTest {
             }
         }
         assertEquals(List.of(), undocumented);
+        // Each name gets its own text, not that of a longer name it begins (issuer / issuer-uri).
+        int issuer = metadata.indexOf("\"name\": \"nohop.issuer\"");
+        int description = metadata.indexOf("\"description\": \"", issuer) + "\"description\": \"".length();
+        assertTrue(metadata.startsWith("Accepted iss values", description), metadata.substring(description, description + 60));
     }
 
     @Configuration(proxyBeanMethods = false)
