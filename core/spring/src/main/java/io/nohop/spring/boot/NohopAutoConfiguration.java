@@ -96,12 +96,19 @@ public class NohopAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public TokenVerifier nohopTokenVerifier(NohopProperties properties, ObjectProvider<VerifierListener> listeners) {
-        TokenVerifier.Builder builder = VerifierProperties.builder(properties);
-        List<VerifierListener> all = listeners.orderedStream().toList();
-        if (!all.isEmpty()) {
-            builder.listener(VerifierListener.combine(all.toArray(VerifierListener[]::new)));
+        try {
+            TokenVerifier.Builder builder = VerifierProperties.builder(properties);
+            List<VerifierListener> all = listeners.orderedStream().toList();
+            if (!all.isEmpty()) {
+                builder.listener(VerifierListener.combine(all.toArray(VerifierListener[]::new)));
+            }
+            return builder.build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // The root cause Spring Boot prints at the end of a failed start: in the properties' terms, not the builder's.
+            IllegalStateException refused = new IllegalStateException(VerifierProperties.inPropertyTerms(e.getMessage()));
+            refused.setStackTrace(e.getStackTrace());
+            throw refused;
         }
-        return builder.build();
     }
 
     /**

@@ -2,9 +2,43 @@ package io.nohop.spring.boot;
 
 import io.nohop.core.TokenVerifier;
 
+import java.lang.reflect.RecordComponent;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
 /** Applies {@link NohopProperties} to a {@link TokenVerifier.Builder}: a property left out keeps the builder's default. */
 final class VerifierProperties {
+    /** Builder methods whose property has another name. */
+    private static final Map<String, String> RENAMED = Map.of("discoverIssuer", "issuerUri", "requireClaims", "requiredClaims");
+
     private VerifierProperties() {
+    }
+
+    /**
+     * The builder's message about a refused setting, in the terms of the properties the user wrote: the builder names
+     * its methods ({@code clockSkew must be between ...}, {@code no audience: call audience(...)}), a Spring Boot
+     * user set {@code nohop.clock-skew} and {@code nohop.audience}. A method named as a call, or any name of more
+     * than one word, becomes its property; a one-word name used as a plain word ("no audience") stays.
+     *
+     * @param message the builder's message
+     * @return the message naming properties
+     */
+    static String inPropertyTerms(String message) {
+        String out = message;
+        Map<String, String> names = new LinkedHashMap<>(RENAMED);
+        for (RecordComponent c : NohopProperties.class.getRecordComponents()) {
+            names.put(c.getName(), c.getName());
+        }
+        for (Map.Entry<String, String> e : names.entrySet()) {
+            String method = e.getKey();
+            String property = "nohop." + e.getValue().replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+            out = out.replace(method + "(...)", property).replace(method + "()", property + "=true");
+            if (!method.equals(method.toLowerCase(Locale.ROOT))) {
+                out = out.replaceAll("\\b" + method + "\\b", property);
+            }
+        }
+        return out;
     }
 
     static TokenVerifier.Builder builder(NohopProperties p) {

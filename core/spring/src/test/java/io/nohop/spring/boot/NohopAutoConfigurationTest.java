@@ -183,7 +183,8 @@ class NohopAutoConfigurationTest {
                 .withPropertyValues("nohop.jwks-uri=" + issuer.jwksUri(), "nohop.issuer=" + TestIssuer.ISSUER)
                 .run(context -> {
                     assertThat(context).hasFailed();
-                    assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("audience");
+                    assertThat(context.getStartupFailure()).rootCause()
+                            .hasMessage("no audience: call nohop.audience, or nohop.allow-any-audience=true to accept any");
                 });
     }
 
@@ -193,7 +194,8 @@ class NohopAutoConfigurationTest {
                 .withPropertyValues("nohop.clock-skew=11m")
                 .run(context -> {
                     assertThat(context).hasFailed();
-                    assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("PT11M");
+                    assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("PT11M")
+                            .hasMessageStartingWith("nohop.clock-skew must be between");
                 });
     }
 
@@ -233,7 +235,15 @@ class NohopAutoConfigurationTest {
         new WebApplicationContextRunner().withConfiguration(NOHOP).withPropertyValues(threeProperties())
                 .withPropertyValues("nohop.instance-name=orders 7f9c")
                 .run(context -> assertThat(context.getStartupFailure()).rootCause()
-                        .hasMessageContaining("orders 7f9c"));
+                        .hasMessageContaining("orders 7f9c").hasMessageContaining("nohop.instance-name"));
+    }
+
+    @Test
+    void contradictingProperties_startupFailsNamingBothProperties() {
+        new WebApplicationContextRunner().withConfiguration(NOHOP).withPropertyValues(threeProperties())
+                .withPropertyValues("nohop.wait-for-unknown-kid=5s", "nohop.fetch-timeout=1s")
+                .run(context -> assertThat(context.getStartupFailure()).rootCause()
+                        .hasMessageStartingWith("nohop.wait-for-unknown-kid (PT5S) exceeds nohop.fetch-timeout (PT1S)"));
     }
 
     @Test
