@@ -27,13 +27,17 @@ final class VerifierProperties {
     static String inPropertyTerms(String message) {
         String out = message;
         Map<String, String> names = new LinkedHashMap<>(RENAMED);
+        Map<String, Boolean> flags = new LinkedHashMap<>();
         for (RecordComponent c : NohopProperties.class.getRecordComponents()) {
             names.put(c.getName(), c.getName());
+            flags.put(c.getName(), c.getType() == boolean.class);
         }
         for (Map.Entry<String, String> e : names.entrySet()) {
             String method = e.getKey();
             String property = "nohop." + e.getValue().replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
-            out = out.replace(method + "(...)", property).replace(method + "()", property + "=true");
+            // A switch named as a call (allowAnyAudience()) is a property set to true.
+            String call = flags.getOrDefault(e.getValue(), false) ? property + "=true" : property;
+            out = out.replace(method + "(...)", property).replace(method + "()", call);
             if (!method.equals(method.toLowerCase(Locale.ROOT))) {
                 out = out.replaceAll("\\b" + method + "\\b", property);
             }

@@ -19,9 +19,9 @@ import java.util.List;
  * endpoint makes.
  *
  * <p>Thread-safe: one lock around a {@link HashMap} and a log of polls in poll order. A poll costs one
- * hash lookup (none when the caller hands back the instance's {@link Entry}) and one append to the log, under the lock; nothing here allocates per poll once an instance
- * is known (the log grows by doubling until it settles). Least recently polled first is read from the
- * log: an entry's latest slot in it is its place; its older slots still name it but are stale (the entry
+ * hash lookup (none when the caller hands back the instance's {@link Entry}) and one append to the log,
+ * under the lock; nothing here allocates per poll once an instance is known (the log grows by doubling
+ * until it settles). Least recently polled first is read from the log: an entry's latest slot in it is its place; its older slots still name it but are stale (the entry
  * records where its latest slot is), and when they make up half the log they are dropped in one pass.
  * Clearing the old slot at each poll would be one more write to a random place in a large array: a
  * cache miss per poll at 100,000 instances. A {@code LinkedHashMap} in access order gives
