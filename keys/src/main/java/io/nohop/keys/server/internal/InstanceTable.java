@@ -18,15 +18,15 @@ import java.util.List;
  * names can push real instances out of the table; the status it feeds is advisory, never an input to any decision the
  * endpoint makes.
  *
- * <p>Thread-safe: one lock around a {@link HashMap} and a log of polls in poll order. A poll costs one
- * hash lookup (none when the caller hands back the instance's {@link Entry}) and one append to the log,
- * under the lock; nothing here allocates per poll once an instance is known (the log grows by doubling
- * until it settles). Least recently polled first is read from the log: an entry's latest slot in it is its place; its older slots still name it but are stale (the entry
- * records where its latest slot is), and when they make up half the log they are dropped in one pass.
- * Clearing the old slot at each poll would be one more write to a random place in a large array: a
- * cache miss per poll at 100,000 instances. A {@code LinkedHashMap} in access order gives
- * the same order, but relinks each polled entry between its neighbours: three more scattered writes per
- * poll, which at 100,000 instances are three cache misses (measured in the fleet simulation, issue 11).
+ * <p>Thread-safe: one lock around a {@link HashMap} and a log of polls in poll order. A poll costs one hash lookup
+ * (none when the caller hands back the instance's {@link Entry}) and one append to the log, under the lock;
+ * nothing here allocates per poll once an instance is known (the log grows by doubling until it settles). Least
+ * recently polled first is read from the log: an entry's latest slot in it is its place; its older slots still
+ * name it but are stale (the entry records where its latest slot is), and when they make up half the log they are
+ * dropped in one pass. Clearing the old slot at each poll would be one more write to a random place in a large
+ * array: a cache miss per poll at 100,000 instances. A {@code LinkedHashMap} in access order gives the same order,
+ * but relinks each polled entry between its neighbours: three more scattered writes per poll, which at 100,000
+ * instances are three cache misses (measured in the fleet simulation, issue 11).
  */
 public final class InstanceTable {
     /** The longest instance name kept (longer names are cut). */
