@@ -34,19 +34,23 @@ final class CombinedListener implements VerifierListener {
         each(l -> l.tokenRejected(reason, nanos));
     }
 
+    // Exception, not only RuntimeException: a listener may throw a checked exception its interface does not declare
+    // (Kotlin, Lombok's @SneakyThrows); the later listeners still hear the event, and that exception is rethrown as is.
     private void each(Consumer<VerifierListener> event) {
-        RuntimeException failure = null;
+        Exception failure = null;
         for (VerifierListener l : listeners) {
             try {
                 event.accept(l);
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 failure = collect(failure, e);
             }
         }
-        rethrow(failure);
+        if (failure != null) {
+            CombinedListener.<RuntimeException>rethrow(failure);
+        }
     }
 
-    private static RuntimeException collect(@Nullable RuntimeException first, RuntimeException next) {
+    private static Exception collect(@Nullable Exception first, Exception next) {
         if (first == null) {
             return next;
         }
@@ -54,10 +58,10 @@ final class CombinedListener implements VerifierListener {
         return first;
     }
 
-    private static void rethrow(@Nullable RuntimeException failure) {
-        if (failure != null) {
-            throw failure;
-        }
+    /** Throws {@code failure} as it is, checked or not (the listener that threw it did so undeclared already). */
+    @SuppressWarnings("unchecked")
+    private static <T extends Exception> void rethrow(Exception failure) throws T {
+        throw (T) failure;
     }
 
     @Override

@@ -32,7 +32,7 @@ final class GuardedListener implements VerifierListener {
         this.delegate = delegate;
     }
 
-    private void failed(String event, RuntimeException e) {
+    private void failed(String event, Exception e) {
         long now = System.nanoTime();
         long last = lastLogged.get();
         if (now - last >= LOG_INTERVAL_NANOS && lastLogged.compareAndSet(last, now)) {
@@ -58,10 +58,12 @@ final class GuardedListener implements VerifierListener {
         guard("tokenRejected", () -> delegate.tokenRejected(reason, nanos));
     }
 
+    // Exception, not only RuntimeException: a listener in Kotlin or with Lombok's @SneakyThrows can throw a checked
+    // exception its interface does not declare. Errors pass: they say the JVM itself is in trouble.
     private void guard(String event, Runnable call) {
         try {
             call.run();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             failed(event, e);
         }
     }

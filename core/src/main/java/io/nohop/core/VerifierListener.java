@@ -13,8 +13,9 @@ import java.util.Set;
  * so an implementation overrides only what it needs.
  *
  * <p>Implementations must be fast and thread-safe: verification callbacks run on the request thread,
- * key-set callbacks on the verifier's refresh thread. An exception thrown by a listener is caught
- * and logged (at most once a minute); it never changes a verification's outcome. To give a verifier
+ * key-set callbacks on the verifier's refresh thread. An exception thrown by a listener (checked ones
+ * thrown undeclared included) is caught and logged (at most once a minute); it never changes a
+ * verification's outcome nor stops a refresh. An {@link Error} is not caught. To give a verifier
  * several listeners, {@link #combine} them.
  *
  * <p>Kids passed here come from the key endpoint, never from tokens.

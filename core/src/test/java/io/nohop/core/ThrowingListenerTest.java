@@ -31,8 +31,35 @@ class ThrowingListenerTest {
         }
     };
 
+    /** As a listener written in Kotlin, or with Lombok's @SneakyThrows, can: a checked exception, undeclared. */
+    private static final VerifierListener THROWING_CHECKED = new VerifierListener() {
+        @Override
+        public void tokenAccepted(String kid, long nanos) {
+            ThrowingListenerTest.<RuntimeException>sneak(new java.io.IOException("listener bug"));
+        }
+
+        @Override
+        public void tokenRejected(RejectionReason reason, long nanos) {
+            ThrowingListenerTest.<RuntimeException>sneak(new java.io.IOException("listener bug"));
+        }
+    };
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Exception> void sneak(Exception e) throws T {
+        throw (T) e;
+    }
+
     @Test
     void throwingListener_neitherBreaksAcceptanceNorChangesRejection() throws Exception {
+        acceptsAndRejectsAsWithoutListener(THROWING);
+    }
+
+    @Test
+    void listenerThrowingCheckedExceptionUndeclared_neitherBreaksAcceptanceNorChangesRejection() throws Exception {
+        acceptsAndRejectsAsWithoutListener(THROWING_CHECKED);
+    }
+
+    private static void acceptsAndRejectsAsWithoutListener(VerifierListener listener) throws Exception {
         ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k").generate();
         Instant now = Instant.now();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("k").build(),
@@ -40,7 +67,7 @@ class ThrowingListenerTest {
                         .expirationTime(Date.from(now.plusSeconds(60))).build());
         jwt.sign(new ECDSASigner(key));
         try (TokenVerifier verifier = TokenVerifier.builder().jwks(new JWKSet(key.toPublicJWK()).toString())
-                .issuer("i").audience("a").listener(THROWING).build()) {
+                .issuer("i").audience("a").listener(listener).build()) {
             assertEquals("s", verifier.verify(jwt.serialize()).subject());
             TokenRejectedException e = assertThrows(TokenRejectedException.class, () -> verifier.verify("a.b.c"));
             assertEquals(RejectionReason.MALFORMED, e.reason());

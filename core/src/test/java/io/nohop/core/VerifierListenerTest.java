@@ -72,6 +72,42 @@ class VerifierListenerTest {
         assertSame(one, VerifierListener.combine(VerifierListener.NONE, one));
     }
 
+    /** A listener that throws a checked exception its interface does not declare (as Kotlin or @SneakyThrows can). */
+    private static VerifierListener throwingChecked(String message) {
+        return new VerifierListener() {
+            @Override
+            public void tokenAccepted(String kid, long nanos) {
+                VerifierListenerTest.<RuntimeException>sneak(new java.io.IOException(message));
+            }
+
+            @Override
+            public void keysAdded(URI jwksUri, Set<String> kids) {
+                VerifierListenerTest.<RuntimeException>sneak(new java.io.IOException(message));
+            }
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Exception> void sneak(Exception e) throws T {
+        throw (T) e;
+    }
+
+    @Test
+    void guardedListener_checkedExceptionThrownUndeclared_swallowed() {
+        VerifierListener guarded = new GuardedListener(throwingChecked("disk"));
+        guarded.tokenAccepted("k", 1);
+        guarded.keysAdded(JWKS, Set.of("k"));
+    }
+
+    @Test
+    void combine_checkedExceptionThrownUndeclared_laterListenersStillHearIt_thenRethrownAsIs() {
+        List<String> log = new ArrayList<>();
+        VerifierListener all = VerifierListener.combine(throwingChecked("disk"), recording("b", log));
+        Exception e = assertThrows(Exception.class, () -> all.tokenAccepted("k", 5));
+        assertEquals(java.io.IOException.class, e.getClass());
+        assertEquals(List.of("b accepted k"), log);
+    }
+
     @Test
     void guardedListener_swallowsWhatAListenerThrowsOnKeySetEvents() {
         VerifierListener guarded = new GuardedListener(throwing("bug"));
