@@ -641,12 +641,13 @@ public final class TokenVerifier implements AutoCloseable {
          * @throws IllegalStateException when the allowlist was already set (pass every algorithm in one call)
          */
         public Builder algorithms(String... names) {
+            Objects.requireNonNull(names, "algorithms");
             if (names.length == 0) {
                 throw new IllegalArgumentException("algorithms needs at least one algorithm");
             }
             EnumSet<JwsAlgorithm> set = EnumSet.noneOf(JwsAlgorithm.class);
             for (String name : names) {
-                JwsAlgorithm a = JwsAlgorithm.byName(name);
+                JwsAlgorithm a = JwsAlgorithm.byName(Objects.requireNonNull(name, "algorithms: an algorithm name"));
                 if (a == null) {
                     throw new IllegalArgumentException("unsupported algorithm: '" + name + "' (supported: "
                             + EnumSet.allOf(JwsAlgorithm.class) + ")");
@@ -719,6 +720,7 @@ public final class TokenVerifier implements AutoCloseable {
          * @throws IllegalArgumentException when a name is blank
          */
         public Builder requireClaims(String... names) {
+            Objects.requireNonNull(names, "requireClaims");
             for (String n : names) {
                 requiredClaims.add(checkText(n, "claim name"));
             }
@@ -1175,8 +1177,17 @@ public final class TokenVerifier implements AutoCloseable {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException(what + " must be positive: " + d);
             }
+            // The verifier counts these in milliseconds: a longer one would fail build() with a bare overflow.
+            try {
+                d.toMillis();
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException(what + " must be at most " + MAX_MILLIS_DURATION + ": " + d, e);
+            }
             return d;
         }
+
+        /** The longest duration a count of milliseconds holds (about 292 million years). */
+        private static final Duration MAX_MILLIS_DURATION = Duration.ofMillis(Long.MAX_VALUE);
 
         private static Duration checkRange(Duration d, Duration min, Duration max, String what) {
             Objects.requireNonNull(d, what);

@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -226,6 +227,8 @@ public final class VerifiedToken {
      * @throws IllegalArgumentException when the claim is present with another type
      */
     public <T> Optional<T> claim(String name, Class<T> type) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(type, "type");
         Object value = claims.get(name);
         if (value == null || value == StrictJson.NULL) {
             return Optional.empty();

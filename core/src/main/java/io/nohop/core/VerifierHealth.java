@@ -76,6 +76,7 @@ public record VerifierHealth(Status status, List<Source> sources) {
          * @return the age, or empty when no keys were ever confirmed
          */
         public Optional<Duration> keyAge(Instant now) {
+            Objects.requireNonNull(now, "now");
             return lastSuccess.map(t -> Duration.between(t, now));
         }
     }
@@ -88,6 +89,6 @@ public record VerifierHealth(Status status, List<Source> sources) {
      */
     public VerifierHealth {
         Objects.requireNonNull(status, "status");
-        sources = List.copyOf(sources);
+        sources = List.copyOf(Objects.requireNonNull(sources, "sources"));
     }
 }

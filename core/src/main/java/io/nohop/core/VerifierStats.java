@@ -48,7 +48,8 @@ public record VerifierStats(Instant takenAt, long refreshesSucceeded, long refre
         Objects.requireNonNull(takenAt, "takenAt");
         Objects.requireNonNull(maxStaleness, "maxStaleness");
         Objects.requireNonNull(maxRefreshInterval, "maxRefreshInterval");
-        refreshFailures = Collections.unmodifiableMap(new LinkedHashMap<>(refreshFailures));
+        refreshFailures = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(refreshFailures,
+                "refreshFailures")));
         for (Long n : refreshFailures.values()) {
             requireCount(n);
         }

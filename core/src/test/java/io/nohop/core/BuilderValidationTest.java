@@ -55,6 +55,12 @@ class BuilderValidationTest {
     }
 
     @Test
+    void maxLifetime_beyondMillisecondRange_refusedNamingValue() {
+        Duration huge = Duration.ofSeconds(Long.MAX_VALUE / 1000 + 1);
+        refused(huge.toString(), () -> TokenVerifier.builder().maxLifetime(huge));
+    }
+
+    @Test
     void algorithms_none_refusedNamingValue() {
         refused("'none'", () -> TokenVerifier.builder().algorithms("none"));
     }

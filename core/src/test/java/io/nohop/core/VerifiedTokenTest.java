@@ -43,6 +43,13 @@ class VerifiedTokenTest {
     }
 
     @Test
+    void claim_nullName_throwsNamingIt() {
+        VerifiedToken t = verify(claims());
+        NullPointerException e = assertThrows(NullPointerException.class, () -> t.claim(null, String.class));
+        assertEquals("name", e.getMessage());
+    }
+
+    @Test
     void issuer_returnsIss() {
         assertEquals(Optional.of(Tokens.ISSUER), verify(claims()).issuer());
     }
