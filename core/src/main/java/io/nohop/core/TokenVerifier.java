@@ -125,12 +125,19 @@ public final class TokenVerifier implements AutoCloseable {
     public VerifiedToken verify(String token) throws TokenRejectedException {
         Objects.requireNonNull(token, "token");
         if (!listening) {
-            return verifyToken(token);
+            VerifiedToken verified = verifyToken(token);
+            if (verified == null) {
+                throw unknownKey();
+            }
+            return verified;
         }
         long start = System.nanoTime();
         VerifiedToken verified;
         try {
             verified = verifyToken(token);
+            if (verified == null) {
+                throw unknownKey();
+            }
         } catch (TokenRejectedException e) {
             listener.tokenRejected(e.reason(), System.nanoTime() - start);
             throw e;
@@ -139,7 +146,17 @@ public final class TokenVerifier implements AutoCloseable {
         return verified;
     }
 
-    private VerifiedToken verifyToken(String token) throws TokenRejectedException {
+    /**
+     * The cheapest rejection an attacker can ask for, thrown from {@link #verify}'s own frame: an exception leaving a
+     * compiled frame costs the runtime a search for its handler, and thrown in {@link #verifyToken} it left one
+     * frame more.
+     */
+    private static TokenRejectedException unknownKey() {
+        return new TokenRejectedException(RejectionReason.UNKNOWN_KEY, KeySelector.NO_KEY_WITH_KID);
+    }
+
+    /** Steps 1-8; null when no key has the token's kid (step 5's {@code unknown_key}, which {@link #verify} throws). */
+    private @Nullable VerifiedToken verifyToken(String token) throws TokenRejectedException {
         // 1. Size, before anything is read.
         if (token.length() > maxTokenBytes) {
             throw new TokenRejectedException(RejectionReason.TOO_LARGE, "the token is larger than the size cap");
@@ -178,7 +195,7 @@ public final class TokenVerifier implements AutoCloseable {
                 ? keySelector.select(kid, algorithm, unverifiedIssuer, now)
                 : select(jws, unverifiedIssuer, now);
         if (selected == null) {
-            throw new TokenRejectedException(RejectionReason.UNKNOWN_KEY, KeySelector.NO_KEY_WITH_KID);
+            return null;
         }
         VerificationKey key = selected.key();
         if (claims == null) {
