@@ -6,10 +6,12 @@ import io.nohop.keys.internal.LogSafe;
 import io.nohop.keys.server.internal.FleetView;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
@@ -69,6 +71,11 @@ final class FleetStatus {
             try (InputStream in = response.body()) {
                 body = in.readNBytes(MAX_BYTES + 1);
             }
+        } catch (HttpTimeoutException e) {
+            throw new StoreException("cannot reach the admin listener at " + base + ": no answer in time");
+        } catch (ConnectException e) {
+            throw new StoreException("cannot reach the admin listener at " + base + ": "
+                    + (HttpProbe.unresolved(e) ? "host name not resolved" : "connection refused"));
         } catch (IOException e) {
             throw new StoreException("cannot reach the admin listener at " + base + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + " " + e.getMessage()));

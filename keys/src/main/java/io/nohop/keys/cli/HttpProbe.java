@@ -105,7 +105,8 @@ final class HttpProbe implements AutoCloseable {
                 return failed("timeout", "no answer within " + total.toMillis() + " ms");
             }
             if (cause instanceof ConnectException) {
-                return failed("unreachable", "connection refused");
+                // The JDK's client throws it for a name that does not resolve too (caused by UnresolvedAddressException).
+                return failed("unreachable", unresolved(cause) ? "host name not resolved" : "connection refused");
             }
             if (cause instanceof IOException io) {
                 return failed("unreachable", io.getMessage() == null ? "input/output error"
@@ -113,6 +114,15 @@ final class HttpProbe implements AutoCloseable {
             }
             return failed("unreachable", cause == null ? "no detail" : cause.getClass().getSimpleName());
         }
+    }
+
+    static boolean unresolved(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.channels.UnresolvedAddressException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Outcome failed(String code, String detail) {

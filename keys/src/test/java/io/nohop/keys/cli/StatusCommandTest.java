@@ -2,6 +2,7 @@ package io.nohop.keys.cli;
 
 import io.nohop.core.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.util.JSONArrayUtils;
@@ -10,6 +11,7 @@ import io.nohop.keys.server.JwksServer;
 import io.nohop.keys.server.StorePublication;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -198,7 +200,20 @@ class StatusCommandTest {
         Result r = run("status", "--admin-url", "http://127.0.0.1:" + closedPort);
         assertEquals(1, r.status());
         assertEquals(1, r.errLines().size(), r.err());
-        assertTrue(r.err().startsWith("nohop: cannot reach the admin listener at http://127.0.0.1:" + closedPort), r.err());
+        assertEquals("nohop: cannot reach the admin listener at http://127.0.0.1:" + closedPort + ": connection refused",
+                r.errLines().get(0));
+    }
+
+    @Test
+    void unreachable_nameThatDoesNotResolve_saidSo_notConnectionRefused() {
+        // The JDK's client throws a ConnectException for both; only the cause tells them apart.
+        ConnectException unresolved = new ConnectException();
+        unresolved.initCause(new ConnectException());
+        unresolved.getCause().initCause(new java.nio.channels.UnresolvedAddressException());
+        ConnectException refused = new ConnectException();
+        refused.initCause(new java.nio.channels.ClosedChannelException());
+        assertTrue(HttpProbe.unresolved(unresolved));
+        assertFalse(HttpProbe.unresolved(refused));
     }
 
     @Test

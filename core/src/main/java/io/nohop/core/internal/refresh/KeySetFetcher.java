@@ -12,6 +12,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -222,7 +223,7 @@ final class KeySetFetcher implements KeySetTransport {
                             "timed out after " + deadline.toMillis() + " ms");
                 }
                 if (t instanceof ConnectException) {
-                    return FetchResult.Failed.of(RefreshFailure.UNREACHABLE, "connection refused");
+                    return FetchResult.Failed.of(RefreshFailure.UNREACHABLE, connectFailure(t));
                 }
                 if (t instanceof InterruptedException) {
                     return FetchResult.Failed.of(RefreshFailure.UNREACHABLE, "fetch aborted");
@@ -235,6 +236,24 @@ final class KeySetFetcher implements KeySetTransport {
             return FetchResult.Failed.of(RefreshFailure.UNREACHABLE,
                     "fetch failed (" + (failure == null ? "unknown" : failure.getClass().getSimpleName()) + ")");
         }
+    }
+
+    /**
+     * Why a connection could not be made, in fixed words: the JDK's client throws a bare {@link ConnectException} both
+     * for a refused connection and for a host name that does not resolve (then caused by an
+     * {@link UnresolvedAddressException}), and an operator told "connection refused" looks for a stopped server
+     * when the name is wrong.
+     *
+     * @param failure the {@link ConnectException}
+     * @return the detail of the {@code unreachable} failure
+     */
+    static String connectFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof UnresolvedAddressException) {
+                return "host name not resolved";
+            }
+        }
+        return "connection refused";
     }
 
     /** Aborts every exchange in flight and stops the HTTP threads (joined, bounded). Idempotent. */
