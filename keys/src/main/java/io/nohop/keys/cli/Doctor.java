@@ -461,6 +461,13 @@ final class Doctor {
                     + " metadata."));
             return;
         }
+        if (signed.keys().isEmpty() && signed.failure().isPresent() && signed.failure().get() != RefreshFailure.EMPTY_SET) {
+            // Refused as a whole (signature, issuer, expiry, rollback): its keys were never read, so there is nothing
+            // to compare; keys.signed_set says why.
+            add(Finding.note("discovery.key_sets_agree", "not compared: the signed key set was refused (see"
+                    + " keys.signed_set)", "fix the signed key set first."));
+            return;
+        }
         Set<String> plainKids = keptKids(KeySetReport.ofJwks(outcome.answer().get().body()));
         Set<String> signedKids = keptKids(signed);
         if (plainKids.equals(signedKids)) {

@@ -135,7 +135,12 @@ class DoctorTest {
     }
 
     private static String signedSet(ECKey root, Instant iat, Duration lifetime, String... keys) throws Exception {
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer("https://auth.example")
+        return signedSet(root, "https://auth.example", iat, lifetime, keys);
+    }
+
+    private static String signedSet(ECKey root, String issuer, Instant iat, Duration lifetime, String... keys)
+            throws Exception {
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(issuer)
                 .issueTime(Date.from(iat)).expirationTime(Date.from(iat.plus(lifetime)));
         List<Object> members = new java.util.ArrayList<>();
         for (String key : keys) {
@@ -405,11 +410,26 @@ class DoctorTest {
     void discovery_plainAndSignedSetsHoldDifferentKeys_warning() throws Exception {
         String issuer = endpoint.base();
         endpoint.route(OPENID, Route.json(metadata(endpoint.uri(JWKS).toString(), endpoint.uri(SIGNED).toString(), issuer)));
-        endpoint.route(SIGNED, signedRoute(signedSet(ROOT, Instant.now(), Duration.ofDays(7),
+        // Accepted (the discovered issuer's own set), but with another key than jwks_uri.
+        endpoint.route(SIGNED, signedRoute(signedSet(ROOT, issuer, Instant.now(), Duration.ofDays(7),
                 generate(true).toPublicJWK().toJSONString())));
         List<Finding> findings = run(Optional.empty(), Optional.of(issuer), Optional.empty(),
                 Optional.of(PinnedRoots.of(ROOT.toPublicJWK().toJSONString())), Optional.empty());
+        assertFinding(findings, "keys.signed_set", Finding.Severity.OK, ROOT.getKeyID());
         assertFinding(findings, "discovery.key_sets_agree", Finding.Severity.WARNING, "different keys");
+    }
+
+    @Test
+    void discovery_signedSetRefused_keySetsNotCompared_noFalseDifference() throws Exception {
+        String issuer = endpoint.base();
+        endpoint.route(OPENID, Route.json(metadata(endpoint.uri(JWKS).toString(), endpoint.uri(SIGNED).toString(), issuer)));
+        // The same key as jwks_uri, but signed by a root nobody pinned: refused as a whole.
+        endpoint.route(SIGNED, signedRoute(signedSet(generate(true), Instant.now(), Duration.ofDays(7),
+                KEY.toPublicJWK().toJSONString())));
+        List<Finding> findings = run(Optional.empty(), Optional.of(issuer), Optional.empty(),
+                Optional.of(PinnedRoots.of(ROOT.toPublicJWK().toJSONString())), Optional.empty());
+        assertFinding(findings, "keys.signed_set", Finding.Severity.ERROR, "bad_signature");
+        assertFinding(findings, "discovery.key_sets_agree", Finding.Severity.NOTE, "not compared");
     }
 
     @Test
