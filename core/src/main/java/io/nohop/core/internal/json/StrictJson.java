@@ -127,6 +127,14 @@ public final class StrictJson {
         if (maxDepth < 1 || maxDepth > MAX_SUPPORTED_DEPTH) {
             throw new IllegalArgumentException("maxDepth must be between 1 and " + MAX_SUPPORTED_DEPTH);
         }
+        // Nearly every token payload is a compact object of plain members: decided in one flat pass when it is one
+        // (a flat array is depth 2); anything else, valid or not, gets the full check below.
+        if (maxDepth >= 2) {
+            Object plain = PlainObjectCheck.check(utf8, offset, offset + length, member);
+            if (plain != PlainObjectCheck.UNDECIDED) {
+                return plain instanceof String value ? value : null;
+            }
+        }
         Parser parser = new Parser(utf8, offset, offset + length, maxDepth, false, member == null ? null : new String[] {member});
         parser.top();
         return parser.found == null || !(parser.found[0] instanceof String) ? null : (String) parser.found[0];
