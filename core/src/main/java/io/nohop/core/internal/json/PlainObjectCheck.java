@@ -125,7 +125,8 @@ final class PlainObjectCheck {
         return false;
     }
 
-    private static boolean sameAscii(String text, byte[] in, int from, int end) {
+    /** Whether {@code text} equals the plain ASCII text {@code in[from, end)} (also the full check's comparison). */
+    static boolean sameAscii(String text, byte[] in, int from, int end) {
         if (text.length() != end - from) {
             return false;
         }

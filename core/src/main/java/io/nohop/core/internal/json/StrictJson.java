@@ -879,15 +879,7 @@ public final class StrictJson {
 
         /** Whether {@code text} equals the plain ASCII name at {@code [from, to)}. */
         private boolean sameAscii(String text, int from, int to) {
-            if (text.length() != to - from) {
-                return false;
-            }
-            for (int k = 0; k < text.length(); k++) {
-                if (text.charAt(k) != in[from + k]) {
-                    return false;
-                }
-            }
-            return true;
+            return PlainObjectCheck.sameAscii(text, in, from, to);
         }
 
         private String ascii(int from, int to) {
